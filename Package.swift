@@ -1,0 +1,57 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "planhat-explorer",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "planhat", targets: ["planhat"]),
+        .library(name: "PlanhatKit", targets: ["PlanhatKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "PlanhatKit",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "PlanhatSandbox",
+            dependencies: [
+                "PlanhatKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
+        .target(
+            name: "PlanhatMCP",
+            dependencies: [
+                "PlanhatKit",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "planhat",
+            dependencies: [
+                "PlanhatKit",
+                "PlanhatSandbox",
+                "PlanhatMCP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit"]),
+        .testTarget(name: "PlanhatSandboxTests", dependencies: ["PlanhatSandbox", "PlanhatKit"]),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit"]),
+    ]
+)

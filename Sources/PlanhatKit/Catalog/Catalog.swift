@@ -1,0 +1,246 @@
+import Foundation
+
+/// An operation Planhat offers on a model: list, view, create, update, delete or bulkUpsert.
+public enum ModelOperation: String, Sendable, Codable, CaseIterable, Hashable {
+    case list, view, create, update, delete, bulkUpsert
+
+    /// Whether the operation changes data. Read-only mode refuses these.
+    public var isWrite: Bool {
+        switch self {
+        case .list, .view: return false
+        case .create, .update, .delete, .bulkUpsert: return true
+        }
+    }
+
+    /// Whether the operation names one record through `id`.
+    public var targetsRecord: Bool {
+        self == .view || self == .update || self == .delete
+    }
+
+    /// The operation for a name typed by a person or a model: case, `_` and `-` are ignored, and
+    /// `get`/`read` mean `view`, `upsert`/`bulk` mean `bulkUpsert`.
+    public init?(forgiving name: String) {
+        let key = NameKey.normalize(name)
+        switch key {
+        case "list", "getlist", "find", "search": self = .list
+        case "view", "get", "read", "getbyid", "show": self = .view
+        case "create", "post", "add", "insert": self = .create
+        case "update", "put", "edit", "patch": self = .update
+        case "delete", "remove", "destroy": self = .delete
+        case "bulkupsert", "upsert", "bulk", "bulkupdate": self = .bulkUpsert
+        default: return nil
+        }
+    }
+}
+
+/// One field of a Planhat model, as the catalog describes it.
+public struct FieldDefinition: Sendable, Codable, Hashable {
+    /// The field's JSON name, e.g. `arr` or `_currency`.
+    public var name: String
+    /// The JSON Schema type: `string`, `number`, `integer`, `boolean`, `array` or `object`.
+    public var type: String
+    /// `planhat-id`, `date`, `date-time`, `email`, `uri` or `day-number`, when the value has one.
+    public var format: String?
+    /// The allowed values, when the field is an enumeration.
+    public var `enum`: [String]?
+    /// The element schema of an array field.
+    public var items: ItemDefinition?
+    public var minimum: Double?
+    public var maximum: Double?
+    public var exclusiveMinimum: Double?
+    public var `default`: JSONValue?
+    /// The route of the model an id field points to (`companyId` → `companies`).
+    public var references: String?
+    /// Whether this is Planhat's free-form `custom` object (one level of strings, numbers, Booleans).
+    public var custom: Bool?
+    /// Whether the text is long enough to deserve a multi-line editor.
+    public var multiline: Bool?
+    public var requiredOnCreate: Bool
+    /// Whether Planhat computes the field: shown, never sent.
+    public var readOnly: Bool
+    public var description: String
+
+    /// Whether the field is Planhat's `custom` object.
+    public var isCustom: Bool { custom ?? false }
+    /// Whether the value is a day number (days since 1970-01-01) rather than an ISO date.
+    public var isDayNumber: Bool { format == "day-number" }
+}
+
+/// The element schema of an array field.
+public struct ItemDefinition: Sendable, Codable, Hashable {
+    public var type: String
+    public var format: String?
+    public var references: String?
+}
+
+/// A list filter the API accepts besides `limit`, `offset`, `sort` and `select`.
+public struct FilterDefinition: Sendable, Codable, Hashable {
+    /// The query parameter, e.g. `companyId`.
+    public var name: String
+    /// The record field it matches (`cId` for the `companyId` filter on NPS), or `nil` for a text search.
+    public var field: String?
+    public var description: String
+}
+
+/// The default and maximum page size of a model's `list`.
+public struct ListLimit: Sendable, Codable, Hashable {
+    public var `default`: Int
+    public var max: Int
+}
+
+/// One Planhat model: its route, operations, fields and quirks.
+public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
+    /// The catalog's name for the model, used as `MODEL_ROUTE` (`companies`, `notes`, …).
+    public var route: String
+    /// The API path under the base URL (`conversations` for notes).
+    public var path: String
+    /// The singular display name (`Company`).
+    public var name: String
+    /// The plural display name (`Companies`).
+    public var plural: String
+    /// Other names people use for the model (`contacts` for end users).
+    public var aliases: [String]
+    public var operations: [ModelOperation]
+    /// Whether the research could not confirm every listed operation.
+    public var operationsUncertain: Bool
+    public var listLimit: ListLimit
+    /// The keys bulk upsert matches on, in order (`_id`, `sourceId`, `externalId`, …).
+    public var keyables: [String]
+    /// The field `extid-…` ids look up (`extId` on invoices), when the model has one.
+    public var externalIdField: String?
+    /// The field `srcid-…` ids look up, when the model has one.
+    public var sourceIdField: String?
+    /// The field that links a record to its company (`companyId`, `cId` or `companyIds`).
+    public var companyField: String?
+    /// `single` for one company id, `multiple` for an array of them.
+    public var companyFieldKind: String?
+    /// The field that names a record for people (`name`, `title`, `subject`, …).
+    public var titleField: String
+    /// The columns a results table shows first.
+    public var columns: [String]
+    public var filters: [FilterDefinition]
+    public var fields: [FieldDefinition]
+    /// Values the model always has (notes are conversations of `type` `note`).
+    public var fixedFields: [String: JSONValue]?
+    /// What the research says about the model's quirks.
+    public var notes: String
+
+    public var id: String { route }
+
+    /// The field named `name`.
+    public func field(named name: String) -> FieldDefinition? {
+        fields.first { $0.name == name }
+    }
+
+    /// The fields a client may send (everything not computed by Planhat).
+    public var writableFields: [FieldDefinition] {
+        fields.filter { !$0.readOnly }
+    }
+
+    /// Whether the model offers `operation`.
+    public func supports(_ operation: ModelOperation) -> Bool {
+        operations.contains(operation)
+    }
+}
+
+/// Every Planhat model the program knows, loaded once from the embedded catalog document.
+public struct Catalog: Sendable {
+    /// The models in catalog order.
+    public let models: [ModelDefinition]
+    private let byKey: [String: ModelDefinition]
+
+    /// The catalog built from Planhat's documented models.
+    public static let shared: Catalog = {
+        do {
+            return try Catalog(json: Data(embeddedJSON.utf8))
+        } catch {
+            // The embedded document is generated and tested; failing here is a build defect.
+            preconditionFailure("the embedded Planhat catalog does not decode: \(error)")
+        }
+    }()
+
+    /// Builds a catalog from a catalog document (`{"models": [...]}`).
+    public init(json: Data) throws {
+        struct Document: Decodable { var models: [ModelDefinition] }
+        let document = try JSONDecoder().decode(Document.self, from: json)
+        self.init(models: document.models)
+    }
+
+    /// Builds a catalog from model definitions.
+    public init(models: [ModelDefinition]) {
+        self.models = models
+        var keys: [String: ModelDefinition] = [:]
+        for model in models {
+            for key in NameKey.keys(for: model) where keys[key] == nil {
+                keys[key] = model
+            }
+        }
+        byKey = keys
+    }
+
+    /// The model for a name as people type it: `Companies`, `companies`, `company`, `End users`,
+    /// `endusers` and `contacts` all resolve.
+    ///
+    /// - Throws: ``PlanhatError`` (404) listing close matches when nothing fits.
+    public func model(named name: String) throws -> ModelDefinition {
+        if let model = byKey[NameKey.normalize(name)] { return model }
+        throw PlanhatError.unknownModel(name, suggestions: suggestions(for: name))
+    }
+
+    /// The model with exactly this route, if any.
+    public func model(route: String) -> ModelDefinition? {
+        models.first { $0.route == route }
+    }
+
+    /// Up to three routes that look like `name`.
+    public func suggestions(for name: String) -> [String] {
+        let key = NameKey.normalize(name)
+        guard !key.isEmpty else { return [] }
+        var best: [String: Int] = [:]
+        for (candidate, model) in byKey {
+            var distance = NameKey.editDistance(key, candidate)
+            if candidate.hasPrefix(key) || key.hasPrefix(candidate) { distance = min(distance, 1) }
+            if distance <= max(2, key.count / 3) {
+                best[model.route] = min(best[model.route] ?? .max, distance)
+            }
+        }
+        return best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(3).map(\.key)
+    }
+
+    /// A catalog limited to `routes` (for `--models`).
+    ///
+    /// - Throws: ``PlanhatError`` (404) naming the first unknown model.
+    public func restricted(to names: [String]) throws -> Catalog {
+        let wanted = try Set(names.map { try model(named: $0).route })
+        return Catalog(models: models.filter { wanted.contains($0.route) })
+    }
+}
+
+/// How model and operation names are compared: lower case, without spaces, `_` or `-`.
+enum NameKey {
+    static func normalize(_ name: String) -> String {
+        String(name.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+    }
+
+    static func keys(for model: ModelDefinition) -> [String] {
+        ([model.route, model.name, model.plural] + model.aliases).map(normalize)
+    }
+
+    /// Levenshtein distance between two short names.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+
+/// A JSON document: the parameters sent to Planhat and the records it answers with.
+///
+/// Integers and fractional numbers are kept apart so that an `arr` of `120000` prints as `120000`,
+/// never `120000.0`, and a `limit` of `2.5` can be rejected as "not an integer".
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+// MARK: - Accessors
+
+extension JSONValue {
+    /// The object's members, or `nil` when this is not an object.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The array's elements, or `nil` when this is not an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The string, or `nil` when this is not a string.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The number as a `Double`, for integers and fractional numbers alike.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): return Double(value)
+        case .number(let value): return value
+        default: return nil
+        }
+    }
+
+    /// The number as an `Int`, when it is integral.
+    public var intValue: Int? {
+        switch self {
+        case .integer(let value): return value
+        case .number(let value) where value.rounded() == value && abs(value) < 9.0e15: return Int(value)
+        default: return nil
+        }
+    }
+
+    /// The Boolean, or `nil` when this is not a Boolean.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether this is `null`.
+    public var isNull: Bool { self == .null }
+
+    /// The member named `key`, when this is an object.
+    public subscript(key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+
+    /// The JSON type name used in messages and JSON Schema: `object`, `array`, `string`, `integer`,
+    /// `number`, `boolean` or `null`.
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .integer: return "integer"
+        case .number: return "number"
+        case .string: return "string"
+        case .array: return "array"
+        case .object: return "object"
+        }
+    }
+
+    /// A short rendering for error messages: strings quoted, long values cut at `limit` characters.
+    public func preview(limit: Int = 60) -> String {
+        let text = compactText()
+        if text.count <= limit { return text }
+        return String(text.prefix(limit - 1)) + "…"
+    }
+}
+
+// MARK: - Literals
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral,
+    ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .integer(value) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+// MARK: - Codable
+
+extension JSONValue: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+}
+
+// MARK: - Text
+
+extension JSONValue {
+    /// Parses JSON text. Throws ``JSONParseError`` with the parser's explanation on bad input.
+    public static func parse(_ text: String) throws -> JSONValue {
+        try parse(Data(text.utf8))
+    }
+
+    /// Parses JSON bytes. Throws ``JSONParseError`` with the parser's explanation on bad input.
+    public static func parse(_ data: Data) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch let error as DecodingError {
+            throw JSONParseError(reason: Self.diagnose(data) ?? Self.describe(error))
+        } catch {
+            throw JSONParseError(reason: String(describing: error))
+        }
+    }
+
+    /// One-line JSON with sorted keys: the form sent over MCP and HTTP.
+    public func compactText() -> String {
+        var writer = JSONWriter(pretty: false)
+        writer.write(self)
+        return writer.output
+    }
+
+    /// One-line JSON bytes with sorted keys.
+    public func compactData() -> Data {
+        Data(compactText().utf8)
+    }
+
+    /// Indented JSON with sorted keys: the form printed for people.
+    public func prettyText() -> String {
+        var writer = JSONWriter(pretty: true)
+        writer.write(self)
+        return writer.output
+    }
+
+    /// JSONSerialization says where the text goes wrong ("around character 1"); JSONDecoder does not.
+    private static func diagnose(_ data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context):
+            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
+            return underlying ?? context.debugDescription
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
+            return context.debugDescription
+        @unknown default:
+            return String(describing: error)
+        }
+    }
+}
+
+/// JSON text that could not be parsed.
+public struct JSONParseError: Error, Sendable, CustomStringConvertible {
+    /// What the parser found wrong, in its words.
+    public var reason: String
+
+    public var description: String { "invalid JSON: \(reason)" }
+}
+
+/// Writes JSON text with sorted keys, UTF-8 left as is and `/` unescaped.
+struct JSONWriter {
+    let pretty: Bool
+    private(set) var output = ""
+    private var indent = 0
+
+    init(pretty: Bool) {
+        self.pretty = pretty
+    }
+
+    mutating func write(_ value: JSONValue) {
+        switch value {
+        case .null: output += "null"
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .integer(let number): output += String(number)
+        case .number(let number): output += number.isFinite ? Self.format(number) : "null"
+        case .string(let text): writeString(text)
+        case .array(let elements): writeArray(elements)
+        case .object(let members): writeObject(members)
+        }
+    }
+
+    private static func format(_ number: Double) -> String {
+        if number.rounded() == number && abs(number) < 1e15 { return String(Int(number)) }
+        return "\(number)"
+    }
+
+    private mutating func writeArray(_ elements: [JSONValue]) {
+        if elements.isEmpty { output += "[]"; return }
+        output += "["
+        indent += 1
+        for (index, element) in elements.enumerated() {
+            if index > 0 { output += "," }
+            newline()
+            write(element)
+        }
+        indent -= 1
+        newline()
+        output += "]"
+    }
+
+    private mutating func writeObject(_ members: [String: JSONValue]) {
+        if members.isEmpty { output += "{}"; return }
+        output += "{"
+        indent += 1
+        for (index, key) in members.keys.sorted().enumerated() {
+            if index > 0 { output += "," }
+            newline()
+            writeString(key)
+            output += pretty ? ": " : ":"
+            if let member = members[key] { write(member) }
+        }
+        indent -= 1
+        newline()
+        output += "}"
+    }
+
+    private mutating func newline() {
+        guard pretty else { return }
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    private mutating func writeString(_ text: String) {
+        output += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default:
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

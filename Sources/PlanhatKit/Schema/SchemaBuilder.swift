@@ -1,0 +1,264 @@
+import Foundation
+
+/// Builds the JSON Schema (draft 2020-12) of every model × operation from the catalog.
+///
+/// The same schema is what `get_model_action_parameters` returns, what the validator checks and
+/// what the explorer renders as a form. Besides standard keywords it carries a few annotations
+/// (ignored by other validators): `x-references` (the model an id points to), `x-dayNumber`,
+/// `x-multiline` and `x-expected` (how to describe a pattern to a person).
+public enum SchemaBuilder {
+    /// The JSON Schema dialect every schema declares.
+    public static let dialect = "https://json-schema.org/draft/2020-12/schema"
+
+    /// A 24-hex Planhat id, or a keyed reference.
+    static let idPattern = "^([0-9a-fA-F]{24}|extid-.+|srcid-.+)$"
+    static let idExpectation = "a Planhat _id (24 hex characters), extid-<externalId> or srcid-<sourceId>"
+
+    /// The parameters schema of `operation` on `model`.
+    public static func schema(for model: ModelDefinition, operation: ModelOperation) -> JSONValue {
+        var schema: [String: JSONValue] = [
+            "$schema": .string(dialect),
+            "type": "object",
+            "title": .string(title(model, operation)),
+            "description": .string(description(model, operation)),
+        ]
+        switch operation {
+        case .list:
+            schema["properties"] = .object(listProperties(model))
+            schema["additionalProperties"] = false
+        case .view, .delete:
+            schema["properties"] = .object(["id": idProperty(model)])
+            schema["required"] = ["id"]
+            schema["additionalProperties"] = false
+        case .create:
+            let (properties, required) = recordProperties(model, forCreate: true)
+            schema["properties"] = .object(properties)
+            if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
+            schema["additionalProperties"] = false
+        case .update:
+            var (properties, _) = recordProperties(model, forCreate: false)
+            properties["id"] = idProperty(model)
+            schema["properties"] = .object(properties)
+            schema["required"] = ["id"]
+            schema["minProperties"] = 2
+            schema["additionalProperties"] = false
+        case .bulkUpsert:
+            var (properties, _) = recordProperties(model, forCreate: false)
+            properties["_id"] = .object([
+                "type": "string", "pattern": .string("^[0-9a-fA-F]{24}$"), "title": "Planhat id",
+                "description": .string(
+                    "Matches an existing record to update; leave out to match on "
+                        + model.keyables.dropFirst().joined(separator: ", ") + " or to create."),
+                "x-expected": "a Planhat _id (24 hex characters)",
+            ])
+            let item: JSONValue = .object([
+                "type": "object", "properties": .object(properties), "additionalProperties": false,
+                "title": .string(model.name),
+            ])
+            schema["properties"] = .object([
+                "items": .object([
+                    "type": "array", "minItems": 1, "items": item, "title": "Items",
+                    "description": .string(
+                        "The \(model.plural.lowercased()) to create or update. Each is matched on "
+                            + model.keyables.joined(separator: ", then ")
+                            + "; a match is updated, anything else is created (with the fields required "
+                            + "on create). Sent in chunks of at most 5000."),
+                ])
+            ])
+            schema["required"] = ["items"]
+            schema["additionalProperties"] = false
+        }
+        return .object(schema)
+    }
+
+    private static func title(_ model: ModelDefinition, _ operation: ModelOperation) -> String {
+        switch operation {
+        case .list: return "List \(model.plural.lowercased())"
+        case .view: return "View a \(model.name.lowercased())"
+        case .create: return "Create a \(model.name.lowercased())"
+        case .update: return "Update a \(model.name.lowercased())"
+        case .delete: return "Delete a \(model.name.lowercased())"
+        case .bulkUpsert: return "Bulk upsert \(model.plural.lowercased())"
+        }
+    }
+
+    private static func description(_ model: ModelDefinition, _ operation: ModelOperation) -> String {
+        let path = "/\(model.path)"
+        switch operation {
+        case .list:
+            return "GET \(path): a page of \(model.plural.lowercased()) as a JSON array. Page with limit "
+                + "(default \(model.listLimit.default), at most \(model.listLimit.max)) and offset; a page "
+                + "shorter than limit is the last."
+        case .view:
+            return "GET \(path)/{id}: one \(model.name.lowercased())."
+        case .create:
+            return "POST \(path): creates a \(model.name.lowercased()) and answers with it, including its new _id."
+        case .update:
+            return "PUT \(path)/{id}: changes only the fields given (a partial update); custom fields merge."
+        case .delete:
+            return "DELETE \(path)/{id}: deletes the \(model.name.lowercased())."
+        case .bulkUpsert:
+            return "PUT \(path) with an array: creates or updates many records and answers with a summary "
+                + "(created, updated, insertsKeys, updatesKeys, errors)."
+        }
+    }
+
+    private static func listProperties(_ model: ModelDefinition) -> [String: JSONValue] {
+        var properties: [String: JSONValue] = [
+            "limit": .object([
+                "type": "integer", "minimum": 1, "maximum": .integer(model.listLimit.max),
+                "default": .integer(model.listLimit.default), "title": "Limit",
+                "description": .string(
+                    "How many records to return (1 to \(model.listLimit.max), default \(model.listLimit.default))."),
+            ]),
+            "offset": .object([
+                "type": "integer", "minimum": 0, "default": 0, "title": "Offset",
+                "description": "How many records to skip: the index of the first record returned.",
+            ]),
+            "sort": .object([
+                "type": "string", "pattern": "^-?[A-Za-z_$][A-Za-z0-9_.$ -]*$", "title": "Sort",
+                "description": "A field to sort on; prefix it with - for descending order, e.g. -arr. Case sensitive.",
+                "x-expected": "a field name, optionally prefixed with - (e.g. name or -arr)",
+                "examples": .array(sortExamples(model)),
+            ]),
+            "select": .object([
+                "type": "string", "pattern": "^[A-Za-z_$][A-Za-z0-9_.$ -]*(,[ ]*[A-Za-z_$][A-Za-z0-9_.$ -]*)*$",
+                "title": "Select",
+                "description": "Comma-separated fields to return (case sensitive); _id is always returned. Leave out for every field.",
+                "x-expected": "field names separated by commas, e.g. name,arr",
+                "examples": .array([.string(model.columns.filter { $0 != "_id" }.prefix(3).joined(separator: ","))]),
+            ]),
+        ]
+        for filter in model.filters {
+            var property: [String: JSONValue] = [
+                "type": "string", "title": .string(humanize(filter.name)), "description": .string(filter.description),
+            ]
+            if filter.name == "companyId" { property["x-references"] = "companies" }
+            if let field = filter.field.flatMap(model.field(named:)), let values = field.enum {
+                property["enum"] = .array(values.map { .string($0) })
+            }
+            properties[filter.name] = .object(property)
+        }
+        return properties
+    }
+
+    private static func sortExamples(_ model: ModelDefinition) -> [JSONValue] {
+        let numeric = model.fields.first { ["arr", "mrr", "score", "value", "amountTotal"].contains($0.name) }
+        var examples: [JSONValue] = [.string(model.titleField)]
+        if let numeric { examples.append(.string("-" + numeric.name)) }
+        return examples
+    }
+
+    private static func idProperty(_ model: ModelDefinition) -> JSONValue {
+        var pattern = "^([0-9a-fA-F]{24}"
+        var expected = "a Planhat _id (24 hex characters)"
+        var keyed: [String] = []
+        if model.externalIdField != nil {
+            pattern += "|extid-.+"
+            keyed.append("extid-<\(model.externalIdField ?? "externalId")>")
+        }
+        if model.sourceIdField != nil {
+            pattern += "|srcid-.+"
+            keyed.append("srcid-<sourceId>")
+        }
+        pattern += ")$"
+        if !keyed.isEmpty { expected += ", " + keyed.joined(separator: " or ") }
+        return .object([
+            "type": "string", "pattern": .string(pattern), "title": "Id",
+            "description": .string("The record: \(expected)."),
+            "x-expected": .string(expected),
+        ])
+    }
+
+    private static func recordProperties(
+        _ model: ModelDefinition, forCreate: Bool
+    ) -> (properties: [String: JSONValue], required: [String]) {
+        var properties: [String: JSONValue] = [:]
+        var required: [String] = []
+        for field in model.writableFields {
+            if let fixed = model.fixedFields?[field.name] {
+                properties[field.name] = .object([
+                    "const": fixed, "default": fixed, "title": .string(humanize(field.name)),
+                    "description": .string(field.description),
+                ])
+                continue
+            }
+            properties[field.name] = fieldSchema(field)
+            if forCreate && field.requiredOnCreate { required.append(field.name) }
+        }
+        return (properties, required)
+    }
+
+    /// The schema of one field.
+    public static func fieldSchema(_ field: FieldDefinition) -> JSONValue {
+        var schema: [String: JSONValue] = [
+            "title": .string(humanize(field.name)),
+            "description": .string(field.description),
+        ]
+        switch field.format {
+        case "planhat-id":
+            schema["type"] = "string"
+            schema["pattern"] = .string(idPattern)
+            schema["x-expected"] = .string(idExpectation)
+        case "day-number":
+            schema["type"] = "integer"
+            schema["x-dayNumber"] = true
+            schema["description"] = .string(field.description + " Days since 1970-01-01 (e.g. 20000 is 2024-10-04).")
+        case let format?:
+            schema["type"] = .string(field.type)
+            schema["format"] = .string(format)
+        case nil:
+            schema["type"] = .string(field.type)
+        }
+        if let references = field.references { schema["x-references"] = .string(references) }
+        if let values = field.enum { schema["enum"] = .array(values.map { .string($0) }) }
+        if let minimum = field.minimum { schema["minimum"] = number(minimum) }
+        if let maximum = field.maximum { schema["maximum"] = number(maximum) }
+        if let exclusiveMinimum = field.exclusiveMinimum { schema["exclusiveMinimum"] = number(exclusiveMinimum) }
+        if let value = field.default { schema["default"] = value }
+        if field.multiline == true { schema["x-multiline"] = true }
+        if let items = field.items {
+            var item: [String: JSONValue] = ["type": .string(items.type)]
+            if items.format == "planhat-id" {
+                item["pattern"] = .string(idPattern)
+                item["x-expected"] = .string(idExpectation)
+            }
+            if let references = items.references { item["x-references"] = .string(references) }
+            schema["items"] = .object(item)
+        }
+        if field.isCustom {
+            schema["additionalProperties"] = .object([
+                "type": ["string", "number", "boolean", "null"],
+                "description": "A custom field value: text, number, Boolean or date string.",
+            ])
+            schema["description"] = .string(
+                field.description + " Custom fields by name, e.g. {\"Segment\": \"Enterprise\"}; one level only.")
+        }
+        return .object(schema)
+    }
+
+    private static func number(_ value: Double) -> JSONValue {
+        value.rounded() == value ? .integer(Int(value)) : .number(value)
+    }
+
+    /// `companyId` → `Company id`, `_currency` → `Currency`, `arr` → `ARR`.
+    public static func humanize(_ name: String) -> String {
+        let acronyms: Set<String> = ["arr", "mrr", "nrr", "nps", "id", "url", "csm"]
+        let trimmed = name.drop { $0 == "_" }
+        if acronyms.contains(trimmed.lowercased()) { return trimmed.uppercased() }
+        var words: [String] = []
+        var current = ""
+        for character in trimmed {
+            if character.isUppercase && !current.isEmpty && !(current.last?.isUppercase ?? false) {
+                words.append(current)
+                current = ""
+            }
+            current.append(character)
+        }
+        if !current.isEmpty { words.append(current) }
+        let text = words.map { word -> String in
+            acronyms.contains(word.lowercased()) && word.count > 2 ? word.uppercased() : word.lowercased()
+        }.joined(separator: " ")
+        return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}

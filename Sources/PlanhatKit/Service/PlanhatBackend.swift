@@ -1,0 +1,39 @@
+import Foundation
+
+/// Where requests go: the embedded sandbox or Planhat's REST API.
+public protocol PlanhatBackend: Sendable {
+    /// What the backend is, for headers, `doctor` and tool annotations.
+    var info: BackendInfo { get }
+
+    /// Executes a validated request and answers with the API's JSON response.
+    ///
+    /// - Throws: ``PlanhatError`` with the status Planhat would answer with.
+    func execute(_ request: PlanhatRequest) async throws -> JSONValue
+}
+
+/// A description of a backend for people: `SANDBOX ~/.local/share/…` or `api.planhat.com (work)`.
+public struct BackendInfo: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case sandbox, remote
+    }
+
+    public var kind: Kind
+    /// The sandbox file, or the API base URL.
+    public var location: String
+    /// The configuration profile in use, if any.
+    public var profile: String?
+
+    public init(kind: Kind, location: String, profile: String? = nil) {
+        self.kind = kind
+        self.location = location
+        self.profile = profile
+    }
+
+    /// A short badge: `SANDBOX` or the API host.
+    public var badge: String {
+        switch kind {
+        case .sandbox: return "SANDBOX"
+        case .remote: return URL(string: location)?.host ?? location
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import PlanhatKit
+
+/// The sandbox's SQLite file: one `record` table holding every model's documents as JSON, with the
+/// keys Planhat looks records up by (`_id`, external id, source id, email, company) as columns.
+///
+/// Every write runs in one transaction, so a failed bulk upsert leaves nothing half-written.
+public final class SandboxStore: Sendable {
+    /// The database: a WAL pool on disk, or an in-memory queue for tests.
+    let database: any DatabaseWriter
+    /// The file, or `:memory:`.
+    public let path: String
+
+    /// Opens (and creates, with its folder) the sandbox at `path`, or an in-memory one when `nil`.
+    ///
+    /// - Throws: ``PlanhatError`` 500 naming the file when it cannot be opened.
+    public init(path: String?) throws {
+        do {
+            if let path {
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                var configuration = Configuration()
+                configuration.busyMode = .timeout(10)
+                database = try DatabasePool(path: path, configuration: configuration)
+                self.path = path
+            } else {
+                database = try DatabaseQueue()
+                self.path = ":memory:"
+            }
+            try Self.migrator.migrate(database)
+        } catch let error as PlanhatError {
+            throw error
+        } catch {
+            throw PlanhatError(
+                status: 500, message: "cannot open the sandbox database at \(path ?? ":memory:"): \(error)",
+                details: ["Move or delete the file, or choose another with --sandbox-path / PLANHAT_SANDBOX_PATH."])
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE record (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    model TEXT NOT NULL,
+                    id TEXT NOT NULL UNIQUE,
+                    external_id TEXT,
+                    source_id TEXT,
+                    email TEXT,
+                    company_id TEXT,
+                    doc TEXT NOT NULL
+                );
+                CREATE INDEX record_by_model ON record(model, seq);
+                CREATE INDEX record_by_external_id ON record(model, external_id) WHERE external_id IS NOT NULL;
+                CREATE INDEX record_by_source_id ON record(model, source_id) WHERE source_id IS NOT NULL;
+                CREATE INDEX record_by_email ON record(model, email) WHERE email IS NOT NULL;
+                CREATE INDEX record_by_company ON record(model, company_id) WHERE company_id IS NOT NULL;
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                """)
+            for field in SortIndex.fields {
+                try db.execute(sql: SortIndex.createStatement(model: field.model, field: field.field))
+            }
+        }
+        return migrator
+    }
+
+    /// Whether the sandbox holds demo data (or was deliberately emptied by a reset).
+    public func isSeeded() throws -> Bool {
+        try database.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'seeded'") != nil
+        }
+    }
+
+    /// How many records each storage model holds.
+    public func counts() throws -> [String: Int] {
+        try database.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT model, COUNT(*) AS n FROM record GROUP BY model")
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["model"] as String, $0["n"] as Int) })
+        }
+    }
+
+    /// Runs SQLite's own consistency check; `ok` when the file is sound.
+    public func integrityCheck() throws -> String {
+        try database.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+}
+
+/// Expression indexes for the sorts people use most on large workspaces.
+enum SortIndex {
+    static let fields: [(model: String, field: String)] = [
+        ("companies", "arr"), ("companies", "mrr"), ("companies", "name"), ("companies", "h"),
+        ("companies", "lastUpdated"), ("endusers", "lastActive"),
+    ]
+
+    static func createStatement(model: String, field: String) -> String {
+        "CREATE INDEX record_sort_\(model)_\(field) ON record(model, \(JSONPath.extract(field)), seq)"
+    }
+}
+
+/// SQLite JSON paths for field names, quoted only when needed so expression indexes still match.
+enum JSONPath {
+    /// `json_extract(doc, '$.arr')`, `json_extract(doc, '$.custom."Renewal Risk"')`.
+    static func extract(_ field: String) -> String {
+        "json_extract(doc, '\(path(field))')"
+    }
+
+    static func path(_ field: String) -> String {
+        let segments = field.split(separator: ".", omittingEmptySubsequences: false).map { segment -> String in
+            let plain = !segment.isEmpty && segment.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+                && !(segment.first?.isNumber ?? false)
+            if plain { return String(segment) }
+            let escaped = segment.replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
+        }
+        return ("$." + segments.joined(separator: ".")).replacingOccurrences(of: "'", with: "''")
+    }
+}
