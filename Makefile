@@ -40,7 +40,7 @@ run: release
 
 ## test: build and run every test (unit, sandbox, end-to-end through the built binary)
 test: build
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --disable-xctest
 
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:

@@ -50,8 +50,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit"]),
-        .testTarget(name: "PlanhatSandboxTests", dependencies: ["PlanhatSandbox", "PlanhatKit"]),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit"]),
+        .target(name: "PlanhatTestSupport", path: "Tests/Support"),
+        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(
+            name: "PlanhatSandboxTests",
+            dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
     ]
 )

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import PlanhatKit
+
+@Suite("Requests")
+struct RequestTests {
+    let service = PlanhatService(backend: RecordingBackend())
+
+    @Test("list parameters become Planhat's query string")
+    func listQuery() throws {
+        let request = try service.prepare(model: "Companies", operation: "list", parameters: [
+            "limit": 3, "sort": "-arr", "select": "name,arr", "offset": 0, "status": "customer",
+        ])
+        #expect(request.method == "GET")
+        #expect(request.pathAndQuery == "/companies?limit=3&offset=0&sort=-arr&select=name,arr&status=customer")
+    }
+
+    @Test("notes are conversations of type note")
+    func notes() throws {
+        let list = try service.prepare(model: "notes", operation: "list", parameters: ["limit": 5])
+        #expect(list.pathAndQuery == "/conversations?limit=5&type=note")
+        let create = try service.prepare(model: "notes", operation: "create", parameters: [
+            "companyId": "extid-ACC-00001", "subject": "QBR",
+        ])
+        #expect(create.method == "POST")
+        #expect(create.body?["type"] == "note")
+    }
+
+    @Test("update sends only the changed fields, without id, to the record's path")
+    func update() throws {
+        let request = try service.prepare(model: "endusers", operation: "update", parameters: [
+            "id": "extid-ACC 1/U1", "position": "CFO",
+        ])
+        #expect(request.method == "PUT")
+        #expect(request.path == "/endusers/extid-ACC%201%2FU1")
+        #expect(request.body == ["position": "CFO"])
+    }
+
+    @Test("bulk upsert sends the items array with PUT to the collection")
+    func bulk() throws {
+        let request = try service.prepare(model: "companies", operation: "bulkUpsert", parameters: [
+            "items": [["name": "A", "externalId": "A1"], ["_id": "64b7a0c2e4b0a1b2c3d4e5f6", "phase": "Renewal"]],
+        ])
+        #expect(request.method == "PUT")
+        #expect(request.path == "/companies")
+        #expect(request.body?.arrayValue?.count == 2)
+    }
+
+    @Test("curl previews never hold a token and quote the body")
+    func curl() throws {
+        let request = try service.prepare(model: "companies", operation: "create", parameters: ["name": "O'Brien & Co"])
+        let command = request.curlCommand(baseURL: "https://api.planhat.com")
+        #expect(command.contains("-H \"Authorization: Bearer $PLANHAT_API_TOKEN\""))
+        #expect(command.contains("'https://api.planhat.com/companies'"))
+        #expect(command.contains(#"--data-binary '{"name":"O'\''Brien & Co"}'"#))
+    }
+}
+
+@Suite("Errors")
+struct ErrorTests {
+    @Test("every status carries Planhat's guidance", arguments: [
+        (400, "get_model_action_parameters"), (401, "Authorization: Bearer"), (403, "App Center"),
+        (404, "get_model_actions"), (429, "Retry-After"), (500, "report it to the Planhat team"),
+        (503, "Retry the request"),
+    ])
+    func guidance(_ status: Int, _ phrase: String) {
+        let error = PlanhatError(status: status, message: "m")
+        #expect(error.guidance.contains(phrase))
+        #expect(error.report.hasPrefix("\(status) \(error.title): m"))
+    }
+
+    @Test("the JSON envelope carries status, fields and guidance")
+    func envelope() throws {
+        let error = PlanhatError.invalidParameters(
+            [FieldIssue(path: "limit", value: "-1", expected: "an integer from 1 to 5000")], model: "companies", operation: .list)
+        let json = error.jsonValue["error"]
+        #expect(json?["status"] == 400)
+        #expect(json?["fields"]?.arrayValue?.first?["path"] == "limit")
+        #expect(json?["guidance"]?.stringValue?.isEmpty == false)
+        #expect(!error.jsonValue.compactText().contains("\n"))
+    }
+}
+
+@Suite("JSON")
+struct JSONTests {
+    @Test("integers stay integers, fractions stay fractions")
+    func numbers() throws {
+        let value = try JSONValue.parse(#"{"a": 120000, "b": 2.5, "c": true, "d": null, "e": [1, "x"]}"#)
+        #expect(value["a"] == .integer(120000))
+        #expect(value["b"] == .number(2.5))
+        #expect(value["c"] == .bool(true))
+        #expect(value.compactText() == #"{"a":120000,"b":2.5,"c":true,"d":null,"e":[1,"x"]}"#)
+    }
+
+    @Test("strings round-trip through escaping", arguments: ["plain", "quote \" and \\ back", "tab\tnew\nline", "東京 ✓ 🎉", "\u{01}\u{1F}", "a/b"])
+    func roundTrip(_ text: String) throws {
+        let encoded = JSONValue.string(text).compactText()
+        #expect(try JSONValue.parse(encoded) == .string(text))
+    }
+
+    @Test("pretty text indents and sorts keys")
+    func pretty() {
+        let value: JSONValue = ["b": 1, "a": ["x": []]]
+        #expect(value.prettyText() == "{\n  \"a\": {\n    \"x\": []\n  },\n  \"b\": 1\n}")
+    }
+
+    @Test("bad JSON says where it goes wrong")
+    func diagnostics() {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse("{\"a\": }") }
+        do {
+            _ = try JSONValue.parse("{not json")
+        } catch let error as JSONParseError {
+            #expect(error.reason.contains("character"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+}
+
+@Suite("Support")
+struct SupportTests {
+    @Test("day numbers convert both ways")
+    func dayNumbers() {
+        #expect(CivilDate(dayNumber: 0).iso == "1970-01-01")
+        #expect(CivilDate(dayNumber: 20000).iso == "2024-10-04")
+        #expect(CivilDate(iso: "2024-02-29")?.dayNumber == 19782)
+        for day in stride(from: -1000, to: 40000, by: 997) {
+            #expect(CivilDate(dayNumber: day).dayNumber == day)
+        }
+    }
+
+    @Test("display widths count CJK and emoji as two columns")
+    func widths() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("東京") == 4)
+        #expect(DisplayWidth.of("🎉") == 2)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.truncate("東京データ株式会社", to: 7) == "東京デ…")
+        #expect(DisplayWidth.of(DisplayWidth.pad("東京データ", to: 7)) == 7)
+    }
+}

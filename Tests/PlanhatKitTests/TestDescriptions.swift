@@ -1,0 +1,6 @@
+import PlanhatKit
+import Testing
+
+extension ModelDefinition: CustomTestStringConvertible {
+    public var testDescription: String { route }
+}
