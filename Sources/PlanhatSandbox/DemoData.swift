@@ -25,8 +25,10 @@ public struct DemoData: Sendable {
     public func seed(into store: SandboxStore, catalog: Catalog = .shared) throws {
         try store.database.write { db in
             try db.execute(sql: "DELETE FROM record; DELETE FROM meta;")
-            var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
-            try writer.writeWorkspace(companies: companies)
+            try SandboxStore.withoutSecondaryIndexes(db) {
+                var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
+                try writer.writeWorkspace(companies: companies)
+            }
             try db.execute(
                 sql: "INSERT INTO meta (key, value) VALUES ('seeded', ?), ('companies', ?)",
                 arguments: [Timestamp.iso(Date()), String(companies)])
@@ -37,14 +39,14 @@ public struct DemoData: Sendable {
 /// Writes the demo records, remembering ids so later models can link to earlier ones.
 struct DemoWriter {
     let db: Database
-    let catalog: Catalog
+    let models: [String: ModelDefinition]
     var generator: SeededGenerator
     private var clock = 0
     private var userIDs: [String] = []
 
     init(db: Database, catalog: Catalog, generator: SeededGenerator) {
         self.db = db
-        self.catalog = catalog
+        models = Dictionary(catalog.models.map { ($0.route, $0) }, uniquingKeysWith: { first, _ in first })
         self.generator = generator
     }
 
@@ -103,7 +105,7 @@ struct DemoWriter {
 
     @discardableResult
     private mutating func write(_ route: String, _ fields: [String: JSONValue]) throws -> String {
-        guard let model = catalog.model(route: route) else { return "" }
+        guard let model = models[route] else { return "" }
         var document = fields
         let id = newID()
         document["_id"] = .string(id)
@@ -200,9 +202,9 @@ struct DemoWriter {
     private mutating func writeEndusers(_ company: Company) throws -> [(id: String, email: String)] {
         var people: [(String, String)] = []
         for position in 0..<5 {
-            let first = pick(Names.firstNames), last = pick(Names.lastNames)
-            let email = "\(first.lowercased().folding(options: .diacriticInsensitive, locale: nil)).\(last.lowercased().folding(options: .diacriticInsensitive, locale: nil))\(position)@\(company.domain)"
-                .replacingOccurrences(of: " ", with: "")
+            let firstIndex = int(0...(Names.firstNames.count - 1)), lastIndex = int(0...(Names.lastNames.count - 1))
+            let first = Names.firstNames[firstIndex], last = Names.lastNames[lastIndex]
+            let email = "\(Names.asciiFirstNames[firstIndex]).\(Names.asciiLastNames[lastIndex])\(position)@\(company.domain)"
             let id = try write("endusers", [
                 "firstName": .string(first), "lastName": .string(last), "name": .string("\(first) \(last)"),
                 "email": .string(email), "companyId": .string(company.id), "companyName": .string(company.name),
@@ -457,6 +459,15 @@ enum Names {
         "Andersson", "Smith", "García", "Müller", "Rossi", "Nakamura", "Okafor", "Dubois", "Novak", "Patel",
         "Johansson", "Brown", "Silva", "Kowalski", "Haddad", "Chen", "Larsen", "Moreau", "Schmidt", "Costa",
     ]
+    static let asciiFirstNames = firstNames.map(emailPart)
+    static let asciiLastNames = lastNames.map(emailPart)
+
+    /// `Léa` → `lea`: the form a name takes in an email address.
+    static func emailPart(_ name: String) -> String {
+        name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            .replacingOccurrences(of: " ", with: "")
+    }
+
     static let positions = ["Product Manager", "Head of Support", "Operations Lead", "Engineer", "Analyst", "CFO", "Admin"]
     static let noteSubjects = ["QBR notes", "Kick-off call notes", "Renewal discussion", "Escalation summary", "Success plan review"]
     static let conversations: [(String, String)] = [

@@ -61,8 +61,9 @@ public final class SandboxBackend: PlanhatBackend {
 
     private func list(_ db: Database, _ request: PlanhatRequest) throws -> JSONValue {
         let model = request.model
-        var conditions = ["model = ?"]
-        var arguments: [any DatabaseValueConvertible] = [model.path]
+        // The model as a literal (catalog paths are plain words) lets SQLite use the partial sort indexes.
+        var conditions = ["model = '\(model.path)'"]
+        var arguments: [any DatabaseValueConvertible] = []
         for item in request.query where !["limit", "offset", "sort", "select"].contains(item.name) {
             try addFilter(item, model: model, db, &conditions, &arguments)
         }

@@ -30,6 +30,13 @@ enum Console {
         handle.write(Data(text.utf8))
     }
 
+    /// `key   value` lines with the values aligned.
+    static func keyValues(_ rows: [[String]]) -> String {
+        let width = rows.map { DisplayWidth.of($0.first ?? "") }.max() ?? 0
+        return rows.map { DisplayWidth.pad($0.first ?? "", to: width) + "  " + $0.dropFirst().joined(separator: " ") }
+            .joined(separator: "\n")
+    }
+
     /// Lays rows out in columns padded to their display width.
     static func table(_ header: [String], _ rows: [[String]]) -> String {
         let all = [header] + rows

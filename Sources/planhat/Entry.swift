@@ -9,6 +9,7 @@ import PlanhatKit
 enum Entry {
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
+        LogSetup.bootstrap(arguments: arguments)
         let status = await run(arguments)
         Console.flush()
         exit(status)
@@ -78,6 +79,9 @@ struct PlanhatCommand: AsyncParsableCommand {
             7 server or network.
             """,
         version: PlanhatVersion.current,
-        subcommands: [ModelsCommand.self, SchemaCommand.self, CallCommand.self, SandboxCommand.self]
+        subcommands: [
+            ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self, DoctorCommand.self,
+            SandboxCommand.self,
+        ]
     )
 }

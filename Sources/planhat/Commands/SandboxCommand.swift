@@ -8,7 +8,7 @@ struct SandboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Manage the embedded sandbox workspace.",
-        subcommands: [Reset.self, Info.self])
+        subcommands: [Reset.self, Info.self, Serve.self])
 
     /// `planhat sandbox reset [--companies N]`
     struct Reset: ParsableCommand {
@@ -51,6 +51,57 @@ struct SandboxCommand: ParsableCommand {
             let counts = try backend.store.counts()
             Console.out("sandbox: \(path)")
             Console.out(Console.table(["MODEL", "RECORDS"], counts.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }))
+        }
+    }
+
+    /// `planhat sandbox serve`: the sandbox over HTTP as a local Planhat stand-in.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the sandbox over HTTP with Planhat's URL layout, for scripts and tests.",
+            discussion: """
+                Point any Planhat client at it: PLANHAT_API_URL=http://127.0.0.1:4010 PLANHAT_API_TOKEN=any planhat call companies list
+                Fault injection: --faults FILE (a JSON list of rules) or POST /__control/faults, e.g.
+                  {"path": "/companies", "method": "GET", "count": 2, "status": 429, "retryAfter": "1"}
+                  {"path": "/companies", "method": "POST", "status": 500}
+                  {"path": "/endusers", "delayMs": 3000}   {"path": "/companies", "drop": "after"}
+                GET /__control/requests counts the requests served; DELETE clears faults or counts.
+                """)
+
+        @Option(name: .long, help: "The IPv4 address to listen on.")
+        var host = "127.0.0.1"
+
+        @Option(name: .long, help: "The port (0 picks a free one; the port is printed on stderr).")
+        var port: UInt16 = 4010
+
+        @Option(name: .long, help: ArgumentHelp("The Bearer token clients must send (default: any non-empty token).", valueName: "token"))
+        var token: String?
+
+        @Option(name: .long, help: ArgumentHelp("A JSON file of fault rules to serve first.", valueName: "file"))
+        var faults: String?
+
+        @Option(name: .long, help: ArgumentHelp("The sandbox file.", valueName: "path"))
+        var sandboxPath: String?
+
+        func run() async throws {
+            var rules: [FaultRule] = []
+            if let faults {
+                guard let data = FileManager.default.contents(atPath: faults) else {
+                    throw PlanhatError(status: 400, message: "cannot read the faults file \(faults)")
+                }
+                do {
+                    rules = try FaultRule.decodeList(data)
+                } catch {
+                    throw PlanhatError(status: 400, message: "the faults file \(faults) is not a list of fault rules: \(error)")
+                }
+            }
+            let path = SandboxLocation.resolve(explicit: sandboxPath)
+            let service = PlanhatService(backend: try SandboxBackend.open(path: path))
+            let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules))
+            let host = self.host
+            let tokenNote = token == nil ? "any non-empty Bearer token" : "the Bearer token given with --token"
+            try await server.run { bound in
+                Console.err("planhat sandbox serve: listening on http://\(host):\(bound) (sandbox \(path); \(tokenNote))")
+            }
         }
     }
 }

@@ -1,0 +1,249 @@
+import Foundation
+import Yams
+
+/// A Planhat API token. Its description is masked, so printing, logging or interpolating it by
+/// accident shows `abcd…` and never the secret.
+public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The secret itself: only the HTTP client reads it.
+    public let secret: String
+
+    public init?(_ secret: String) {
+        let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        self.secret = trimmed
+    }
+
+    /// The first 4 characters and an ellipsis.
+    public var masked: String { String(secret.prefix(4)) + "…" }
+    public var description: String { masked }
+    public var debugDescription: String { "APIToken(\(masked))" }
+}
+
+/// Where requests go and with which credentials, resolved from flags, environment and config file.
+public struct Settings: Sendable {
+    /// The default Planhat API.
+    public static let defaultBaseURL = "https://api.planhat.com"
+    /// Planhat's demo environment.
+    public static let demoBaseURL = "https://api.planhatdemo.com"
+    /// The regional clusters Planhat documents.
+    public static let regions = ["eu", "eu2", "eu3", "us2"]
+
+    public var token: APIToken?
+    /// Where the token came from: `PLANHAT_API_TOKEN`, `profile work (token_file …)`.
+    public var tokenSource: String?
+    public var baseURL: String
+    public var profile: String?
+    /// The config file read, if any.
+    public var configPath: String
+    /// Settings from the chosen profile that the faces may use (read-only by default, models).
+    public var profileReadOnly: Bool
+
+    /// Whether a token is configured: the remote backend is then the default.
+    public var hasToken: Bool { token != nil }
+}
+
+/// The flags that influence ``Settings``.
+public struct SettingsRequest: Sendable {
+    public var profile: String?
+    public var apiURL: String?
+    public var demo: Bool
+    public var region: String?
+
+    public init(profile: String? = nil, apiURL: String? = nil, demo: Bool = false, region: String? = nil) {
+        self.profile = profile
+        self.apiURL = apiURL
+        self.demo = demo
+        self.region = region
+    }
+}
+
+/// Reads `$XDG_CONFIG_HOME/planhat-explorer/config.yaml` and the environment.
+///
+/// ```yaml
+/// profile: work            # the profile used without --profile
+/// profiles:
+///   work:
+///     token_file: ~/.config/planhat-explorer/work.token
+///     region: eu
+///   demo:
+///     token: "…"
+///     base_url: https://api.planhatdemo.com
+///     read_only: true
+/// ```
+/// The config file and any token file must not be readable by group or others.
+public struct SettingsLoader: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The config file's path.
+    public var configPath: String {
+        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (home + "/.config")
+        return base + "/planhat-explorer/config.yaml"
+    }
+
+    private var home: String {
+        environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+    }
+
+    /// Resolves the settings.
+    ///
+    /// - Throws: ``PlanhatError`` (400) for an unreadable or too-open config or token file, an
+    ///   unknown profile or region, or a malformed base URL.
+    public func load(_ request: SettingsRequest = SettingsRequest()) throws -> Settings {
+        let file = try readConfigFile()
+        let profileName = request.profile ?? environment["PLANHAT_PROFILE"].flatMap { $0.isEmpty ? nil : $0 } ?? file?.defaultProfile
+        var profile: ConfigFile.Profile?
+        if let profileName {
+            guard let found = file?.profiles[profileName] else {
+                let known = file?.profiles.keys.sorted().joined(separator: ", ") ?? ""
+                throw PlanhatError(
+                    status: 400, message: "no profile '\(profileName)' in \(configPath)",
+                    details: [known.isEmpty ? "The file defines no profiles." : "Profiles there: \(known)."])
+            }
+            profile = found
+        }
+        var token: APIToken?
+        var source: String?
+        if let value = environment["PLANHAT_API_TOKEN"], let parsed = APIToken(value) {
+            token = parsed
+            source = "PLANHAT_API_TOKEN"
+        } else if let profile, let profileName {
+            if let inline = profile.token.flatMap(APIToken.init) {
+                token = inline
+                source = "profile \(profileName) (token in \(configPath))"
+            } else if let path = profile.tokenFile {
+                let expanded = expand(path)
+                try requirePrivate(expanded, kind: "token file")
+                guard let text = FileManager.default.contents(atPath: expanded).map({ String(decoding: $0, as: UTF8.self) }),
+                    let parsed = APIToken(text)
+                else {
+                    throw PlanhatError(status: 400, message: "the token file \(expanded) of profile \(profileName) is missing or empty")
+                }
+                token = parsed
+                source = "profile \(profileName) (token_file \(expanded))"
+            }
+        }
+        let baseURL = try resolveBaseURL(request, profile: profile)
+        return Settings(
+            token: token, tokenSource: source, baseURL: baseURL, profile: profileName, configPath: configPath,
+            profileReadOnly: profile?.readOnly ?? false)
+    }
+
+    private func resolveBaseURL(_ request: SettingsRequest, profile: ConfigFile.Profile?) throws -> String {
+        let candidate: String
+        if let url = request.apiURL {
+            candidate = url
+        } else if request.demo {
+            candidate = Settings.demoBaseURL
+        } else if let region = request.region {
+            candidate = try regionURL(region)
+        } else if let url = environment["PLANHAT_API_URL"], !url.isEmpty {
+            candidate = url
+        } else if let url = profile?.baseURL {
+            candidate = url
+        } else if let region = profile?.region {
+            candidate = try regionURL(region)
+        } else {
+            candidate = Settings.defaultBaseURL
+        }
+        let trimmed = candidate.hasSuffix("/") ? String(candidate.dropLast()) : candidate
+        guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw PlanhatError(
+                status: 400, message: "the API URL '\(candidate)' is not an http(s) URL",
+                fieldIssues: [FieldIssue(path: "api-url", value: candidate, expected: "a URL such as https://api.planhat.com")])
+        }
+        return trimmed
+    }
+
+    private func regionURL(_ region: String) throws -> String {
+        guard Settings.regions.contains(region) else {
+            throw PlanhatError(
+                status: 400, message: "unknown region '\(region)'",
+                fieldIssues: [FieldIssue(path: "region", value: region, expected: "one of " + Settings.regions.joined(separator: ", "))])
+        }
+        return "https://api-\(region).planhat.com"
+    }
+
+    private func readConfigFile() throws -> ConfigFile? {
+        let path = configPath
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try requirePrivate(path, kind: "config file")
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PlanhatError(status: 400, message: "cannot read the config file \(path)")
+        }
+        do {
+            return try YAMLDecoder().decode(ConfigFile.self, from: data)
+        } catch {
+            throw PlanhatError(
+                status: 400, message: "the config file \(path) is not valid: \(ConfigFile.describe(error))",
+                details: ["Expected: profile: NAME and profiles: {NAME: {token_file | token, base_url | region, read_only}}."])
+        }
+    }
+
+    /// Refuses a file that group or others can read: a token must stay the owner's.
+    func requirePrivate(_ path: String, kind: String) throws {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let permissions = attributes[.posixPermissions] as? Int
+        else {
+            throw PlanhatError(status: 400, message: "cannot read the \(kind) \(path)")
+        }
+        if permissions & 0o077 != 0 {
+            throw PlanhatError(
+                status: 400,
+                message: "the \(kind) \(path) is readable by others (mode \(String(permissions & 0o777, radix: 8))); it may hold a token",
+                details: ["Fix it with: chmod 600 \(path)"])
+        }
+    }
+
+    private func expand(_ path: String) -> String {
+        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+    }
+}
+
+/// The config file's shape.
+struct ConfigFile: Decodable {
+    struct Profile: Decodable {
+        var token: String?
+        var tokenFile: String?
+        var baseURL: String?
+        var region: String?
+        var readOnly: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case token, region
+            case tokenFile = "token_file"
+            case baseURL = "base_url"
+            case readOnly = "read_only"
+        }
+    }
+
+    var defaultProfile: String?
+    var profiles: [String: Profile]
+
+    enum CodingKeys: String, CodingKey {
+        case defaultProfile = "profile"
+        case profiles
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        defaultProfile = try container.decodeIfPresent(String.self, forKey: .defaultProfile)
+        profiles = try container.decodeIfPresent([String: Profile].self, forKey: .profiles) ?? [:]
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context), .dataCorrupted(let context):
+                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+                return path.isEmpty ? context.debugDescription : "\(path): \(context.debugDescription)"
+            @unknown default:
+                break
+            }
+        }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,294 @@
+import Foundation
+import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Sends one HTTP request. URLSession in the program; tests may substitute their own.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse)
+}
+
+/// URLSession (FoundationNetworking on Linux) as the transport.
+public struct URLSessionTransport: HTTPTransport {
+    let session: URLSession
+
+    public init(timeout: TimeInterval) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = max(timeout, 300)
+        configuration.httpMaximumConnectionsPerHost = 50
+        configuration.urlCache = nil
+        session = URLSession(configuration: configuration)
+    }
+
+    public func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        let (data, response) = try await session.data(for: request)
+        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        return (data, http)
+    }
+}
+
+/// Progress of a multi-request operation (bulk upsert chunks, export pages).
+public struct TransferProgress: Sendable, Hashable {
+    public var done: Int
+    public var total: Int?
+    public var requests: Int
+}
+
+/// Planhat's REST API as a backend: Bearer auth, rate limits, retries, chunked bulk upserts.
+public final class RemoteBackend: PlanhatBackend {
+    /// The most items Planhat accepts in one bulk upsert.
+    public static let bulkChunkSize = 5_000
+
+    public let info: BackendInfo
+    let baseURL: String
+    let token: APIToken
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
+    let limiter: RequestLimiter
+    let userAgent: String
+    let logger: Logger
+    let progress: (@Sendable (TransferProgress) -> Void)?
+
+    public init(
+        baseURL: String, token: APIToken, profile: String? = nil, timeout: TimeInterval = 30,
+        retry: RetryPolicy = RetryPolicy(), limiter: RequestLimiter = .shared, transport: (any HTTPTransport)? = nil,
+        userAgent: String = "planhat-explorer", logger: Logger = Logger(label: "planhat.remote"),
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) {
+        self.baseURL = baseURL
+        self.token = token
+        self.transport = transport ?? URLSessionTransport(timeout: timeout)
+        self.retry = retry
+        self.limiter = limiter
+        self.userAgent = userAgent
+        self.logger = logger
+        self.progress = progress
+        info = BackendInfo(kind: .remote, location: baseURL, profile: profile)
+    }
+
+    public func execute(_ request: PlanhatRequest) async throws -> JSONValue {
+        if request.operation == .bulkUpsert, let items = request.body?.arrayValue, items.count > Self.bulkChunkSize {
+            return try await chunkedUpsert(request, items: items)
+        }
+        return try await send(request)
+    }
+
+    private func chunkedUpsert(_ request: PlanhatRequest, items: [JSONValue]) async throws -> JSONValue {
+        var merged = JSONValue.object([:])
+        let chunks = stride(from: 0, to: items.count, by: Self.bulkChunkSize).map { start in
+            start..<min(items.count, start + Self.bulkChunkSize)
+        }
+        for (index, range) in chunks.enumerated() {
+            var chunk = request
+            chunk.body = .array(Array(items[range]))
+            do {
+                merged = UpsertSummaryMerger.merge(merged, try await send(chunk), offset: range.lowerBound)
+            } catch var error as PlanhatError {
+                error.message = "bulk upsert stopped at chunk \(index + 1) of \(chunks.count) "
+                    + "(items \(range.lowerBound)–\(range.upperBound - 1)): \(error.message)"
+                let applied = range.lowerBound
+                error.details.insert(
+                    applied == 0 ? "No earlier chunk was sent." : "Items 0–\(applied - 1) were applied: \(merged.compactText())", at: 0)
+                throw error
+            }
+            progress?(TransferProgress(done: range.upperBound, total: items.count, requests: index + 1))
+        }
+        return merged
+    }
+
+    // MARK: - One request, with retries
+
+    func send(_ request: PlanhatRequest) async throws -> JSONValue {
+        let urlRequest = try makeURLRequest(request)
+        let started = Date()
+        var rateLimited = 0
+        var waited: TimeInterval = 0
+        var failures = 0
+        while true {
+            try Task.checkCancellation()
+            try await limiter.acquire()
+            let outcome: Outcome
+            do {
+                let (data, response) = try await transport.send(urlRequest)
+                outcome = .answered(data, response)
+            } catch {
+                outcome = .failed(error)
+            }
+            await limiter.release()
+            if case .failed(let error) = outcome, Self.isCancellation(error) { throw CancellationError() }
+            switch outcome {
+            case .answered(let data, let response) where (200..<300).contains(response.statusCode):
+                logger.debug("\(request.method) \(request.path) → \(response.statusCode)")
+                return Self.decodeBody(data)
+            case .answered(let data, let response) where response.statusCode == 429:
+                rateLimited += 1
+                let delay = RetryAfter.seconds(from: response.value(forHTTPHeaderField: "Retry-After"))
+                    ?? retry.backoff(attempt: rateLimited)
+                let elapsed = Date().timeIntervalSince(started)
+                guard rateLimited < retry.rateLimitAttempts, elapsed + delay <= retry.rateLimitBudget else {
+                    var error = failure(request, data: data, status: 429, started: started)
+                    error.details.insert(
+                        String(format: "Gave up after %d attempt%@ over %.1f s (waited %.1f s on Retry-After/backoff).",
+                               rateLimited, rateLimited == 1 ? "" : "s", elapsed, waited), at: 0)
+                    throw error
+                }
+                logger.notice("\(request.method) \(request.path) → 429; retrying in \(String(format: "%.1f", delay)) s")
+                waited += delay
+                try await Task.sleep(for: .seconds(delay))
+            case .answered(let data, let response) where response.statusCode >= 500:
+                failures += 1
+                guard RetryPolicy.isIdempotent(request) else {
+                    throw mayHaveApplied(request, reason: "the server answered \(response.statusCode)", status: response.statusCode, started: started)
+                }
+                guard failures < retry.serverErrorAttempts else {
+                    var error = failure(request, data: data, status: response.statusCode, started: started)
+                    error.details.insert("Tried \(failures) times.", at: 0)
+                    throw error
+                }
+                try await Task.sleep(for: .seconds(retry.backoff(attempt: failures)))
+            case .answered(let data, let response):
+                throw failure(request, data: data, status: response.statusCode, started: started)
+            case .failed(let error):
+                failures += 1
+                let (status, reason) = Self.describe(error, host: URL(string: baseURL)?.host ?? baseURL)
+                guard RetryPolicy.isIdempotent(request) else {
+                    throw mayHaveApplied(request, reason: reason, status: status, started: started)
+                }
+                guard failures < retry.serverErrorAttempts else {
+                    throw PlanhatError(
+                        status: status, message: reason,
+                        details: ["Tried \(failures) times.", requestLine(request, started)])
+                }
+                try await Task.sleep(for: .seconds(retry.backoff(attempt: failures)))
+            }
+        }
+    }
+
+    private enum Outcome {
+        case answered(Data, HTTPURLResponse)
+        case failed(any Error)
+    }
+
+    func makeURLRequest(_ request: PlanhatRequest) throws -> URLRequest {
+        guard let url = URL(string: baseURL + request.pathAndQuery) else {
+            throw PlanhatError(status: 400, message: "cannot build a URL from \(baseURL) and \(request.pathAndQuery)")
+        }
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = request.method
+        urlRequest.setValue("Bearer \(token.secret)", forHTTPHeaderField: "Authorization")
+        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
+        urlRequest.setValue(userAgent, forHTTPHeaderField: "User-Agent")
+        if let body = request.body {
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            urlRequest.httpBody = body.compactData()
+        }
+        return urlRequest
+    }
+
+    // MARK: - Answers and failures
+
+    /// A response body as JSON; an empty body (some DELETEs) as `{"deleted": true}`, text as a string.
+    static func decodeBody(_ data: Data) -> JSONValue {
+        if data.isEmpty || data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) { return ["deleted": true] }
+        return (try? JSONValue.parse(data)) ?? .string(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The server's own words from an error body: `message`, `error` or the text, at most 500 characters.
+    static func serverMessage(_ data: Data) -> String? {
+        guard !data.isEmpty else { return nil }
+        let text: String
+        if let json = try? JSONValue.parse(data) {
+            text = messageText(json)
+        } else {
+            text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return text.isEmpty ? nil : String(text.prefix(500))
+    }
+
+    private static func messageText(_ json: JSONValue) -> String {
+        let keys = ["message", "error", "errors", "msg"]
+        guard let key = keys.first(where: { json[$0] != nil }), let value = json[key] else {
+            return json.stringValue ?? json.compactText()
+        }
+        return value.stringValue ?? value.compactText()
+    }
+
+    private func failure(_ request: PlanhatRequest, data: Data, status: Int, started: Date) -> PlanhatError {
+        let said = Self.serverMessage(data).map(redact)
+        let subject = "\(request.operation.rawValue) on \(request.model.route)"
+        var message = "\(subject) failed"
+        if let said { message += ": \(said)" }
+        return PlanhatError(status: status, message: message, details: [requestLine(request, started)])
+    }
+
+    private func mayHaveApplied(_ request: PlanhatRequest, reason: String, status: Int, started: Date) -> PlanhatError {
+        PlanhatError(
+            status: status,
+            message: "\(request.operation.rawValue) on \(request.model.route) may or may not have been applied: \(reason)",
+            details: [
+                "It was not retried, so nothing can be duplicated. Check first (list or view, e.g. by externalId) before sending it again.",
+                requestLine(request, started),
+            ])
+    }
+
+    private func requestLine(_ request: PlanhatRequest, _ started: Date) -> String {
+        "Request: \(request.method) \(baseURL)\(request.pathAndQuery) at \(started.formatted(Date.ISO8601FormatStyle()))"
+    }
+
+    /// Removes the token from text that may echo it.
+    private func redact(_ text: String) -> String {
+        text.replacingOccurrences(of: token.secret, with: token.masked)
+    }
+
+    static func isCancellation(_ error: any Error) -> Bool {
+        error is CancellationError || (error as? URLError)?.code == .cancelled
+    }
+
+    static func describe(_ error: any Error, host: String) -> (status: Int, reason: String) {
+        if let urlError = error as? URLError {
+            switch urlError.code {
+            case .timedOut:
+                return (504, "no answer from \(host) in time (timed out)")
+            case .networkConnectionLost:
+                return (502, "the connection to \(host) was dropped before an answer arrived")
+            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
+                return (503, "cannot reach \(host): \(urlError.localizedDescription)")
+            default:
+                return (502, "network error talking to \(host): \(urlError.localizedDescription)")
+            }
+        }
+        return (502, "network error talking to \(host): \(error)")
+    }
+}
+
+/// Adds bulk upsert summaries of consecutive chunks: counts summed, lists joined, error indexes
+/// shifted to positions in the whole input.
+enum UpsertSummaryMerger {
+    static func merge(_ total: JSONValue, _ part: JSONValue, offset: Int) -> JSONValue {
+        guard var merged = total.objectValue, let members = part.objectValue else { return part }
+        for (key, value) in members {
+            switch (merged[key], value) {
+            case (.integer(let a)?, .integer(let b)):
+                merged[key] = .integer(a + b)
+            case (.array(let a)?, .array(let b)):
+                merged[key] = .array(a + shifted(b, by: offset))
+            case (nil, .array(let b)):
+                merged[key] = .array(shifted(b, by: offset))
+            default:
+                merged[key] = value
+            }
+        }
+        return .object(merged)
+    }
+
+    private static func shifted(_ entries: [JSONValue], by offset: Int) -> [JSONValue] {
+        entries.map { entry in
+            guard var object = entry.objectValue, let index = object["index"]?.intValue else { return entry }
+            object["index"] = .integer(index + offset)
+            return .object(object)
+        }
+    }
+}
