@@ -57,5 +57,6 @@ let package = Package(
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
     ]
 )

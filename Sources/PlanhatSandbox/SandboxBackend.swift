@@ -72,7 +72,8 @@ public final class SandboxBackend: PlanhatBackend {
             let descending = sort.hasPrefix("-")
             let field = descending ? String(sort.dropFirst()) : sort
             let expression = field == "_id" ? "id" : JSONPath.extract(field)
-            order = "\(expression) \(descending ? "DESC" : "ASC"), seq"
+            // Ties keep insertion order in the sort's direction, so one index serves the whole ORDER BY.
+            order = descending ? "\(expression) DESC, seq DESC" : "\(expression) ASC, seq ASC"
         }
         let limit = request.queryValue("limit").flatMap(Int.init) ?? model.listLimit.default
         let offset = request.queryValue("offset").flatMap(Int.init) ?? 0

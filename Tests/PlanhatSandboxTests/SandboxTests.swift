@@ -225,9 +225,9 @@ struct SandboxTests {
 
     @Test("large sorts use an index")
     func sortIndex() throws {
-        let (_, store) = try makeSandbox(companies: 5)
+        let (_, store) = try makeSandbox(companies: 200)
         let plan = try store.database.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT doc FROM record WHERE model = 'companies' ORDER BY \(JSONPath.extract("arr")) DESC, seq LIMIT 100")
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT doc FROM record WHERE model = 'companies' ORDER BY \(JSONPath.extract("arr")) DESC, seq DESC LIMIT 100")
         }
         let details = plan.map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
         #expect(details.contains("record_sort_companies_arr"), "\(details)")
