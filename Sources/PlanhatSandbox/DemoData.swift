@@ -23,18 +23,44 @@ public struct DemoData: Sendable {
 
     /// Replaces everything in the store with the demo workspace, in one transaction.
     public func seed(into store: SandboxStore, catalog: Catalog = .shared) throws {
-        try store.database.write { db in
-            try db.execute(sql: "DELETE FROM record; DELETE FROM meta;")
-            try SandboxStore.withoutSecondaryIndexes(db) {
-                var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
-                try writer.writeWorkspace(companies: companies)
-            }
-            // Statistics let the planner pick the sort indexes over the per-model one.
-            try db.execute(sql: "ANALYZE")
-            try db.execute(
-                sql: "INSERT INTO meta (key, value) VALUES ('seeded', ?), ('companies', ?)",
-                arguments: [Timestamp.iso(Date()), String(companies)])
+        try store.database.write { db in try seed(db, catalog: catalog) }
+    }
+
+    /// Builds the demo workspace in a new file beside `path`, then moves it into place.
+    ///
+    /// The old workspace stays whole until the new one is complete (a failed or interrupted reset
+    /// leaves it untouched), and the bulk load writes the file once instead of through the WAL.
+    /// Close other programs using the sandbox first: they would keep reading the old file.
+    public func reset(fileAt path: String, catalog: Catalog = .shared) throws {
+        let files = FileManager.default
+        try files.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        let staging = path + ".seeding"
+        for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: staging + suffix) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
         }
+        let queue = try DatabaseQueue(path: staging, configuration: configuration)
+        try SandboxStore.migrator.migrate(queue)
+        try queue.write { db in try seed(db, catalog: catalog) }
+        try queue.close()
+        for suffix in ["-wal", "-shm"] { try? files.removeItem(atPath: path + suffix) }
+        guard rename(staging, path) == 0 else {
+            throw PlanhatError(status: 500, message: "cannot move the new sandbox into place at \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func seed(_ db: Database, catalog: Catalog) throws {
+        try db.execute(sql: "DELETE FROM record; DELETE FROM meta;")
+        try SandboxStore.withoutSecondaryIndexes(db) {
+            var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
+            try writer.writeWorkspace(companies: companies)
+        }
+        // Statistics let the planner pick the sort indexes over the per-model one.
+        try db.execute(sql: "ANALYZE")
+        try db.execute(
+            sql: "INSERT INTO meta (key, value) VALUES ('seeded', ?), ('companies', ?)",
+            arguments: [Timestamp.iso(Date()), String(companies)])
     }
 }
 

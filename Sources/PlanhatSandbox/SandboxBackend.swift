@@ -26,6 +26,9 @@ public final class SandboxBackend: PlanhatBackend {
 
     /// Opens the sandbox at `path` and seeds it with demo data on first use.
     public static func open(path: String?, seedCompanies: Int = DemoData.defaultCompanies) throws -> SandboxBackend {
+        if let path, !FileManager.default.fileExists(atPath: path) {
+            try DemoData(companies: seedCompanies).reset(fileAt: path)
+        }
         let store = try SandboxStore(path: path)
         let backend = SandboxBackend(store: store)
         if try !store.isSeeded() {

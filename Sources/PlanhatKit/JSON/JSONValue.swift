@@ -211,26 +211,33 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var description: String { "invalid JSON: \(reason)" }
 }
 
-/// Writes JSON text with sorted keys, UTF-8 left as is and `/` unescaped.
+/// Writes JSON text with sorted keys, UTF-8 left as is and `/` unescaped, into a byte buffer.
 struct JSONWriter {
     let pretty: Bool
-    private(set) var output = ""
+    private var bytes: [UInt8] = []
     private var indent = 0
 
     init(pretty: Bool) {
         self.pretty = pretty
+        bytes.reserveCapacity(512)
     }
+
+    var output: String { String(decoding: bytes, as: UTF8.self) }
 
     mutating func write(_ value: JSONValue) {
         switch value {
-        case .null: output += "null"
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .integer(let number): output += String(number)
-        case .number(let number): output += number.isFinite ? Self.format(number) : "null"
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .integer(let number): append(String(number))
+        case .number(let number): append(number.isFinite ? Self.format(number) : "null")
         case .string(let text): writeString(text)
         case .array(let elements): writeArray(elements)
         case .object(let members): writeObject(members)
         }
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
     }
 
     private static func format(_ number: Double) -> String {
@@ -239,64 +246,68 @@ struct JSONWriter {
     }
 
     private mutating func writeArray(_ elements: [JSONValue]) {
-        if elements.isEmpty { output += "[]"; return }
-        output += "["
+        if elements.isEmpty { append("[]"); return }
+        bytes.append(UInt8(ascii: "["))
         indent += 1
         for (index, element) in elements.enumerated() {
-            if index > 0 { output += "," }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             newline()
             write(element)
         }
         indent -= 1
         newline()
-        output += "]"
+        bytes.append(UInt8(ascii: "]"))
     }
 
     private mutating func writeObject(_ members: [String: JSONValue]) {
-        if members.isEmpty { output += "{}"; return }
-        output += "{"
+        if members.isEmpty { append("{}"); return }
+        bytes.append(UInt8(ascii: "{"))
         indent += 1
-        for (index, key) in members.keys.sorted().enumerated() {
-            if index > 0 { output += "," }
+        var first = true
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
             newline()
             writeString(key)
-            output += pretty ? ": " : ":"
-            if let member = members[key] { write(member) }
+            bytes.append(UInt8(ascii: ":"))
+            if pretty { bytes.append(UInt8(ascii: " ")) }
+            write(value)
         }
         indent -= 1
         newline()
-        output += "}"
+        bytes.append(UInt8(ascii: "}"))
     }
 
     private mutating func newline() {
         guard pretty else { return }
-        output += "\n"
-        output += String(repeating: "  ", count: indent)
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
     }
 
     private mutating func writeString(_ text: String) {
-        output += "\""
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
-            output += text
-            output += "\""
+        bytes.append(UInt8(ascii: "\""))
+        let utf8 = text.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F }) {
+            bytes.append(contentsOf: utf8)
+            bytes.append(UInt8(ascii: "\""))
             return
         }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case UInt8(ascii: "\n"): append("\\n")
+            case UInt8(ascii: "\r"): append("\\r")
+            case UInt8(ascii: "\t"): append("\\t")
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            case 0..<0x20, 0x7F:
+                let hex = String(byte, radix: 16)
+                append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
             default:
-                output.unicodeScalars.append(scalar)
+                bytes.append(byte)
             }
         }
-        output += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

@@ -30,9 +30,8 @@ struct SandboxCommand: ParsableCommand {
         func run() throws {
             let path = SandboxLocation.resolve(explicit: sandboxPath)
             let start = Date()
-            let store = try SandboxStore(path: path)
-            try DemoData(companies: companies).seed(into: store)
-            let total = try store.counts().values.reduce(0, +)
+            try DemoData(companies: companies).reset(fileAt: path)
+            let total = try SandboxStore(path: path).counts().values.reduce(0, +)
             Console.err(String(format: "seeded %d companies (%d records) in %.1f s", companies, total, Date().timeIntervalSince(start)))
             Console.out(path)
         }
