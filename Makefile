@@ -5,8 +5,11 @@ SWIFT       ?= swift
 APT_PACKAGES = libncurses-dev tmux libsqlite3-dev
 RELEASE_BIN  = .build/release/planhat
 DEBUG_BIN    = .build/debug/planhat
+# The Python MCP reference client the end-to-end tests drive the server with (pinned).
+MCP_VENV     = .build/mcp-venv
+MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench clean catalog
+.PHONY: all run test build release deps bench clean catalog mcp-client
 
 all: build
 
@@ -38,9 +41,17 @@ run: release
 	@echo '== planhat call companies list --params {"limit":3,"sort":"-arr","select":"name,arr,status"}'
 	@$(RELEASE_BIN) call companies list --params '{"limit":3,"sort":"-arr","select":"name,arr,status"}'
 
-## test: build and run every test (unit, sandbox, end-to-end through the built binary)
-test: build
-	$(SWIFT) test --skip-build --disable-xctest
+## mcp-client: the pinned Python MCP client used by the end-to-end tests
+mcp-client: $(MCP_VENV)/.installed
+
+$(MCP_VENV)/.installed:
+	@python3 -m venv $(MCP_VENV) && $(MCP_VENV)/bin/pip install --quiet --disable-pip-version-check $(MCP_PACKAGE) \
+	  && touch $@ \
+	  || { echo "warning: could not install $(MCP_PACKAGE); the Python MCP client test will be skipped"; rm -rf $(MCP_VENV); }
+
+## test: build and run every test (unit, sandbox, end-to-end through the built binary and MCP clients)
+test: build mcp-client
+	PLANHAT_MCP_PYTHON=$(CURDIR)/$(MCP_VENV)/bin/python $(SWIFT) test --skip-build --disable-xctest
 
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:

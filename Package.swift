@@ -58,5 +58,13 @@ let package = Package(
         ),
         .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(
+            name: "PlanhatMCPTests",
+            dependencies: [
+                "PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["python_client_check.py"]
+        ),
     ]
 )

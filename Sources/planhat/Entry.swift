@@ -18,7 +18,7 @@ enum Entry {
     static func run(_ arguments: [String]) async -> Int32 {
         let wantsJSON = arguments.contains("--json")
         do {
-            var command = try PlanhatCommand.parseAsRoot(arguments)
+            var command = try PlanhatCommand.parseAsRoot(MCPCommand.routing(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -67,7 +67,7 @@ enum ExitStatus {
     }
 }
 
-/// The root command.
+/// The root command: `planhat --stdio` serves MCP; subcommands do the rest.
 struct PlanhatCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "planhat",
@@ -75,13 +75,68 @@ struct PlanhatCommand: AsyncParsableCommand {
         discussion: """
             With PLANHAT_API_TOKEN set (or a config profile), commands talk to your Planhat workspace.
             Without one they run on the embedded sandbox, an offline workspace seeded with demo data.
+            planhat --stdio serves Planhat's three MCP tools to an AI assistant (add --sandbox for demo data).
             Exit codes: 0 ok, 2 usage, 3 invalid parameters, 4 auth, 5 not found, 6 rate limited,
             7 server or network.
             """,
         version: PlanhatVersion.current,
         subcommands: [
             ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self, DoctorCommand.self,
-            SandboxCommand.self,
+            SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
         ]
     )
+
+    func run() async throws {
+        Console.out(PlanhatCommand.helpMessage())
+    }
+}
+
+/// `planhat mcp --stdio` (also spelled `planhat --stdio`): the MCP server.
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "Serve Planhat's three MCP tools over stdin/stdout (also: planhat --stdio).",
+        discussion: """
+            Uses your workspace when a token is configured, the offline sandbox with --sandbox; with
+            neither it refuses to start. stdout carries only JSON-RPC; logs go to stderr.
+            Example: planhat --stdio --sandbox --read-only --models companies,endusers
+            """)
+
+    @Flag(name: .long, help: "Serve MCP over stdin/stdout (the only transport; accepted for clarity).")
+    var stdio = false
+
+    @OptionGroup var scope: ScopeOptions
+
+    @OptionGroup var backend: BackendOptions
+
+    func run() async throws {
+        try await MCPServe(scope: scope, backend: backend).run()
+    }
+
+    /// `planhat --stdio …` is `planhat mcp --stdio …`.
+    static func routing(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first, first.hasPrefix("-"), arguments.contains("--stdio") else { return arguments }
+        return ["mcp"] + arguments
+    }
+}
+
+/// What a session may touch: read-only mode and a model allow-list.
+struct ScopeOptions: ParsableArguments {
+    @Flag(name: .long, help: "Refuse create, update, delete and bulkUpsert (overrides everything else).")
+    var readOnly = false
+
+    @Option(name: .long, help: ArgumentHelp("Only these models, comma-separated (e.g. companies,endusers).", valueName: "list"))
+    var models: String?
+
+    /// The catalog the session offers.
+    func catalog() throws -> Catalog {
+        guard let models else { return .shared }
+        let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty else { throw ValidationError("--models needs at least one model name") }
+        do {
+            return try Catalog.shared.restricted(to: names)
+        } catch let error as PlanhatError {
+            throw PlanhatError(status: 400, message: "--models: \(error.message)", details: ["See planhat models for the names."])
+        }
+    }
 }

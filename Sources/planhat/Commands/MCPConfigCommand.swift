@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import PlanhatKit
+
+/// `planhat mcp-config`: the block to paste into an MCP client's configuration.
+struct MCPConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp-config",
+        abstract: "Print the configuration block that adds this MCP server to Claude Desktop or another client.")
+
+    enum Client: String, ExpressibleByArgument, CaseIterable {
+        case claudeDesktop = "claude-desktop"
+        case generic
+    }
+
+    @Option(name: .long, help: "claude-desktop (default) or generic.")
+    var client: Client = .claudeDesktop
+
+    @Flag(name: .long, help: "Serve the offline sandbox instead of a workspace (no token needed).")
+    var sandbox = false
+
+    @Flag(name: .long, help: "Add --read-only to the server's arguments.")
+    var readOnly = false
+
+    func run() throws {
+        let binary = Self.executablePath()
+        var arguments: [JSONValue] = ["--stdio"]
+        if sandbox { arguments.append("--sandbox") }
+        if readOnly { arguments.append("--read-only") }
+        var server: [String: JSONValue] = ["command": .string(binary), "args": .array(arguments)]
+        if !sandbox { server["env"] = ["PLANHAT_API_TOKEN": "<your Planhat API token>"] }
+        let block: JSONValue = ["mcpServers": ["planhat": .object(server)]]
+        Console.out(block.prettyText())
+        Console.err("""
+
+            Paste the block into \(client == .claudeDesktop ? "claude_desktop_config.json" : "your MCP client's configuration") and replace the token placeholder:
+              macOS:   ~/Library/Application Support/Claude/claude_desktop_config.json
+              Windows: %APPDATA%\\Claude\\claude_desktop_config.json
+              Linux:   ~/.config/Claude/claude_desktop_config.json
+            Then restart the client. To try it first: npx @modelcontextprotocol/inspector \(binary) --stdio --sandbox
+            """)
+    }
+
+    /// This binary's absolute path.
+    static func executablePath() -> String {
+        let path = CommandLine.arguments[0]
+        if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }
+        if path.contains("/") {
+            return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
+        }
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for folder in searchPath.split(separator: ":") {
+            let candidate = "\(folder)/\(path)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return path
+    }
+}

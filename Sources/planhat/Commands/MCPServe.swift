@@ -1,0 +1,30 @@
+import Foundation
+import Logging
+import PlanhatKit
+import PlanhatMCP
+
+/// Starts the MCP server on the backend the options select. With neither a token nor
+/// `--sandbox` it refuses to start: demo data is never served to someone who meant their workspace.
+struct MCPServe {
+    let scope: ScopeOptions
+    let backend: BackendOptions
+
+    func run() async throws {
+        let catalog = try scope.catalog()
+        let settings = try backend.settings()
+        guard backend.sandbox || settings.hasToken else {
+            throw PlanhatError(
+                status: 401,
+                message: "no Planhat API token configured for the MCP server",
+                details: [
+                    "Set PLANHAT_API_TOKEN (or a profile in \(settings.configPath)) to serve your workspace,",
+                    "or start it with --sandbox to serve the offline demo workspace.",
+                ])
+        }
+        let source = try backend.makeBackend(announceSandbox: false)
+        let service = PlanhatService(catalog: catalog, backend: source, readOnly: scope.readOnly || settings.profileReadOnly)
+        let logger = Logger(label: "planhat.mcp")
+        logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
+        try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger).run()
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import MCP
+import PlanhatKit
+import PlanhatSandbox
+import Testing
+
+@testable import PlanhatMCP
+
+/// The tools in process, over an in-memory sandbox.
+@Suite("MCP tools")
+struct ToolTests {
+    static func tools(readOnly: Bool = false, models: [String]? = nil) throws -> PlanhatTools {
+        let store = try SandboxStore(path: nil)
+        try DemoData(companies: 20).seed(into: store)
+        let catalog = try models.map { try Catalog.shared.restricted(to: $0) } ?? .shared
+        return PlanhatTools(service: PlanhatService(catalog: catalog, backend: SandboxBackend(store: store), readOnly: readOnly))
+    }
+
+    static func text(_ result: CallTool.Result) -> String {
+        result.content.compactMap { content -> String? in
+            if case .text(let text, _, _) = content { return text }
+            return nil
+        }.joined()
+    }
+
+    func perform(_ tools: PlanhatTools, _ model: String, _ operation: String, _ parameters: Value? = nil) async throws -> CallTool.Result {
+        var arguments: [String: Value] = ["MODEL_ROUTE": .string(model), "OPERATION": .string(operation)]
+        if let parameters { arguments["PARAMETERS"] = parameters }
+        return try await tools.call(PlanhatTools.performName, arguments: arguments)
+    }
+
+    @Test("three tools with titles, schemas and annotations")
+    func definitions() throws {
+        let definitions = try Self.tools().definitions
+        #expect(definitions.map(\.name) == ["get_model_actions", "get_model_action_parameters", "perform_model_action"])
+        for tool in definitions {
+            #expect(tool.title?.isEmpty == false)
+            #expect(tool.description?.isEmpty == false)
+            #expect(tool.outputSchema != nil)
+            #expect(tool.inputSchema.objectValue?["type"] == "object")
+        }
+        #expect(definitions[0].annotations.readOnlyHint == true)
+        #expect(definitions[1].annotations.readOnlyHint == true)
+        #expect(definitions[2].annotations.destructiveHint == true)
+        #expect(definitions[2].annotations.openWorldHint == false, "the sandbox is a closed world")
+        let perform = definitions[2].description ?? ""
+        for phrase in ["extid-", "srcid-", "limit", "offset", "sort", "select"] { #expect(perform.contains(phrase)) }
+    }
+
+    @Test("get_model_actions lists routes, names and operations")
+    func discover() async throws {
+        let result = try await Self.tools().call(PlanhatTools.discoverName, arguments: nil)
+        #expect(result.isError == false)
+        let models = try #require(try JSONValue.parse(Self.text(result)).arrayValue)
+        #expect(models.first == ["route": "companies", "name": "Company", "operations": ["list", "view", "create", "update", "delete", "bulkUpsert"]])
+        #expect(result.structuredContent?.objectValue?["models"]?.arrayValue?.count == models.count)
+    }
+
+    @Test("get_model_action_parameters forgives names: Companies/create requires name")
+    func schema() async throws {
+        let result = try await Self.tools().call(PlanhatTools.schemaName, arguments: ["MODEL_ROUTE": "Companies", "OPERATION": "create"])
+        #expect(result.isError == false)
+        #expect(try JSONValue.parse(Self.text(result))["required"] == ["name"])
+    }
+
+    @Test("the top three companies by ARR, as structured records and compact text")
+    func topThree() async throws {
+        let result = try await perform(Self.tools(), "companies", "list", .string(#"{"limit":3,"sort":"-arr","select":"name,arr"}"#))
+        #expect(result.isError == false)
+        let text = Self.text(result)
+        #expect(!text.contains("\n") && !text.contains(": "), "compact JSON")
+        let rows = try #require(try JSONValue.parse(text).arrayValue)
+        #expect(rows.count == 3)
+        let arrs = rows.compactMap { $0["arr"]?.intValue }
+        #expect(arrs == arrs.sorted(by: >))
+        #expect(result.structuredContent?.objectValue?["records"]?.arrayValue?.count == 3)
+    }
+
+    @Test("create, view by _id and extid-, update, delete, then view is a 404 tool error")
+    func lifecycle() async throws {
+        let tools = try Self.tools()
+        let created = try await perform(tools, "companies", "create", .object(["name": "MCP Co", "externalId": "MCP-1"]))
+        let record = try JSONValue.parse(Self.text(created))
+        let id = try #require(record["_id"]?.stringValue)
+        #expect(created.structuredContent?.objectValue?["record"]?.objectValue?["_id"] == .string(id))
+        for key in [id, "extid-MCP-1"] {
+            let viewed = try await perform(tools, "companies", "view", .object(["id": .string(key)]))
+            #expect(try JSONValue.parse(Self.text(viewed))["name"] == "MCP Co")
+        }
+        let updated = try await perform(tools, "companies", "update", .string(#"{"id":"extid-MCP-1","phase":"Renewal"}"#))
+        #expect(try JSONValue.parse(Self.text(updated))["phase"] == "Renewal")
+        let deleted = try await perform(tools, "companies", "delete", .object(["id": .string(id)]))
+        #expect(deleted.isError == false)
+        let gone = try await perform(tools, "companies", "view", .object(["id": .string(id)]))
+        #expect(gone.isError == true)
+        #expect(Self.text(gone).hasPrefix("404 Not Found:"))
+        #expect(Self.text(gone).contains("get_model_actions"))
+    }
+
+    @Test("every bad input is an isError result that starts with the status", arguments: [
+        (["MODEL_ROUTE": "companies", "OPERATION": "list", "PARAMETERS": "{not json"], "400 Bad Request: PARAMETERS must be a JSON object"),
+        (["MODEL_ROUTE": "compnies", "OPERATION": "list"], "404 Not Found: unknown model 'compnies'; did you mean companies?"),
+        (["MODEL_ROUTE": "companies", "OPERATION": "explode"], "404 Not Found: companies has no operation 'explode'"),
+        (["MODEL_ROUTE": "companies", "OPERATION": "list", "PARAMETERS": #"{"limit":-1}"#], "400 Bad Request: invalid parameters for companies list: limit: -1"),
+        (["MODEL_ROUTE": "companies", "OPERATION": "create", "PARAMETERS": "{}"], "400 Bad Request: invalid parameters for companies create: name: missing"),
+        (["OPERATION": "list"], "400 Bad Request: MODEL_ROUTE: missing"),
+        (["MODEL_ROUTE": "companies", "OPERATION": "list", "EXTRA": 1], "400 Bad Request: EXTRA: unknown argument"),
+    ] as [([String: Value], String)])
+    func badInput(_ arguments: [String: Value], _ start: String) async throws {
+        let result = try await Self.tools().call(PlanhatTools.performName, arguments: arguments)
+        #expect(result.isError == true)
+        #expect(Self.text(result).hasPrefix(start), "\(Self.text(result))")
+        #expect(result.structuredContent?.objectValue?["error"] != nil)
+    }
+
+    @Test("PARAMETERS of every JSON type: objects and JSON strings work, the rest is a clear 400", arguments: [
+        (Value.int(3), false), (.double(2.5), false), (.bool(true), false), (.array([1, 2]), false),
+        (.string("[]"), false), (.string("42"), false), (.string("\u{0}"), false), (.null, true), (.string(""), true),
+        (.object([:]), true), (.string("{}"), true),
+    ])
+    func parameterTypes(_ parameters: Value, _ accepted: Bool) async throws {
+        let result = try await perform(Self.tools(), "companies", "list", parameters)
+        #expect((result.isError == false) == accepted, "\(Self.text(result))")
+        if !accepted { #expect(Self.text(result).hasPrefix("400 Bad Request: PARAMETERS must be a JSON object")) }
+    }
+
+    @Test("an unknown tool is a protocol error")
+    func unknownTool() async throws {
+        await #expect(throws: MCPError.self) { try await Self.tools().call("drop_tables", arguments: nil) }
+    }
+
+    @Test("read-only: discovery shows reads only, writes are 403 tool errors, descriptions say so")
+    func readOnly() async throws {
+        let tools = try Self.tools(readOnly: true)
+        let discovered = try JSONValue.parse(Self.text(try await tools.call(PlanhatTools.discoverName, arguments: nil)))
+        let operations = Set(discovered.arrayValue?.flatMap { $0["operations"]?.arrayValue ?? [] } ?? [])
+        #expect(operations == ["list", "view"])
+        let refused = try await perform(tools, "companies", "create", .object(["name": "No"]))
+        #expect(refused.isError == true)
+        #expect(Self.text(refused).hasPrefix("403 Forbidden:"))
+        #expect(Self.text(refused).contains("read-only"))
+        #expect(tools.definitions[2].description?.contains("READ-ONLY") == true)
+        #expect(tools.definitions[2].annotations.readOnlyHint == true)
+        #expect(tools.definitions[2].annotations.destructiveHint == false)
+        let listed = try await perform(tools, "companies", "list", .object(["limit": 1]))
+        #expect(listed.isError == false)
+    }
+
+    @Test("--models limits what exists for the client")
+    func modelAllowList() async throws {
+        let tools = try Self.tools(models: ["companies", "contacts"])
+        let discovered = try JSONValue.parse(Self.text(try await tools.call(PlanhatTools.discoverName, arguments: nil)))
+        #expect(discovered.arrayValue?.compactMap { $0["route"]?.stringValue } == ["companies", "endusers"])
+        let hidden = try await perform(tools, "tasks", "list")
+        #expect(hidden.isError == true && Self.text(hidden).hasPrefix("404 Not Found"))
+    }
+}
