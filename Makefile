@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench clean catalog mcp-client
+.PHONY: all run test build release deps bench clean catalog themes mcp-client
 
 all: build
 
@@ -33,13 +33,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --product planhat
 
-## run: the main job on the offline sandbox
+## run: the main job on the offline sandbox: the terminal explorer (a demo of the CLI without a terminal)
 run: release
-	@echo "== planhat models"
-	@$(RELEASE_BIN) models
-	@echo
-	@echo '== planhat call companies list --params {"limit":3,"sort":"-arr","select":"name,arr,status"}'
-	@$(RELEASE_BIN) call companies list --params '{"limit":3,"sort":"-arr","select":"name,arr,status"}'
+	@if [ -t 0 ] && [ -t 1 ]; then \
+	  $(RELEASE_BIN) --sandbox; \
+	else \
+	  echo "(no terminal: showing the CLI instead of the explorer)"; \
+	  echo "== planhat models"; $(RELEASE_BIN) models; \
+	  echo; echo '== planhat call companies list --sandbox --params {"limit":3,"sort":"-arr","select":"name,arr,status"}'; \
+	  $(RELEASE_BIN) call companies list --sandbox --params '{"limit":3,"sort":"-arr","select":"name,arr,status"}'; \
+	fi
 
 ## mcp-client: the pinned Python MCP client used by the end-to-end tests
 mcp-client: $(MCP_VENV)/.installed
@@ -52,6 +55,10 @@ $(MCP_VENV)/.installed:
 ## test: build and run every test (unit, sandbox, end-to-end through the built binary and MCP clients)
 test: build mcp-client
 	PLANHAT_MCP_PYTHON=$(CURDIR)/$(MCP_VENV)/bin/python $(SWIFT) test --skip-build --disable-xctest
+
+## themes: embed themes/*.yaml into the binary
+themes:
+	python3 scripts/embed-themes.py
 
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:

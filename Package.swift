@@ -40,12 +40,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNCursesW", "PlanhatKit", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "Explorer", dependencies: ["TerminalUI", "PlanhatKit"]),
         .executableTarget(
             name: "planhat",
             dependencies: [
                 "PlanhatKit",
                 "PlanhatSandbox",
                 "PlanhatMCP",
+                "Explorer",
+                "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -57,6 +65,7 @@ let package = Package(
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
         .testTarget(
             name: "PlanhatMCPTests",

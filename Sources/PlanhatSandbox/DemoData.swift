@@ -207,7 +207,7 @@ struct DemoWriter {
             "sourceId": .string("001\(String(format: "%012lX", index * 7919 + 4099))"),
             "domains": [.string(domain)], "web": .string("https://www.\(domain)"),
             "city": .string(city), "country": .string(country), "csmScore": .integer(int(1...5)),
-            "description": .string("\(name) is a \(segment.lowercased()) account in \(city)."),
+            "description": .string("\(name) is \(segment == "Enterprise" ? "an" : "a") \(segment.lowercased()) account in \(city)."),
             "tags": .array([.string(segment.lowercased())] + (chance(0.3) ? ["strategic"] : [])),
             "createDate": time(-int(200...1200)), "lastUpdated": time(-int(0...30)),
             "lastActive": time(-int(0...45)), "renewalDaysFromNow": .integer(renewal),

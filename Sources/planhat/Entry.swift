@@ -18,7 +18,7 @@ enum Entry {
     static func run(_ arguments: [String]) async -> Int32 {
         let wantsJSON = arguments.contains("--json")
         do {
-            var command = try PlanhatCommand.parseAsRoot(MCPCommand.routing(arguments))
+            var command = try PlanhatCommand.parseAsRoot(ExploreCommand.routing(MCPCommand.routing(arguments)))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -75,14 +75,15 @@ struct PlanhatCommand: AsyncParsableCommand {
         discussion: """
             With PLANHAT_API_TOKEN set (or a config profile), commands talk to your Planhat workspace.
             Without one they run on the embedded sandbox, an offline workspace seeded with demo data.
-            planhat --stdio serves Planhat's three MCP tools to an AI assistant (add --sandbox for demo data).
+            planhat alone opens the terminal explorer; planhat --stdio serves Planhat's three MCP tools to
+            an AI assistant (add --sandbox for demo data).
             Exit codes: 0 ok, 2 usage, 3 invalid parameters, 4 auth, 5 not found, 6 rate limited,
             7 server or network.
             """,
         version: PlanhatVersion.current,
         subcommands: [
-            ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self, DoctorCommand.self,
-            SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
+            ExploreCommand.self, ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self,
+            DoctorCommand.self, SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
         ]
     )
 

@@ -80,7 +80,7 @@ struct RemoteBackendTests {
         let elapsed = Date().timeIntervalSince(started)
         #expect(rows.arrayValue?.count == 1)
         #expect(elapsed >= 2, "waited \(elapsed) s")
-        #expect(elapsed < 30, "bounded, even on a loaded machine")
+        #expect(elapsed < 120, "bounded, even on a loaded machine")
         #expect(try server.count("GET /companies") == 3)
     }
 
@@ -95,7 +95,7 @@ struct RemoteBackendTests {
         #expect(error?.status == 429)
         #expect(error?.report.contains("Gave up after 3 attempts") == true)
         #expect(error?.guidance.contains("Retry-After") == true)
-        #expect(elapsed >= 2 && elapsed < 30)
+        #expect(elapsed >= 2 && elapsed < 120)
         #expect(try server.count("GET /companies") == 3)
     }
 
@@ -106,7 +106,7 @@ struct RemoteBackendTests {
         let started = Date()
         let error = await failure { try await service(server).perform(model: "companies", operation: "list", parameters: [:]) }
         #expect(error?.status == 429)
-        #expect(Date().timeIntervalSince(started) < 60, "it does not wait the 120 s asked for")
+        #expect(Date().timeIntervalSince(started) < 100, "it does not wait the 120 s asked for")
         #expect(try server.count("GET /companies") == 1)
     }
 
@@ -164,7 +164,7 @@ struct RemoteBackendTests {
         let error = await failure { try await PlanhatService(backend: backend).perform(model: "companies", operation: "list", parameters: [:]) }
         #expect(error?.status == 504)
         #expect(error?.report.contains("Tried 2 times") == true)
-        #expect(Date().timeIntervalSince(started) < 30)
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test("401, 403 and 404 carry Planhat's guidance, never the token")

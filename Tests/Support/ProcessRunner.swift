@@ -48,17 +48,20 @@ public enum ProcessRunner {
     }
 
     /// Runs a program and waits for it, collecting stdout and stderr.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> ProcessResult {
+    ///
+    /// - Parameter captureOutput: false for programs that leave a daemon behind (`tmux new-session`),
+    ///   which would hold the pipes open: their output is discarded and only the exit is awaited.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String], stdin: String? = nil, timeout: TimeInterval = 60, captureOutput: Bool = true) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
         let output = Pipe(), errors = Pipe(), input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
+        process.standardOutput = captureOutput ? output : FileHandle.nullDevice
+        process.standardError = captureOutput ? errors : FileHandle.nullDevice
         process.standardInput = input
         try process.run()
-        let collector = OutputCollector(output: output, errors: errors)
+        let collector = captureOutput ? OutputCollector(output: output, errors: errors) : nil
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try? input.fileHandleForWriting.close()
         let deadline = Date().addingTimeInterval(timeout)
@@ -67,7 +70,7 @@ public enum ProcessRunner {
             process.terminate()
             process.waitUntilExit()
         }
-        let (stdout, stderr) = collector.finish()
+        let (stdout, stderr) = collector?.finish() ?? ("", "")
         return ProcessResult(status: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 }

@@ -112,8 +112,8 @@ final class ExportSink {
                     let keys = Set(records.flatMap { $0.objectValue?.keys.map { $0 } ?? [] })
                     columns = ["_id"] + keys.subtracting(["_id"]).sorted()
                 }
-                if first { text += (columns ?? []).map(CSV.escape).joined(separator: ",") + "\n" }
-                text += (columns ?? []).map { CSV.cell(record[$0]) }.joined(separator: ",") + "\n"
+                if first { text += CSV.row(columns ?? []) + "\n" }
+                text += CSV.row((columns ?? []).map { CSV.cell(record[$0]) }) + "\n"
             }
             first = false
         }
@@ -127,22 +127,6 @@ final class ExportSink {
 
     private func emit(_ text: String) {
         handle.write(Data(text.utf8))
-    }
-}
-
-/// CSV cells: text as is, other values as compact JSON, quoted when needed.
-enum CSV {
-    static func cell(_ value: JSONValue?) -> String {
-        switch value {
-        case nil, .null?: return ""
-        case .string(let text)?: return escape(text)
-        case let value?: return escape(value.compactText())
-        }
-    }
-
-    static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

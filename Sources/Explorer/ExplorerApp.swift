@@ -1,0 +1,123 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// Runs the explorer: reads keys, feeds actions to the update, performs its effects, draws.
+///
+/// The loop runs on the thread that calls ``run(driver:)`` (a dedicated thread, not the
+/// concurrency pool) and reads keys with a timeout, so resizes are seen at once and backend
+/// answers, which arrive from tasks through a mailbox, are never blocked by the keyboard.
+public final class ExplorerApp: @unchecked Sendable {
+    let context: ExplorerContext
+    let theme: Theme
+    private let mailbox = Mailbox()
+    private let lock = NSLock()
+    private var calls: [Int: Task<Void, Never>] = [:]
+
+    public init(context: ExplorerContext, theme: Theme) {
+        self.context = context
+        self.theme = theme
+    }
+
+    /// Runs until the user quits, then restores the terminal.
+    public func run(driver: any TerminalDriver) {
+        defer { driver.stop() }
+        let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let theme = self.theme.adapted(colors: driver.colors, noColor: noColor)
+        var state = ExplorerState(width: driver.size.width, height: driver.size.height)
+        var dirty = true
+        var lastTick = Date()
+        while !state.quitting {
+            if dirty {
+                driver.draw(ExplorerView.render(state, context: context, theme: theme))
+                dirty = false
+            }
+            var actions: [Action] = []
+            if let key = driver.readKey(timeoutMilliseconds: 80), key != .resize {
+                actions.append(.key(key))
+            }
+            let size = driver.size
+            if size.width != state.width || size.height != state.height {
+                actions.append(.resize(width: size.width, height: size.height))
+            }
+            actions += mailbox.drain()
+            if state.pending != nil, Date().timeIntervalSince(lastTick) >= 0.08 {
+                actions.append(.tick)
+                lastTick = Date()
+            }
+            for action in actions {
+                perform(ExplorerUpdate.update(&state, action, context: context), driver: driver)
+                dirty = true
+            }
+        }
+        lock.withLock { calls.values.forEach { $0.cancel() } }
+    }
+
+    private func perform(_ effects: [Effect], driver: any TerminalDriver) {
+        for effect in effects {
+            switch effect {
+            case .perform(let id, let model, let operation, let parameters):
+                let service = context.service
+                let mailbox = self.mailbox
+                let task = Task {
+                    let result: Result<JSONValue, PlanhatError>
+                    do {
+                        result = .success(try await service.perform(model: model, operation: operation.rawValue, parameters: parameters))
+                    } catch is CancellationError {
+                        return
+                    } catch let error as PlanhatError {
+                        result = .failure(error)
+                    } catch {
+                        result = .failure(PlanhatError(status: 500, message: "\(error)"))
+                    }
+                    mailbox.post(.response(id: id, result: result))
+                }
+                lock.withLock { calls[id] = task }
+            case .cancel(let id):
+                lock.withLock { calls.removeValue(forKey: id)?.cancel() }
+            case .copy(let text):
+                driver.emit(Clipboard.osc52(text))
+            case .export(let path, let rows, let columns):
+                mailbox.post(Exporter.write(rows, columns: columns, to: path))
+            case .quit:
+                break
+            }
+        }
+    }
+}
+
+/// Actions posted from other threads, drained by the loop.
+final class Mailbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var actions: [Action] = []
+
+    func post(_ action: Action) {
+        lock.withLock { actions.append(action) }
+    }
+
+    func drain() -> [Action] {
+        lock.withLock {
+            defer { actions = [] }
+            return actions
+        }
+    }
+}
+
+/// Writes the rows of a results table to a CSV or JSON file.
+enum Exporter {
+    static func write(_ rows: [JSONValue], columns: [String], to path: String) -> Action {
+        let expanded = path.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst(1) : path
+        let text: String
+        if expanded.lowercased().hasSuffix(".json") {
+            text = JSONValue.array(rows).prettyText() + "\n"
+        } else {
+            text = ([CSV.row(columns)] + rows.map { row in CSV.row(columns.map { CSV.cell(row[$0]) }) }).joined(separator: "\n") + "\n"
+        }
+        do {
+            try text.write(toFile: expanded, atomically: true, encoding: .utf8)
+            return .exported(path: expanded, count: rows.count)
+        } catch {
+            return .failed("cannot write \(expanded): \(error.localizedDescription)")
+        }
+    }
+}

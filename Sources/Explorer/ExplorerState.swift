@@ -1,0 +1,199 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// A live filter or search: the text and whether it is still being typed.
+public struct FilterState: Hashable, Sendable {
+    public var field = TextField()
+    public var editing = true
+
+    public var query: String { field.text }
+}
+
+/// The models screen.
+public struct ModelsPage: Hashable, Sendable {
+    public var cursor = ListCursor()
+    public var filter: FilterState?
+}
+
+/// A model's operations.
+public struct OperationsPage: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var operations: [ModelOperation]
+    public var cursor = ListCursor()
+}
+
+/// The editable parameters of a `list`.
+public struct ParametersPage: Hashable, Sendable {
+    public struct Field: Hashable, Sendable {
+        public var name: String
+        public var input: TextField
+        public var help: String
+        public var isInteger: Bool
+    }
+
+    public var model: ModelDefinition
+    public var fields: [Field]
+    public var focus = 0
+}
+
+/// A results table: the rows loaded so far and how to load more.
+public struct ResultsPage: Hashable, Sendable {
+    public var model: ModelDefinition
+    /// The list parameters (without offset), sort included.
+    public var parameters: [String: JSONValue]
+    public var rows: [JSONValue] = []
+    public var columns: [String]
+    public var cursor = ListCursor()
+    public var column = 0
+    public var pageSize: Int
+    public var exhausted = false
+    public var filter: FilterState?
+    /// Lower-cased searchable text of each row, computed once per load.
+    public var haystack: [String] = []
+
+    /// The indexes of the rows the filter keeps.
+    public var visibleRows: [Int] {
+        guard let query = filter?.query.lowercased(), !query.isEmpty else { return Array(rows.indices) }
+        return haystack.indices.filter { haystack[$0].contains(query) }
+    }
+
+    /// The sort in force: a field, `-field` for descending.
+    public var sort: String? { parameters["sort"]?.stringValue }
+}
+
+/// One record as coloured JSON.
+public struct RecordPage: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var record: JSONValue
+    public var lines: [[JSONLines.Span]]
+    public var offset = 0
+    public var search: FilterState?
+    public var match = 0
+
+    public init(model: ModelDefinition, record: JSONValue) {
+        self.model = model
+        self.record = record
+        lines = JSONLines.render(record)
+    }
+
+    /// The lines containing the search text (case-insensitive).
+    public var matches: [Int] {
+        guard let query = search?.query.lowercased(), !query.isEmpty else { return [] }
+        return lines.indices.filter { lines[$0].map(\.text).joined().lowercased().contains(query) }
+    }
+}
+
+/// An operation's parameters shown as its JSON Schema (its form arrives with the next release).
+public struct SchemaPage: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var operation: ModelOperation
+    public var lines: [[JSONLines.Span]]
+    public var offset = 0
+}
+
+/// A screen of the explorer.
+public enum Page: Hashable, Sendable {
+    case models(ModelsPage)
+    case operations(OperationsPage)
+    case parameters(ParametersPage)
+    case results(ResultsPage)
+    case record(RecordPage)
+    case schema(SchemaPage)
+}
+
+/// A one-line prompt at the bottom: `:` to jump to a model, or the export path.
+public struct Prompt: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case jump, export
+    }
+
+    public var kind: Kind
+    public var field: TextField
+}
+
+/// What is drawn over the page.
+public enum Overlay: Hashable, Sendable {
+    case help
+    case error(PlanhatError)
+    case prompt(Prompt)
+}
+
+/// A backend call in flight and what its answer is for.
+public struct PendingCall: Hashable, Sendable {
+    public enum Purpose: Hashable, Sendable {
+        /// Open a results table with the first page.
+        case openResults(ResultsPage)
+        /// Append the next page to the results table on top.
+        case appendPage
+        /// Replace the rows of the results table on top (refresh, sort).
+        case replaceRows(ResultsPage)
+        /// Open a record.
+        case openRecord(ModelDefinition)
+        /// Replace the record on top (refresh).
+        case replaceRecord
+    }
+
+    public var id: Int
+    public var label: String
+    public var purpose: Purpose
+}
+
+/// The whole explorer: a stack of pages, an overlay, a call in flight, the status line.
+public struct ExplorerState: Sendable {
+    public var stack: [Page]
+    public var overlay: Overlay?
+    public var pending: PendingCall?
+    public var status: String?
+    public var statusIsError = false
+    public var spinner = 0
+    public var width: Int
+    public var height: Int
+    public var quitting = false
+    var nextRequestID = 1
+
+    public init(width: Int, height: Int) {
+        stack = [.models(ModelsPage())]
+        self.width = width
+        self.height = height
+    }
+
+    /// The page on top.
+    public var page: Page {
+        stack.last ?? .models(ModelsPage())
+    }
+
+    /// Rows available to a page's body (between header, breadcrumb and footer).
+    public var bodyHeight: Int { max(1, height - 3) }
+
+    /// Whether a text field has the keys (single-letter commands then type instead).
+    public var isTyping: Bool {
+        if case .prompt? = overlay { return true }
+        switch page {
+        case .parameters: return true
+        case .models(let models): return models.filter?.editing == true
+        case .results(let results): return results.filter?.editing == true
+        case .record(let record): return record.search?.editing == true
+        default: return false
+        }
+    }
+}
+
+/// Work the update asks the app to do: backend calls, the clipboard, files, quitting.
+public enum Effect: Hashable, Sendable {
+    case perform(id: Int, model: String, operation: ModelOperation, parameters: JSONValue)
+    case cancel(id: Int)
+    case copy(String)
+    case export(path: String, rows: [JSONValue], columns: [String])
+    case quit
+}
+
+/// Everything that happens to the explorer.
+public enum Action: Sendable {
+    case key(Key)
+    case resize(width: Int, height: Int)
+    case tick
+    case response(id: Int, result: Result<JSONValue, PlanhatError>)
+    case exported(path: String, count: Int)
+    case failed(String)
+}

@@ -1,0 +1,545 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// What the update needs besides the state: the service (catalog, read-only mode, validation)
+/// and where exports go.
+public struct ExplorerContext: Sendable {
+    public let service: PlanhatService
+    public let exportFolder: String
+    public let now: @Sendable () -> Date
+
+    public init(service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, now: @escaping @Sendable () -> Date = Date.init) {
+        self.service = service
+        self.exportFolder = exportFolder
+        self.now = now
+    }
+
+    var catalog: Catalog { service.catalog }
+
+    /// The models the session offers, with their operations, in catalog order.
+    var models: [(model: ModelDefinition, operations: [ModelOperation])] {
+        catalog.models.compactMap { model in
+            let operations = service.operations(of: model)
+            return operations.isEmpty ? nil : (model, operations)
+        }
+    }
+}
+
+/// The explorer's update: state + action → new state + effects. Pure, so every key is testable.
+public enum ExplorerUpdate {
+    public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
+        switch action {
+        case .resize(let width, let height):
+            state.width = width
+            state.height = height
+            clampCursors(&state, context: context)
+            return []
+        case .tick:
+            if state.pending != nil { state.spinner += 1 }
+            return []
+        case .response(let id, let result):
+            return receive(&state, id: id, result: result, context: context)
+        case .exported(let path, let count):
+            setStatus(&state, "exported \(count) rows to \(path)")
+            return []
+        case .failed(let message):
+            setStatus(&state, message, error: true)
+            return []
+        case .key(let key):
+            return handle(key, &state, context: context)
+        }
+    }
+
+    // MARK: - Keys
+
+    private static func handle(_ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if key == .control("c") {
+            state.quitting = true
+            return [.quit]
+        }
+        if key == .resize { return [] }
+        if let overlay = state.overlay {
+            return handleOverlay(overlay, key, &state, context: context)
+        }
+        if key == .escape, let pending = state.pending {
+            state.pending = nil
+            setStatus(&state, "cancelled \(pending.label)")
+            return [.cancel(id: pending.id)]
+        }
+        if !state.isTyping {
+            switch key {
+            case .character("q"):
+                state.quitting = true
+                return [.quit]
+            case .character("?"):
+                state.overlay = .help
+                return []
+            case .character(":"):
+                state.overlay = .prompt(Prompt(kind: .jump, field: TextField()))
+                return []
+            default:
+                break
+            }
+        }
+        switch state.page {
+        case .models(var page):
+            let effects = handleModels(key, &page, &state, context: context)
+            if case .models = state.page { replaceTop(&state, .models(page)) }
+            return effects
+        case .operations(var page):
+            let effects = handleOperations(key, &page, &state, context: context)
+            if case .operations = state.page { replaceTop(&state, .operations(page)) }
+            return effects
+        case .parameters(var page):
+            let effects = handleParameters(key, &page, &state, context: context)
+            if case .parameters = state.page { replaceTop(&state, .parameters(page)) }
+            return effects
+        case .results(var page):
+            let effects = handleResults(key, &page, &state, context: context)
+            if case .results = state.page { replaceTop(&state, .results(page)) }
+            return effects
+        case .record(var page):
+            let effects = handleRecord(key, &page, &state, context: context)
+            if case .record = state.page { replaceTop(&state, .record(page)) }
+            return effects
+        case .schema(var page):
+            if isBack(key) { return back(&state) }
+            page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: state.bodyHeight - 2)
+            replaceTop(&state, .schema(page))
+            return []
+        }
+    }
+
+    private static func isBack(_ key: Key) -> Bool {
+        key == .escape || key == .backspace || key == .character("h") || key == .left
+    }
+
+    private static func back(_ state: inout ExplorerState) -> [Effect] {
+        if state.stack.count > 1 { state.stack.removeLast() }
+        state.status = nil
+        return []
+    }
+
+    private static func replaceTop(_ state: inout ExplorerState, _ page: Page) {
+        if state.stack.isEmpty { state.stack = [page] } else { state.stack[state.stack.count - 1] = page }
+    }
+
+    private static func setStatus(_ state: inout ExplorerState, _ text: String, error: Bool = false) {
+        state.status = text
+        state.statusIsError = error
+    }
+
+    private static func handleOverlay(_ overlay: Overlay, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        switch overlay {
+        case .help, .error:
+            if [.escape, .enter, .character("?"), .character("q"), .backspace].contains(key) { state.overlay = nil }
+            return []
+        case .prompt(var prompt):
+            switch key {
+            case .escape:
+                state.overlay = nil
+                return []
+            case .enter:
+                state.overlay = nil
+                return submit(prompt, &state, context: context)
+            default:
+                _ = prompt.field.handle(key)
+                state.overlay = .prompt(prompt)
+                return []
+            }
+        }
+    }
+
+    private static func submit(_ prompt: Prompt, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let text = prompt.field.text.trimmingCharacters(in: .whitespaces)
+        switch prompt.kind {
+        case .jump:
+            guard !text.isEmpty else { return [] }
+            do {
+                let model = try context.catalog.model(named: text)
+                let operations = context.service.operations(of: model)
+                state.stack = [.models(ModelsPage()), .operations(OperationsPage(model: model, operations: operations))]
+                if let index = context.models.firstIndex(where: { $0.model.route == model.route }) {
+                    var models = ModelsPage()
+                    models.cursor.selected = index
+                    models.cursor.clamp(count: context.models.count, visible: state.bodyHeight - 2)
+                    state.stack[0] = .models(models)
+                }
+                state.status = nil
+            } catch let error as PlanhatError {
+                state.overlay = .error(error)
+            } catch {
+                setStatus(&state, "\(error)", error: true)
+            }
+            return []
+        case .export:
+            guard case .results(let page) = state.page, !text.isEmpty else { return [] }
+            let rows = page.visibleRows.map { page.rows[$0] }
+            return [.export(path: text, rows: rows, columns: page.columns)]
+        }
+    }
+
+    // MARK: - Models
+
+    private static func modelRows(_ page: ModelsPage, context: ExplorerContext) -> [(model: ModelDefinition, operations: [ModelOperation])] {
+        let all = context.models
+        guard let query = page.filter?.query.lowercased(), !query.isEmpty else { return all }
+        return all.filter { entry in
+            [entry.model.route, entry.model.name, entry.model.plural].contains { $0.lowercased().contains(query) }
+                || entry.model.aliases.contains { $0.lowercased().contains(query) }
+        }
+    }
+
+    /// The models the page shows, filter applied.
+    public static func visibleModels(_ page: ModelsPage, context: ExplorerContext) -> [(model: ModelDefinition, operations: [ModelOperation])] {
+        modelRows(page, context: context)
+    }
+
+    private static func handleModels(_ key: Key, _ page: inout ModelsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let visible = state.bodyHeight - 2
+        if var filter = page.filter, filter.editing {
+            switch key {
+            case .escape:
+                page.filter = nil
+            case .enter, .down, .up, .tab:
+                filter.editing = false
+                page.filter = filter
+                if key == .enter { return openModel(page, &state, context: context) }
+            default:
+                _ = filter.field.handle(key)
+                page.filter = filter
+                page.cursor = ListCursor()
+            }
+            return []
+        }
+        if key == .character("/") {
+            page.filter = FilterState()
+            return []
+        }
+        if key == .escape, page.filter != nil {
+            page.filter = nil
+            return []
+        }
+        if page.cursor.handle(key, count: modelRows(page, context: context).count, visible: visible) { return [] }
+        if key == .enter || key == .character("l") || key == .right {
+            return openModel(page, &state, context: context)
+        }
+        return []
+    }
+
+    private static func openModel(_ page: ModelsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let rows = modelRows(page, context: context)
+        guard rows.indices.contains(page.cursor.selected) else { return [] }
+        let entry = rows[page.cursor.selected]
+        replaceTop(&state, .models(page))
+        state.stack.append(.operations(OperationsPage(model: entry.model, operations: entry.operations)))
+        state.status = nil
+        return []
+    }
+
+    // MARK: - Operations
+
+    private static func handleOperations(_ key: Key, _ page: inout OperationsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if isBack(key) { return back(&state) }
+        if page.cursor.handle(key, count: page.operations.count, visible: state.bodyHeight - 2) { return [] }
+        guard key == .enter || key == .character("l") || key == .right, page.operations.indices.contains(page.cursor.selected) else { return [] }
+        let operation = page.operations[page.cursor.selected]
+        if operation == .list {
+            state.stack.append(.parameters(parametersPage(for: page.model)))
+        } else {
+            let schema = SchemaBuilder.schema(for: page.model, operation: operation)
+            state.stack.append(.schema(SchemaPage(model: page.model, operation: operation, lines: JSONLines.render(schema))))
+        }
+        return []
+    }
+
+    /// The list parameters with their defaults.
+    public static func parametersPage(for model: ModelDefinition) -> ParametersPage {
+        var fields = [
+            ParametersPage.Field(name: "limit", input: TextField(String(model.listLimit.default)), help: "records per page, 1 to \(model.listLimit.max)", isInteger: true),
+            ParametersPage.Field(name: "offset", input: TextField("0"), help: "records to skip", isInteger: true),
+            ParametersPage.Field(name: "sort", input: TextField(), help: "a field, -field for descending (e.g. -arr)", isInteger: false),
+            ParametersPage.Field(name: "select", input: TextField(), help: "fields to return, comma-separated (empty: all)", isInteger: false),
+        ]
+        for filter in model.filters {
+            fields.append(ParametersPage.Field(name: filter.name, input: TextField(), help: filter.description, isInteger: false))
+        }
+        return ParametersPage(model: model, fields: fields)
+    }
+
+    // MARK: - List parameters
+
+    private static func handleParameters(_ key: Key, _ page: inout ParametersPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        switch key {
+        case .escape:
+            return back(&state)
+        case .tab, .down:
+            page.focus = (page.focus + 1) % max(1, page.fields.count)
+        case .backTab, .up:
+            page.focus = (page.focus - 1 + page.fields.count) % max(1, page.fields.count)
+        case .control("s"), .enter:
+            return runList(page, &state, context: context)
+        default:
+            if page.fields.indices.contains(page.focus) { _ = page.fields[page.focus].input.handle(key) }
+        }
+        return []
+    }
+
+    private static func runList(_ page: ParametersPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var parameters: [String: JSONValue] = [:]
+        for field in page.fields where !field.input.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            let text = field.input.text.trimmingCharacters(in: .whitespaces)
+            parameters[field.name] = field.isInteger ? (Int(text).map { .integer($0) } ?? .string(text)) : .string(text)
+        }
+        do {
+            _ = try context.service.prepare(model: page.model, operation: .list, parameters: .object(parameters))
+        } catch let error as PlanhatError {
+            state.overlay = .error(error)
+            return []
+        } catch {
+            return []
+        }
+        let offset = parameters.removeValue(forKey: "offset")?.intValue ?? 0
+        let pageSize = parameters["limit"]?.intValue ?? page.model.listLimit.default
+        let results = ResultsPage(model: page.model, parameters: parameters, columns: columns(for: page.model, select: parameters["select"]?.stringValue), pageSize: pageSize)
+        return request(&state, label: "list \(page.model.route)", purpose: .openResults(results), model: page.model, operation: .list, parameters: withOffset(parameters, offset))
+    }
+
+    static func columns(for model: ModelDefinition, select: String?) -> [String] {
+        guard let select, !select.isEmpty else { return model.columns }
+        let chosen = select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "_id" }
+        return chosen + ["_id"]
+    }
+
+    private static func withOffset(_ parameters: [String: JSONValue], _ offset: Int) -> JSONValue {
+        var copy = parameters
+        if offset > 0 { copy["offset"] = .integer(offset) }
+        return .object(copy)
+    }
+
+    private static func request(
+        _ state: inout ExplorerState, label: String, purpose: PendingCall.Purpose, model: ModelDefinition,
+        operation: ModelOperation, parameters: JSONValue
+    ) -> [Effect] {
+        var effects: [Effect] = []
+        if let pending = state.pending { effects.append(.cancel(id: pending.id)) }
+        let id = state.nextRequestID
+        state.nextRequestID += 1
+        state.pending = PendingCall(id: id, label: label, purpose: purpose)
+        state.status = nil
+        effects.append(.perform(id: id, model: model.route, operation: operation, parameters: parameters))
+        return effects
+    }
+
+    // MARK: - Results
+
+    private static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let visibleHeight = state.bodyHeight - 2
+        if var filter = page.filter, filter.editing {
+            switch key {
+            case .escape: page.filter = nil
+            case .enter, .down, .up, .tab:
+                filter.editing = false
+                page.filter = filter
+            default:
+                _ = filter.field.handle(key)
+                page.filter = filter
+                page.cursor = ListCursor()
+            }
+            return []
+        }
+        let rows = page.visibleRows
+        switch key {
+        case .escape where page.filter != nil:
+            page.filter = nil
+            return []
+        case .escape, .backspace:
+            return back(&state)
+        case .character("/"):
+            page.filter = FilterState()
+            return []
+        case .left, .character("h"):
+            page.column = max(0, page.column - 1)
+            return []
+        case .right, .character("l"):
+            page.column = min(page.columns.count - 1, page.column + 1)
+            return []
+        case .character("s"):
+            return sortByColumn(&page, &state)
+        case .character("r"):
+            var fresh = page
+            fresh.rows = []
+            fresh.haystack = []
+            fresh.exhausted = false
+            return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters))
+        case .character("y"):
+            guard rows.indices.contains(page.cursor.selected) else { return [] }
+            setStatus(&state, "copied the row's JSON to the clipboard (OSC 52)")
+            return [.copy(page.rows[rows[page.cursor.selected]].prettyText())]
+        case .character("e"):
+            let stamp = ISO8601DateFormatter.string(from: context.now(), timeZone: .gmt, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
+            let path = (context.exportFolder as NSString).appendingPathComponent("\(page.model.route)-\(stamp).csv")
+            state.overlay = .prompt(Prompt(kind: .export, field: TextField(path)))
+            return []
+        case .enter:
+            guard rows.indices.contains(page.cursor.selected) else { return [] }
+            let row = page.rows[rows[page.cursor.selected]]
+            guard page.model.supports(.view), let id = row["_id"]?.stringValue else {
+                state.stack.append(.record(RecordPage(model: page.model, record: row)))
+                return []
+            }
+            return request(&state, label: "view \(page.model.route) \(id)", purpose: .openRecord(page.model), model: page.model, operation: .view, parameters: ["id": .string(id)])
+        default:
+            break
+        }
+        if page.cursor.handle(key, count: rows.count, visible: visibleHeight) {
+            return loadMoreIfNeeded(page, &state)
+        }
+        return []
+    }
+
+    private static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState) -> [Effect] {
+        guard page.columns.indices.contains(page.column) else { return [] }
+        let field = page.columns[page.column]
+        var fresh = page
+        fresh.parameters["sort"] = .string(page.sort == "-" + field ? field : "-" + field)
+        fresh.rows = []
+        fresh.haystack = []
+        fresh.exhausted = false
+        fresh.cursor = ListCursor()
+        return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters))
+    }
+
+    /// At the last loaded row, fetches the next page (k9s-style paging on scroll).
+    private static func loadMoreIfNeeded(_ page: ResultsPage, _ state: inout ExplorerState) -> [Effect] {
+        guard !page.exhausted, state.pending == nil, page.filter == nil, page.cursor.selected >= page.rows.count - 1 else { return [] }
+        return request(&state, label: "more \(page.model.route)", purpose: .appendPage, model: page.model, operation: .list, parameters: withOffset(page.parameters, (page.parameters["offset"]?.intValue ?? 0) + page.rows.count))
+    }
+
+    // MARK: - Record
+
+    private static func handleRecord(_ key: Key, _ page: inout RecordPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let visible = state.bodyHeight - 2
+        if var search = page.search, search.editing {
+            switch key {
+            case .escape: page.search = nil
+            case .enter:
+                search.editing = false
+                page.search = search
+                jump(&page, to: 0, visible: visible)
+            default:
+                _ = search.field.handle(key)
+                page.search = search
+                jump(&page, to: 0, visible: visible)
+            }
+            return []
+        }
+        switch key {
+        case .escape where page.search != nil:
+            page.search = nil
+        case .escape, .backspace, .left, .character("h"):
+            return back(&state)
+        case .character("/"):
+            page.search = FilterState()
+        case .character("n"):
+            jump(&page, to: page.match + 1, visible: visible)
+        case .character("N"):
+            jump(&page, to: page.match - 1, visible: visible)
+        case .character("y"):
+            setStatus(&state, "copied the record's JSON to the clipboard (OSC 52)")
+            return [.copy(page.record.prettyText())]
+        case .character("r"):
+            guard let id = page.record["_id"]?.stringValue, page.model.supports(.view) else { return [] }
+            return request(&state, label: "refresh \(id)", purpose: .replaceRecord, model: page.model, operation: .view, parameters: ["id": .string(id)])
+        default:
+            page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: visible)
+        }
+        return []
+    }
+
+    private static func jump(_ page: inout RecordPage, to index: Int, visible: Int) {
+        let matches = page.matches
+        guard !matches.isEmpty else { return }
+        page.match = (index % matches.count + matches.count) % matches.count
+        let line = matches[page.match]
+        if line < page.offset || line >= page.offset + visible { page.offset = max(0, line - visible / 3) }
+    }
+
+    private static func scroll(_ offset: Int, key: Key, count: Int, visible: Int) -> Int {
+        var cursor = ListCursor(selected: offset, offset: 0)
+        let maxOffset = max(0, count - visible)
+        switch key {
+        case .up, .character("k"): cursor.selected -= 1
+        case .down, .character("j"): cursor.selected += 1
+        case .pageUp: cursor.selected -= visible
+        case .pageDown, .character(" "): cursor.selected += visible
+        case .control("u"): cursor.selected -= visible / 2
+        case .control("d"): cursor.selected += visible / 2
+        case .home, .character("g"): cursor.selected = 0
+        case .end, .character("G"): cursor.selected = maxOffset
+        default: break
+        }
+        return max(0, min(cursor.selected, maxOffset))
+    }
+
+    // MARK: - Answers
+
+    private static func receive(_ state: inout ExplorerState, id: Int, result: Result<JSONValue, PlanhatError>, context: ExplorerContext) -> [Effect] {
+        guard let pending = state.pending, pending.id == id else { return [] }
+        state.pending = nil
+        let value: JSONValue
+        switch result {
+        case .failure(let error):
+            state.overlay = .error(error)
+            return []
+        case .success(let answer):
+            value = answer
+        }
+        switch pending.purpose {
+        case .openResults(var page):
+            fill(&page, with: value.arrayValue ?? [], replacing: true)
+            state.stack.append(.results(page))
+        case .replaceRows(var page):
+            fill(&page, with: value.arrayValue ?? [], replacing: true)
+            if case .results = state.page { replaceTop(&state, .results(page)) }
+        case .appendPage:
+            guard case .results(var page) = state.page else { return [] }
+            fill(&page, with: value.arrayValue ?? [], replacing: false)
+            replaceTop(&state, .results(page))
+        case .openRecord(let model):
+            state.stack.append(.record(RecordPage(model: model, record: value)))
+        case .replaceRecord:
+            guard case .record(let page) = state.page else { return [] }
+            var fresh = RecordPage(model: page.model, record: value)
+            fresh.offset = min(page.offset, max(0, fresh.lines.count - 1))
+            replaceTop(&state, .record(fresh))
+        }
+        return []
+    }
+
+    private static func fill(_ page: inout ResultsPage, with rows: [JSONValue], replacing: Bool) {
+        if replacing {
+            page.rows = rows
+            page.haystack = []
+        } else {
+            page.rows += rows
+        }
+        page.haystack += rows.map { row in page.columns.map { CellText.of(row[$0]) }.joined(separator: "\u{1F}").lowercased() }
+        page.exhausted = rows.count < page.pageSize
+    }
+
+    private static func clampCursors(_ state: inout ExplorerState, context: ExplorerContext) {
+        let visible = state.bodyHeight - 2
+        switch state.page {
+        case .models(var page):
+            page.cursor.clamp(count: modelRows(page, context: context).count, visible: visible)
+            replaceTop(&state, .models(page))
+        case .results(var page):
+            page.cursor.clamp(count: page.visibleRows.count, visible: state.bodyHeight - 2)
+            replaceTop(&state, .results(page))
+        default:
+            break
+        }
+    }
+}

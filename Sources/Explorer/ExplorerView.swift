@@ -1,0 +1,331 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// Renders the explorer's state into a cell buffer. Pure: the same state draws the same screen,
+/// and only visible rows are drawn, whatever the number of records.
+public enum ExplorerView {
+    public static let minimumWidth = 30
+    public static let minimumHeight = 8
+    static let spinnerFrames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    public static func render(_ state: ExplorerState, context: ExplorerContext, theme: Theme) -> CellBuffer {
+        var buffer = CellBuffer(width: state.width, height: state.height, fill: theme[.text])
+        guard state.width >= minimumWidth, state.height >= minimumHeight else {
+            let message = "Terminal too small (\(state.width)×\(state.height)); need \(minimumWidth)×\(minimumHeight)"
+            for (index, line) in wrap(message, width: max(1, state.width)).enumerated() {
+                buffer.put(line, x: 0, y: state.height / 2 - 1 + index, style: theme[.warning])
+            }
+            return buffer
+        }
+        header(&buffer, state: state, context: context, theme: theme)
+        let body = Rect(x: 0, y: 2, width: state.width, height: state.bodyHeight)
+        switch state.page {
+        case .models(let page): models(&buffer, page, body, context: context, theme: theme)
+        case .operations(let page): operations(&buffer, page, body, theme: theme)
+        case .parameters(let page): parameters(&buffer, page, body, theme: theme)
+        case .results(let page): results(&buffer, page, body, theme: theme)
+        case .record(let page): record(&buffer, page, body, theme: theme)
+        case .schema(let page): schema(&buffer, page, body, theme: theme)
+        }
+        footer(&buffer, state: state, theme: theme)
+        switch state.overlay {
+        case .help?: help(&buffer, state: state, theme: theme)
+        case .error(let error)?: errorDialog(&buffer, error, theme: theme)
+        case .prompt?, nil: break
+        }
+        return buffer
+    }
+
+    struct Rect {
+        var x: Int
+        var y: Int
+        var width: Int
+        var height: Int
+    }
+
+    // MARK: - Frame
+
+    private static func header(_ buffer: inout CellBuffer, state: ExplorerState, context: ExplorerContext, theme: Theme) {
+        let info = context.service.backend.info
+        var badge = info.kind == .sandbox ? "SANDBOX \(abbreviate(info.location))" : info.badge + (info.profile.map { " (\($0))" } ?? "")
+        if context.service.readOnly { badge += "  READ-ONLY" }
+        let used = buffer.put(" Planhat Explorer ", x: 0, y: 0, style: theme[.accent])
+        let badgeWidth = min(DisplayWidth.of(badge), max(0, state.width - used - 2))
+        buffer.put(badge, x: state.width - badgeWidth - 1, y: 0, style: info.kind == .sandbox ? theme[.warning] : theme[.success], maxWidth: badgeWidth)
+        buffer.put(breadcrumb(state), x: 1, y: 1, style: theme[.muted], maxWidth: state.width - 2)
+    }
+
+    static func abbreviate(_ path: String) -> String {
+        let home = FileManager.default.homeDirectoryForCurrentUser.path
+        return path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
+    }
+
+    /// `Models › companies › list › record`
+    public static func breadcrumb(_ state: ExplorerState) -> String {
+        var parts = ["Models"]
+        for page in state.stack.dropFirst() {
+            switch page {
+            case .models: break
+            case .operations(let page): parts.append(page.model.route)
+            case .parameters: parts.append("list")
+            case .results(let page): parts.append(page.sort.map { "results (sort \($0))" } ?? "results")
+            case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
+            case .schema(let page): parts.append(page.operation.rawValue)
+            }
+        }
+        return parts.joined(separator: " › ")
+    }
+
+    private static func footer(_ buffer: inout CellBuffer, state: ExplorerState, theme: Theme) {
+        let y = state.height - 1
+        buffer.fill(x: 0, y: y, width: state.width, height: 1, style: theme[.text])
+        if case .prompt(let prompt)? = state.overlay {
+            let label = prompt.kind == .jump ? ":" : "Export to (.csv or .json): "
+            let used = buffer.put(label, x: 0, y: y, style: theme[.accent])
+            prompt.field.render(into: &buffer, x: used, y: y, width: state.width - used, style: theme[.text], cursorStyle: theme[.selection], focused: true)
+            return
+        }
+        var right = ""
+        var rightStyle = theme[.muted]
+        if let pending = state.pending {
+            right = "\(spinnerFrames[state.spinner % spinnerFrames.count]) \(pending.label)… (Esc cancels)"
+            rightStyle = theme[.accent]
+        } else if let status = state.status {
+            right = status
+            rightStyle = state.statusIsError ? theme[.error] : theme[.success]
+        }
+        let hints = KeyHelp.entries(for: state.page).filter(\.inFooter).map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
+        let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
+        buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
+        if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
+    }
+
+    // MARK: - Pages
+
+    private static func models(_ buffer: inout CellBuffer, _ page: ModelsPage, _ body: Rect, context: ExplorerContext, theme: Theme) {
+        let rows = ExplorerUpdate.visibleModels(page, context: context).map { entry in
+            [entry.model.name, entry.model.route, entry.operations.map(\.rawValue).joined(separator: " ")]
+        }
+        table(&buffer, headers: ["NAME", "ROUTE", "OPERATIONS"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1), theme: theme)
+        let info = page.filter.map { "/\($0.query)" } ?? "\(rows.count) models"
+        infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
+    }
+
+    private static func operations(_ buffer: inout CellBuffer, _ page: OperationsPage, _ body: Rect, theme: Theme) {
+        buffer.put("\(page.model.name) · /\(page.model.path)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        let rows = page.operations.map { operation -> [String] in
+            let schema = SchemaBuilder.schema(for: page.model, operation: operation)
+            return [operation.rawValue, schema["description"]?.stringValue ?? ""]
+        }
+        table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1), theme: theme)
+    }
+
+    private static func parameters(_ buffer: inout CellBuffer, _ page: ParametersPage, _ body: Rect, theme: Theme) {
+        buffer.put("List \(page.model.plural.lowercased()): parameters (Ctrl-S or Enter runs)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        let labelWidth = min(12, (page.fields.map { DisplayWidth.of($0.name) }.max() ?? 6) + 1)
+        let inputWidth = max(8, min(40, body.width - labelWidth - 4))
+        var y = body.y + 2
+        for (index, field) in page.fields.enumerated() where y < body.y + body.height {
+            let focused = index == page.focus
+            buffer.put(DisplayWidth.pad(field.name, to: labelWidth), x: 1, y: y, style: focused ? theme[.accent] : theme[.text])
+            field.input.render(into: &buffer, x: labelWidth + 2, y: y, width: inputWidth, style: focused ? theme[.text] : theme[.muted], cursorStyle: theme[.selection], focused: focused)
+            let helpX = labelWidth + inputWidth + 4
+            if helpX < body.width - 4 {
+                buffer.put(field.help, x: helpX, y: y, style: theme[.muted], maxWidth: body.width - helpX - 1)
+            } else if focused, y + 1 < body.y + body.height {
+                y += 1
+                buffer.put(field.help, x: labelWidth + 2, y: y, style: theme[.muted], maxWidth: body.width - labelWidth - 3)
+            }
+            y += 1
+        }
+    }
+
+    private static func results(_ buffer: inout CellBuffer, _ page: ResultsPage, _ body: Rect, theme: Theme) {
+        let indexes = page.visibleRows
+        let visible = body.height - 2
+        let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
+        let rows = shown.map { index in page.columns.map { CellText.of(page.rows[index][$0]) } }
+        var cursor = page.cursor
+        cursor.offset = 0
+        cursor.selected = page.cursor.selected - page.cursor.offset
+        let headers = page.columns.map { column -> String in
+            let title = column == "_id" ? "ID" : SchemaBuilder.humanize(column).uppercased()
+            if page.sort == column { return title + " ▲" }
+            if page.sort == "-" + column { return title + " ▼" }
+            return title
+        }
+        // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
+        let sample = indexes.prefix(100).map { index in page.columns.map { CellText.of(page.rows[index][$0]) } } + rows
+        table(&buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1), theme: theme, widthSample: sample, numericColumns: numericColumns(page))
+        var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
+        if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }
+        if indexes.isEmpty, page.filter == nil { info = "no records" }
+        infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
+    }
+
+    private static func numericColumns(_ page: ResultsPage) -> Set<Int> {
+        Set(page.columns.indices.filter { index in
+            let type = page.model.field(named: page.columns[index])?.type
+            return type == "number" || type == "integer"
+        })
+    }
+
+    private static func record(_ buffer: inout CellBuffer, _ page: RecordPage, _ body: Rect, theme: Theme) {
+        let title = page.record[page.model.titleField].map { CellText.of($0) } ?? page.model.name
+        buffer.put("\(page.model.name): \(title)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        let matches = page.matches
+        let current = matches.isEmpty ? nil : matches[page.match % matches.count]
+        let matchSet = Set(matches)
+        let visible = body.height - 2
+        for (row, index) in (page.offset..<min(page.lines.count, page.offset + visible)).enumerated() {
+            let y = body.y + 1 + row
+            var x = 1
+            for span in page.lines[index] {
+                var style = theme[span.slot]
+                if index == current { style = theme[.selection] } else if matchSet.contains(index) { style.underline = true }
+                x += buffer.put(span.text, x: x, y: y, style: style, maxWidth: body.width - x - 1)
+            }
+        }
+        var info = "line \(min(page.lines.count, page.offset + 1))–\(min(page.lines.count, page.offset + visible)) of \(page.lines.count)"
+        if let search = page.search {
+            info = "/\(search.query)  " + (matches.isEmpty ? "no match" : "match \(page.match % matches.count + 1) of \(matches.count)")
+        }
+        infoLine(&buffer, info, editing: page.search?.editing == true, field: page.search?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
+    }
+
+    private static func schema(_ buffer: inout CellBuffer, _ page: SchemaPage, _ body: Rect, theme: Theme) {
+        buffer.put("\(page.operation.rawValue) \(page.model.route): parameters (JSON Schema)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        buffer.put("Forms for this operation arrive with the next release; until then: planhat call \(page.model.route) \(page.operation.rawValue) --params …", x: 1, y: body.y + 1, style: theme[.warning], maxWidth: body.width - 2)
+        for (row, index) in (page.offset..<min(page.lines.count, page.offset + body.height - 2)).enumerated() {
+            var x = 1
+            for span in page.lines[index] {
+                x += buffer.put(span.text, x: x, y: body.y + 2 + row, style: theme[span.slot], maxWidth: body.width - x - 1)
+            }
+        }
+    }
+
+    // MARK: - Pieces
+
+    private static func infoLine(_ buffer: inout CellBuffer, _ text: String, editing: Bool, field: TextField?, y: Int, width: Int, theme: Theme) {
+        if editing, let field {
+            let used = buffer.put(" /", x: 0, y: y, style: theme[.accent])
+            field.render(into: &buffer, x: used, y: y, width: min(40, width - used - 1), style: theme[.text], cursorStyle: theme[.selection], focused: true)
+        } else {
+            buffer.put(" " + text, x: 0, y: y, style: theme[.muted], maxWidth: width - 1)
+        }
+    }
+
+    /// A table: header, rows with the selection highlighted, columns sized by display width and
+    /// scrolled horizontally so the focused column is on screen.
+    private static func table(
+        _ buffer: inout CellBuffer, headers: [String], rows: [[String]], cursor: ListCursor, focusedColumn: Int?, body: Rect,
+        theme: Theme, widthSample: [[String]]? = nil, numericColumns: Set<Int> = []
+    ) {
+        guard body.height >= 1, !headers.isEmpty else { return }
+        var widths = TableLayout.widths(headers: headers, rows: widthSample ?? rows)
+        if widths.count == 1 { widths[0] = body.width - 2 }
+        if let last = widths.indices.last, focusedColumn == nil {
+            let used = widths.dropLast().reduce(0) { $0 + $1 + 2 }
+            widths[last] = max(widths[last], body.width - 2 - used)
+        }
+        var first = 0
+        if let focus = focusedColumn {
+            while first < focus, widths[first...focus].reduce(0, { $0 + $1 + 2 }) > body.width - 1 { first += 1 }
+        }
+        let columns = Array(first..<headers.count)
+        func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
+            var x = body.x + 1
+            for column in columns where x < body.x + body.width - 1 {
+                let width = min(widths[column], body.x + body.width - 1 - x)
+                let text = numericColumns.contains(column) ? leftPad(cells[column], to: width) : cells[column]
+                buffer.put(DisplayWidth.pad(text, to: width), x: x, y: y, style: style(column))
+                x += width + 2
+            }
+        }
+        draw(headers, y: body.y) { column in
+            var style = theme[.accent]
+            if column == focusedColumn { style.reverse = true }
+            return style
+        }
+        for (row, cells) in rows.enumerated() where row < body.height - 1 {
+            let y = body.y + 1 + row
+            let selected = row == cursor.selected - cursor.offset
+            if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
+            draw(cells, y: y) { _ in selected ? theme[.selection] : theme[.text] }
+        }
+        if first > 0 { buffer.put("‹", x: body.x, y: body.y, style: theme[.muted]) }
+    }
+
+    private static func leftPad(_ text: String, to width: Int) -> String {
+        String(repeating: " ", count: max(0, width - DisplayWidth.of(text))) + text
+    }
+
+    private static func help(_ buffer: inout CellBuffer, state: ExplorerState, theme: Theme) {
+        let entries = KeyHelp.entries(for: state.page)
+        let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 4
+        let width = min(state.width - 2, max(30, keyWidth + 4 + (entries.map { DisplayWidth.of($0.action) }.max() ?? 10) + 2))
+        let height = min(state.height - 2, entries.count + 3)
+        let x = (state.width - width) / 2, y = max(1, (state.height - height) / 2)
+        buffer.fill(x: x, y: y, width: width, height: height, style: theme[.text])
+        buffer.box(x: x, y: y, width: width, height: height, style: theme[.border], title: "Keys: \(pageName(state.page))", titleStyle: theme[.accent])
+        for (index, entry) in entries.prefix(height - 3).enumerated() {
+            buffer.put(DisplayWidth.pad(entry.keys, to: keyWidth), x: x + 2, y: y + 1 + index, style: theme[.accent])
+            buffer.put(entry.action, x: x + 4 + keyWidth, y: y + 1 + index, style: theme[.text], maxWidth: width - keyWidth - 6)
+        }
+        buffer.put("Esc or ? closes", x: x + 2, y: y + height - 2, style: theme[.muted], maxWidth: width - 4)
+    }
+
+    static func pageName(_ page: Page) -> String {
+        switch page {
+        case .models: return "models"
+        case .operations: return "operations"
+        case .parameters: return "list parameters"
+        case .results: return "results"
+        case .record: return "record"
+        case .schema: return "schema"
+        }
+    }
+
+    private static func errorDialog(_ buffer: inout CellBuffer, _ error: PlanhatError, theme: Theme) {
+        let width = min(buffer.width - 2, 72)
+        var lines = wrap(error.message, width: width - 4)
+        for issue in error.fieldIssues.prefix(6) where error.fieldIssues.count > 1 {
+            lines += wrap("• \(issue)", width: width - 4)
+        }
+        lines.append("")
+        let guidance = wrap(error.guidance, width: width - 4)
+        let height = min(buffer.height - 2, lines.count + guidance.count + 4)
+        let x = (buffer.width - width) / 2, y = max(1, (buffer.height - height) / 2)
+        buffer.fill(x: x, y: y, width: width, height: height, style: theme[.text])
+        buffer.box(x: x, y: y, width: width, height: height, style: theme[.error], title: "\(error.status) \(error.title)", titleStyle: theme[.error])
+        var row = y + 1
+        for line in lines where row < y + height - 2 {
+            buffer.put(line, x: x + 2, y: row, style: theme[.text], maxWidth: width - 4)
+            row += 1
+        }
+        for line in guidance where row < y + height - 2 {
+            buffer.put(line, x: x + 2, y: row, style: theme[.muted], maxWidth: width - 4)
+            row += 1
+        }
+        buffer.put("Enter or Esc closes", x: x + 2, y: y + height - 2, style: theme[.muted], maxWidth: width - 4)
+    }
+
+    /// Words wrapped to `width` display columns (long words are cut).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if DisplayWidth.of(candidate) <= width {
+                current = candidate
+            } else {
+                if !current.isEmpty { lines.append(current) }
+                current = DisplayWidth.of(word) > width ? DisplayWidth.truncate(word, to: width) : word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+}

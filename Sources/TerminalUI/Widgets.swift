@@ -1,0 +1,192 @@
+import Foundation
+import PlanhatKit
+
+/// A cursor over a list of `count` rows shown `visible` at a time: selection and scroll offset,
+/// moved by the usual keys. Only the visible rows are ever rendered.
+public struct ListCursor: Hashable, Sendable {
+    public var selected = 0
+    public var offset = 0
+
+    public init(selected: Int = 0, offset: Int = 0) {
+        self.selected = selected
+        self.offset = offset
+    }
+
+    /// Applies a navigation key; returns whether the key was one.
+    public mutating func handle(_ key: Key, count: Int, visible: Int) -> Bool {
+        let page = max(1, visible - 1)
+        switch key {
+        case .up, .character("k"): selected -= 1
+        case .down, .character("j"): selected += 1
+        case .pageUp: selected -= page
+        case .pageDown: selected += page
+        case .control("u"): selected -= max(1, visible / 2)
+        case .control("d"): selected += max(1, visible / 2)
+        case .home, .character("g"): selected = 0
+        case .end, .character("G"): selected = count - 1
+        default: return false
+        }
+        clamp(count: count, visible: visible)
+        return true
+    }
+
+    /// Keeps the selection inside the list and on screen.
+    public mutating func clamp(count: Int, visible: Int) {
+        selected = max(0, min(selected, count - 1))
+        if selected < offset { offset = selected }
+        if visible > 0, selected >= offset + visible { offset = selected - visible + 1 }
+        offset = max(0, min(offset, max(0, count - visible)))
+    }
+}
+
+/// A single-line text field: its text and cursor, edited by keys.
+public struct TextField: Hashable, Sendable {
+    public var text: String
+    public var cursor: Int
+
+    public init(_ text: String = "") {
+        self.text = text
+        cursor = text.count
+    }
+
+    /// Applies an editing key; returns whether the text field used it.
+    public mutating func handle(_ key: Key) -> Bool {
+        switch key {
+        case .character(let character):
+            let index = text.index(text.startIndex, offsetBy: cursor)
+            text.insert(character, at: index)
+            cursor += 1
+        case .backspace:
+            guard cursor > 0 else { return true }
+            text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
+            cursor -= 1
+        case .delete:
+            guard cursor < text.count else { return true }
+            text.remove(at: text.index(text.startIndex, offsetBy: cursor))
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home, .control("a"): cursor = 0
+        case .end, .control("e"): cursor = text.count
+        case .control("u"):
+            text = ""
+            cursor = 0
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Draws the field with a visible cursor block.
+    public func render(into buffer: inout CellBuffer, x: Int, y: Int, width: Int, style: Style, cursorStyle: Style, focused: Bool) {
+        guard width > 0 else { return }
+        let characters = Array(text)
+        let start = max(0, cursor - width + 1)
+        let shown = String(characters[min(start, characters.count)...].prefix(width))
+        buffer.fill(x: x, y: y, width: width, height: 1, style: style)
+        buffer.put(shown, x: x, y: y, style: style, maxWidth: width)
+        if focused {
+            let before = String(characters[min(start, characters.count)..<min(cursor, characters.count)])
+            let column = x + DisplayWidth.of(before)
+            let under = cursor < characters.count ? String(characters[cursor]) : " "
+            if column < x + width { buffer.put(under, x: column, y: y, style: cursorStyle, maxWidth: 2) }
+        }
+    }
+}
+
+/// Lays out table columns by display width within the space available.
+public enum TableLayout {
+    /// The widths of columns with these headers and cells: wide enough for the content seen,
+    /// at least the header, at most `cap` columns each.
+    public static func widths(headers: [String], rows: [[String]], cap: Int = 40) -> [Int] {
+        headers.indices.map { column in
+            let content = rows.lazy.prefix(200).map { DisplayWidth.of($0[column]) }.max() ?? 0
+            return min(cap, max(DisplayWidth.of(headers[column]), content, 3))
+        }
+    }
+}
+
+/// A one-line summary of a JSON value for table cells.
+public enum CellText {
+    public static func of(_ value: JSONValue?) -> String {
+        switch value {
+        case nil, .null?: return ""
+        case .string(let text)?: return text
+        case .integer(let number)?: return Self.grouped(number)
+        case .number(let number)?:
+            if number.rounded() == number && abs(number) < 1e15 { return Self.grouped(Int(number)) }
+            let cents = Int((abs(number) * 100).rounded())
+            let fraction = cents % 100
+            return (number < 0 ? "-" : "") + Self.grouped(cents / 100) + "." + (fraction < 10 ? "0" : "") + String(fraction)
+        case .bool(let flag)?: return flag ? "yes" : "no"
+        case .array(let items)?: return items.map { of($0) }.joined(separator: ", ")
+        case let value?: return value.compactText()
+        }
+    }
+
+    /// `1234567` → `1,234,567`.
+    public static func grouped(_ number: Int) -> String {
+        let digits = String(abs(number))
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return number < 0 ? "-" + result : result
+    }
+}
+
+/// JSON as coloured lines for the record viewer.
+public enum JSONLines {
+    /// A styled span of a line.
+    public struct Span: Hashable, Sendable {
+        public var text: String
+        public var slot: Slot
+    }
+
+    /// The pretty-printed lines of `value`, each a list of spans.
+    public static func render(_ value: JSONValue) -> [[Span]] {
+        var lines: [[Span]] = []
+        append(value, indent: 0, prefix: [], suffix: "", into: &lines)
+        return lines
+    }
+
+    private static func append(_ value: JSONValue, indent: Int, prefix: [Span], suffix: String, into lines: inout [[Span]]) {
+        let pad = String(repeating: "  ", count: indent)
+        switch value {
+        case .object(let members) where !members.isEmpty:
+            lines.append(prefix + [Span(text: "{", slot: .text)])
+            let keys = members.keys.sorted()
+            for (index, key) in keys.enumerated() {
+                let keySpan = [Span(text: pad + "  ", slot: .text), Span(text: JSONValue.string(key).compactText(), slot: .jsonKey), Span(text: ": ", slot: .text)]
+                append(members[key] ?? .null, indent: indent + 1, prefix: keySpan, suffix: index < keys.count - 1 ? "," : "", into: &lines)
+            }
+            lines.append([Span(text: pad + "}" + suffix, slot: .text)])
+        case .array(let elements) where !elements.isEmpty:
+            lines.append(prefix + [Span(text: "[", slot: .text)])
+            for (index, element) in elements.enumerated() {
+                append(element, indent: indent + 1, prefix: [Span(text: pad + "  ", slot: .text)], suffix: index < elements.count - 1 ? "," : "", into: &lines)
+            }
+            lines.append([Span(text: pad + "]" + suffix, slot: .text)])
+        default:
+            lines.append(prefix + [Span(text: value.compactText(), slot: slot(of: value)), Span(text: suffix, slot: .text)])
+        }
+    }
+
+    private static func slot(of value: JSONValue) -> Slot {
+        switch value {
+        case .string: return .jsonString
+        case .integer, .number: return .jsonNumber
+        case .bool: return .jsonBool
+        case .null: return .jsonNull
+        default: return .text
+        }
+    }
+}
+
+/// Copying through the terminal (OSC 52), which works over SSH and inside tmux.
+public enum Clipboard {
+    /// The escape sequence that puts `text` on the clipboard.
+    public static func osc52(_ text: String) -> String {
+        "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
+}

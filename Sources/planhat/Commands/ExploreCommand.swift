@@ -1,0 +1,63 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// `planhat` (or `planhat explore`): the full-screen terminal explorer.
+struct ExploreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Open the terminal explorer (what planhat does with no subcommand).",
+        discussion: "Keys: arrows or h j k l, Enter opens, Esc goes back, / filters, : jumps to a model, ? lists the keys of the screen, q quits.")
+
+    @Option(name: .long, help: ArgumentHelp("A built-in theme (default, light, high-contrast) or a theme YAML file (default $PLANHAT_THEME or default).", valueName: "name|path"))
+    var theme: String?
+
+    @OptionGroup var scope: ScopeOptions
+
+    @OptionGroup var backend: BackendOptions
+
+    func run() async throws {
+        let theme: Theme
+        do {
+            theme = try Theme.named(self.theme ?? ProcessInfo.processInfo.environment["PLANHAT_THEME"] ?? "default")
+        } catch let error as ThemeError {
+            Console.err("planhat: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let catalog = try scope.catalog()
+        let source = try backend.makeBackend(announceSandbox: false)
+        let profileReadOnly = (try? backend.settings().profileReadOnly) ?? false
+        let service = PlanhatService(catalog: catalog, backend: source, readOnly: scope.readOnly || profileReadOnly)
+        let app = ExplorerApp(context: ExplorerContext(service: service), theme: theme)
+        let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                do {
+                    let driver = try NCursesDriver()
+                    app.run(driver: driver)
+                    continuation.resume(returning: .success(()))
+                } catch let error as TerminalUnavailable {
+                    continuation.resume(returning: .failure(error))
+                } catch {
+                    continuation.resume(returning: .failure(TerminalUnavailable(description: "\(error)")))
+                }
+            }
+            thread.name = "planhat-explorer-ui"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        if case .failure(let error) = outcome {
+            Console.err("planhat: \(error.description)")
+            throw ExitCode(ExitStatus.usage)
+        }
+    }
+
+    /// `planhat` alone, or with only options, opens the explorer.
+    static func routing(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first else { return ["explore"] }
+        let rootFlags: Set<String> = ["-h", "--help", "--version", "help"]
+        guard first.hasPrefix("-"), !rootFlags.contains(first), !arguments.contains("--stdio") else { return arguments }
+        return ["explore"] + arguments
+    }
+}

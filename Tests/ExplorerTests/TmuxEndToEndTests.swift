@@ -1,0 +1,110 @@
+import Foundation
+import PlanhatTestSupport
+import Testing
+
+/// The built binary in a real terminal: tmux runs it, send-keys types, capture-pane reads.
+final class TmuxSession: @unchecked Sendable {
+    let socket = "planhat-test-\(UUID().uuidString.prefix(8))"
+    let exitFile: String
+
+    static var available: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    }
+
+    init(command: String, width: Int = 100, height: Int = 30) throws {
+        exitFile = ProcessRunner.temporaryDirectory("tmux").appendingPathComponent("exit").path
+        let script = "\(command); echo EXIT=$? > \(exitFile); sleep 30"
+        _ = try tmux(["new-session", "-d", "-s", "e2e", "-x", String(width), "-y", String(height), script], captureOutput: false)
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"], captureOutput: false)
+    }
+
+    @discardableResult
+    func tmux(_ arguments: [String], captureOutput: Bool = true) throws -> String {
+        var environment = ProcessRunner.environment()
+        environment.removeValue(forKey: "TMUX")
+        // The tmux server outlives the command and would inherit every descriptor above stderr,
+        // among them the one Foundation watches to learn that the command ended: close them first.
+        let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux "$@""#
+        let result = try ProcessRunner.run(
+            "/bin/bash", ["-c", closeInherited, "tmux", "-L", socket] + arguments, environment: environment, timeout: 20,
+            captureOutput: captureOutput)
+        return result.stdout
+    }
+
+    func keys(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", "e2e"] + keys)
+    }
+
+    func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", "e2e"])
+    }
+
+    /// Waits until the screen contains `text`; returns the screen.
+    @discardableResult
+    func waitFor(_ text: String, timeout: TimeInterval = 60) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            usleep(100_000)
+        }
+        Issue.record("timed out waiting for \(text.debugDescription); the screen was:\n\(last)")
+        return last
+    }
+
+    func exitStatus(timeout: TimeInterval = 20) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOfFile: exitFile, encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            usleep(100_000)
+        }
+        return nil
+    }
+}
+
+@Suite("Explorer in tmux, end to end", .enabled(if: TmuxSession.available))
+struct TmuxEndToEndTests {
+    @Test("filter to companies, list, open a record, resize, quit with status 0 and the terminal restored")
+    func browse() throws {
+        let sandbox = ProcessRunner.temporaryDirectory("tui").appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: "env -u LANG -u LC_ALL PLANHAT_SANDBOX_PATH=\(sandbox) \(ProcessRunner.planhatBinary)")
+        try session.waitFor("24 models")
+        try session.keys("/")
+        try session.keys("-l", "comp")
+        try session.waitFor("/comp")
+        try session.keys("Enter")
+        try session.waitFor("Company · /companies")
+        try session.keys("Enter")
+        try session.waitFor("List companies: parameters")
+        try session.keys("Tab", "Tab")
+        try session.keys("-l", "--", "-arr")
+        try session.keys("C-s")
+        let table = try session.waitFor("loaded, more")
+        #expect(table.contains("ARR ▼"), "wide glyphs survive without a UTF-8 locale")
+        try session.keys("Enter")
+        let record = try session.waitFor("Company: ")
+        #expect(record.contains("\"_id\""))
+        try session.tmux(["resize-window", "-t", "e2e", "-x", "60", "-y", "18"])
+        let resized = try session.waitFor("Company: ")
+        #expect(resized.split(separator: "\n").allSatisfy { $0.count <= 60 })
+        #expect(resized.contains("\"arr\""))
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+        let after = try session.screen()
+        #expect(!after.contains("Planhat Explorer"), "the terminal is restored")
+    }
+
+    @Test("SIGTERM restores the terminal")
+    func terminate() throws {
+        let sandbox = ProcessRunner.temporaryDirectory("tui-term").appendingPathComponent("sandbox.sqlite").path
+        // The shell execs the explorer in the foreground; a background subshell sends SIGTERM to that pid.
+        let session = try TmuxSession(command: "PLANHAT_SANDBOX_PATH=\(sandbox) sh -c '(sleep 3; kill -TERM $$) & exec \(ProcessRunner.planhatBinary)'")
+        let status = session.exitStatus(timeout: 60)
+        #expect(status == "EXIT=143")
+        #expect(!(try session.screen()).contains("Planhat Explorer"))
+    }
+}

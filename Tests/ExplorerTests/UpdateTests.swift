@@ -1,0 +1,239 @@
+import Foundation
+import PlanhatKit
+import PlanhatSandbox
+import Testing
+import TerminalUI
+
+@testable import Explorer
+
+/// A context over an in-memory sandbox (only validation and the catalog are used by the update).
+func makeContext(readOnly: Bool = false) throws -> ExplorerContext {
+    let store = try SandboxStore(path: nil)
+    try DemoData(companies: 12).seed(into: store)
+    return ExplorerContext(
+        service: PlanhatService(backend: SandboxBackend(store: store), readOnly: readOnly), exportFolder: "/tmp/exports",
+        now: { Date(timeIntervalSince1970: 1_800_000_000) })
+}
+
+/// Feeds keys (and typed text) into the update, collecting effects.
+struct Driver {
+    var state: ExplorerState
+    let context: ExplorerContext
+    var effects: [Effect] = []
+
+    init(width: Int = 100, height: Int = 30, readOnly: Bool = false) throws {
+        state = ExplorerState(width: width, height: height)
+        context = try makeContext(readOnly: readOnly)
+    }
+
+    mutating func send(_ keys: Key...) {
+        for key in keys { effects += ExplorerUpdate.update(&state, .key(key), context: context) }
+    }
+
+    mutating func type(_ text: String) {
+        for character in text { send(.character(character)) }
+    }
+
+    mutating func answer(_ result: Result<JSONValue, PlanhatError>) {
+        guard let id = state.pending?.id else { return }
+        effects += ExplorerUpdate.update(&state, .response(id: id, result: result), context: context)
+    }
+
+    /// The last `perform` effect.
+    var lastCall: (model: String, operation: ModelOperation, parameters: JSONValue)? {
+        for effect in effects.reversed() {
+            if case .perform(_, let model, let operation, let parameters) = effect { return (model, operation, parameters) }
+        }
+        return nil
+    }
+}
+
+func companies(_ count: Int, from start: Int = 0) -> JSONValue {
+    .array((start..<(start + count)).map { index in
+        ["_id": .string(String(format: "%024x", index + 1)), "name": .string("Company \(index)"), "arr": .integer(1000 * (count - index)), "status": "customer"]
+    })
+}
+
+@Suite("Explorer update")
+struct UpdateTests {
+    @Test("filter models, open one, open list, run it, and land on the results")
+    func browseToResults() throws {
+        var driver = try Driver()
+        driver.send(.character("/"))
+        driver.type("end")
+        guard case .models(let models) = driver.state.page else { Issue.record("not on models"); return }
+        #expect(ExplorerUpdate.visibleModels(models, context: driver.context).map(\.model.route) == ["endusers"])
+        driver.send(.enter)
+        guard case .operations(let operations) = driver.state.page else { Issue.record("not on operations"); return }
+        #expect(operations.model.route == "endusers")
+        driver.send(.enter)
+        guard case .parameters(let parameters) = driver.state.page else { Issue.record("not on parameters"); return }
+        #expect(parameters.fields.map(\.name).prefix(4) == ["limit", "offset", "sort", "select"])
+        #expect(parameters.fields.contains { $0.name == "companyId" })
+        #expect(parameters.fields[0].input.text == "100")
+        driver.send(.tab, .tab)
+        driver.type("-lastActive")
+        driver.send(.control("s"))
+        let call = try #require(driver.lastCall)
+        #expect(call.model == "endusers" && call.operation == .list)
+        #expect(call.parameters == ["limit": 100, "sort": "-lastActive"])
+        #expect(driver.state.pending != nil)
+        driver.answer(.success(companies(3)))
+        guard case .results(let results) = driver.state.page else { Issue.record("not on results"); return }
+        #expect(results.rows.count == 3 && results.exhausted)
+        #expect(ExplorerView.breadcrumb(driver.state) == "Models › endusers › list › results (sort -lastActive)")
+    }
+
+    @Test("typing q in a text field types it; outside it quits")
+    func quitKeys() throws {
+        var driver = try Driver()
+        driver.send(.character("/"), .character("q"))
+        #expect(!driver.state.quitting)
+        driver.send(.escape, .character("q"))
+        #expect(driver.state.quitting)
+        var other = try Driver()
+        other.send(.control("c"))
+        #expect(other.state.quitting && other.effects.contains(.quit))
+    }
+
+    @Test("invalid list parameters show the core's 400 in a dialog and keep the typed values")
+    func invalidParameters() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter)
+        driver.send(.control("u"))
+        driver.type("-5")
+        driver.send(.enter)
+        guard case .error(let error)? = driver.state.overlay else { Issue.record("no error dialog"); return }
+        #expect(error.status == 400 && error.message.contains("limit"))
+        #expect(driver.lastCall == nil, "nothing sent")
+        driver.send(.escape)
+        guard case .parameters(let page) = driver.state.page else { Issue.record("left the form"); return }
+        #expect(page.fields[0].input.text == "-5")
+    }
+
+    @Test("scrolling to the last loaded row fetches the next page with offset")
+    func paging() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter)
+        driver.send(.control("u"))
+        driver.type("5")
+        driver.send(.enter)
+        driver.answer(.success(companies(5)))
+        driver.send(.character("G"))
+        let call = try #require(driver.lastCall)
+        #expect(call.parameters["offset"] == 5 && call.parameters["limit"] == 5)
+        driver.answer(.success(companies(2, from: 5)))
+        guard case .results(let page) = driver.state.page else { Issue.record("not on results"); return }
+        #expect(page.rows.count == 7 && page.exhausted)
+    }
+
+    @Test("Esc cancels the call in flight; a late answer is ignored")
+    func cancel() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter, .enter)
+        let id = try #require(driver.state.pending?.id)
+        driver.send(.escape)
+        #expect(driver.state.pending == nil)
+        #expect(driver.effects.contains(.cancel(id: id)))
+        _ = ExplorerUpdate.update(&driver.state, .response(id: id, result: .success(companies(2))), context: driver.context)
+        guard case .parameters = driver.state.page else { Issue.record("the late answer moved the screen"); return }
+    }
+
+    @Test("a failed call shows status and guidance and leaves the previous screen intact")
+    func failure() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter, .enter)
+        driver.answer(.failure(PlanhatError(status: 429, message: "slow down")))
+        guard case .error(let error)? = driver.state.overlay else { Issue.record("no dialog"); return }
+        #expect(error.status == 429)
+        guard case .parameters = driver.state.page else { Issue.record("screen changed"); return }
+        let screen = ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text
+        #expect(screen.contains("429 Too Many Requests"))
+        #expect(screen.contains("Retry-After"))
+    }
+
+    @Test("sort by the focused column toggles direction; live filter keeps matching rows")
+    func sortAndFilter() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter, .enter)
+        driver.answer(.success(companies(12)))
+        driver.send(.right, .right)
+        driver.send(.character("s"))
+        #expect(driver.lastCall?.parameters["sort"] == "-arr")
+        driver.answer(.success(companies(12)))
+        driver.send(.character("s"))
+        #expect(driver.lastCall?.parameters["sort"] == "arr")
+        driver.answer(.success(companies(12)))
+        driver.send(.character("/"))
+        driver.type("COMPANY 1")
+        guard case .results(let page) = driver.state.page else { Issue.record("not on results"); return }
+        #expect(page.visibleRows.map { page.rows[$0]["name"] } == ["Company 1", "Company 10", "Company 11"])
+    }
+
+    @Test("Enter on a row fetches the full record; / searches it; n and N move between matches")
+    func record() throws {
+        var driver = try Driver(height: 12)
+        driver.send(.enter, .enter, .enter)
+        driver.answer(.success(companies(3)))
+        driver.send(.enter)
+        #expect(driver.lastCall?.operation == .view)
+        #expect(driver.lastCall?.parameters == ["id": .string(String(format: "%024x", 1))])
+        var record: [String: JSONValue] = ["_id": "a", "name": "Acme"]
+        for index in 0..<30 { record["field\(index)"] = .string(index % 10 == 0 ? "needle \(index)" : "hay") }
+        driver.answer(.success(.object(record)))
+        driver.send(.character("/"))
+        driver.type("needle")
+        driver.send(.enter)
+        guard case .record(var page) = driver.state.page else { Issue.record("not on record"); return }
+        #expect(page.matches.count == 3)
+        driver.send(.character("n"), .character("n"))
+        guard case .record(let moved) = driver.state.page else { return }
+        page = moved
+        #expect(page.match == 2)
+        #expect(page.offset > 0, "scrolled to the match")
+        driver.send(.character("N"))
+        guard case .record(let back) = driver.state.page else { return }
+        #expect(back.match == 1)
+        driver.send(.character("y"))
+        #expect(driver.effects.contains { if case .copy(let text) = $0 { return text.contains("needle 0") } else { return false } })
+    }
+
+    @Test(": jumps to a model by name; unknown names explain themselves")
+    func jump() throws {
+        var driver = try Driver()
+        driver.send(.character(":"))
+        driver.type("contacts")
+        driver.send(.enter)
+        guard case .operations(let page) = driver.state.page else { Issue.record("no jump"); return }
+        #expect(page.model.route == "endusers")
+        driver.send(.character(":"))
+        driver.type("unicorns")
+        driver.send(.enter)
+        guard case .error(let error)? = driver.state.overlay else { Issue.record("no error"); return }
+        #expect(error.status == 404)
+    }
+
+    @Test("e exports the filtered rows to the path shown")
+    func export() throws {
+        var driver = try Driver()
+        driver.send(.enter, .enter, .enter)
+        driver.answer(.success(companies(4)))
+        driver.send(.character("e"))
+        guard case .prompt(let prompt)? = driver.state.overlay else { Issue.record("no prompt"); return }
+        #expect(prompt.field.text.hasPrefix("/tmp/exports/companies-") && prompt.field.text.hasSuffix(".csv"))
+        driver.send(.enter)
+        let export = driver.effects.compactMap { effect -> Int? in
+            if case .export(_, let rows, _) = effect { return rows.count }
+            return nil
+        }
+        #expect(export == [4])
+    }
+
+    @Test("read-only sessions do not offer writes")
+    func readOnly() throws {
+        var driver = try Driver(readOnly: true)
+        driver.send(.enter)
+        guard case .operations(let page) = driver.state.page else { Issue.record("no operations"); return }
+        #expect(page.operations == [.list, .view])
+    }
+}
