@@ -60,6 +60,12 @@ test: build mcp-client
 themes:
 	python3 scripts/embed-themes.py
 
+## bench: figures for the MCP server, CLI, sandbox and explorer (release build; not a test)
+bench: deps
+	$(SWIFT) build -c release --product planhat
+	$(SWIFT) build -c release --product PlanhatBench
+	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000}
+
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:
 	python3 scripts/build-catalog.py

@@ -58,6 +58,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "PlanhatBench",
+            dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox"]
+        ),
         .target(name: "PlanhatTestSupport", path: "Tests/Support"),
         .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
         .testTarget(

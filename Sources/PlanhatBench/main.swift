@@ -1,0 +1,280 @@
+// `make bench`: the figures users feel, measured on this machine. Not a test: it prints a table.
+import Explorer
+import Foundation
+import PlanhatKit
+import PlanhatSandbox
+import TerminalUI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Timings of one figure.
+struct Figure {
+    var name: String
+    var samples: [Double]  // milliseconds
+    var memory: String = ""
+    var note: String = ""
+
+    func quantile(_ q: Double) -> Double {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q + 0.5))]
+    }
+
+    var row: [String] {
+        let format = { (value: Double) in value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value) }
+        let spread = samples.count > 1 ? "\(format(quantile(0.1)))–\(format(quantile(0.9)))" : "-"
+        let p99 = samples.count >= 100 ? format(quantile(0.99)) : "-"
+        return [name, format(quantile(0.5)), spread, p99, String(samples.count), memory, note]
+    }
+}
+
+func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+}
+
+@MainActor func asyncMilliseconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try await body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+}
+
+/// The peak resident memory of a process, from /proc.
+func peakMemory(pid: Int32 = getpid()) -> String {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+    else { return "" }
+    let kilobytes = Double(line.split(separator: " ").dropFirst().first.flatMap { Double($0) } ?? 0)
+    return String(format: "%.0f MB", kilobytes / 1024)
+}
+
+let binary = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ".build/release/planhat"
+let companies = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+let folder = FileManager.default.temporaryDirectory.appendingPathComponent("planhat-bench-\(getpid())")
+try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+let smallSandbox = folder.appendingPathComponent("small.sqlite").path
+let bigSandbox = folder.appendingPathComponent("big.sqlite").path
+var figures: [Figure] = []
+@MainActor func report(_ figure: Figure) {
+    figures.append(figure)
+    FileHandle.standardError.write(Data("  \(figure.name): \(figure.row[1]) ms\n".utf8))
+}
+
+// MARK: - MCP over stdio, against the built binary
+
+/// A `planhat --stdio` child with line-oriented JSON-RPC over pipes.
+final class MCPChild {
+    let process = Process()
+    let input = Pipe()
+    let output = Pipe()
+    private var buffer = Data()
+    private var nextID = 1
+
+    init(sandbox: String) throws {
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--stdio", "--sandbox", "--sandbox-path", sandbox]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func send(_ method: String, _ params: String = "{}") -> Int {
+        let id = nextID
+        nextID += 1
+        input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8 + [0x0A]))
+        return id
+    }
+
+    func notify(_ method: String) {
+        input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","method":"\#(method)"}"#.utf8 + [0x0A]))
+    }
+
+    /// Reads one line (blocking).
+    func readLine() -> Data {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let line = buffer[buffer.startIndex..<newline]
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return Data(line)
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return Data() }
+            buffer.append(chunk)
+        }
+    }
+
+    func call(_ method: String, _ params: String = "{}") {
+        _ = send(method, params)
+        _ = readLine()
+    }
+
+    func initialize() {
+        call("initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}"#)
+        notify("notifications/initialized")
+    }
+
+    func stop() -> String {
+        let memory = peakMemory(pid: process.processIdentifier)
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return memory
+    }
+}
+
+FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.processInfo.activeProcessorCount) cores\n".utf8))
+_ = try SandboxBackend.open(path: smallSandbox)
+let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
+
+var spawn: [Double] = []
+for _ in 0..<20 {
+    var child: MCPChild?
+    spawn.append(try milliseconds {
+        child = try MCPChild(sandbox: smallSandbox)
+        child?.initialize()
+    })
+    _ = child?.stop()
+}
+report(Figure(name: "MCP: spawn → initialize answer", samples: spawn))
+
+do {
+    let child = try MCPChild(sandbox: smallSandbox)
+    child.initialize()
+    report(Figure(name: "MCP: tools/list", samples: (0..<200).map { _ in milliseconds { child.call("tools/list") } }))
+    report(Figure(name: "MCP: list 3 companies (sequential)", samples: (0..<1_000).map { _ in milliseconds { child.call("tools/call", listThree) } }))
+    var inFlight: [Double] = []
+    for _ in 0..<5 {
+        inFlight.append(milliseconds {
+            for _ in 0..<200 { _ = child.send("tools/call", listThree) }
+            for _ in 0..<200 { _ = child.readLine() }
+        })
+    }
+    let memory = child.stop()
+    report(Figure(name: "MCP: 200 calls in flight, wall time", samples: inFlight, memory: memory))
+}
+
+// MARK: - CLI
+
+var cli: [Double] = []
+for _ in 0..<20 {
+    cli.append(try milliseconds {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["call", "companies", "list", "--sandbox", "--sandbox-path", smallSandbox, "--params", #"{"limit":3}"#]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+    })
+}
+report(Figure(name: "CLI: planhat call companies list (3 rows)", samples: cli))
+
+// MARK: - Sandbox with many companies
+
+let seeding = try milliseconds { try DemoData(companies: companies).reset(fileAt: bigSandbox) }
+report(Figure(name: "Sandbox: seed \(companies) companies", samples: [seeding], note: "\(try SandboxStore(path: bigSandbox).counts().values.reduce(0, +)) records"))
+let big = PlanhatService(backend: try SandboxBackend.open(path: bigSandbox))
+@MainActor func timed(_ name: String, runs: Int, _ body: () async throws -> Void) async throws {
+    var samples: [Double] = []
+    for _ in 0..<runs { samples.append(try await asyncMilliseconds(body)) }
+    report(Figure(name: name, samples: samples))
+}
+try await timed("Sandbox: list sort -arr limit 100", runs: 100) {
+    _ = try await big.perform(model: "companies", operation: "list", parameters: ["sort": "-arr", "limit": 100])
+}
+let someCompany = try await big.perform(model: "companies", operation: "list", parameters: ["limit": 1, "offset": .integer(companies / 2)]).arrayValue?.first
+try await timed("Sandbox: endusers companyId filter", runs: 100) {
+    _ = try await big.perform(model: "endusers", operation: "list", parameters: ["companyId": someCompany?["_id"] ?? "x"])
+}
+try await timed("Sandbox: view by extid-", runs: 200) {
+    _ = try await big.perform(model: "companies", operation: "view", parameters: ["id": .string("extid-" + (someCompany?["externalId"]?.stringValue ?? ""))])
+}
+var batch = 0
+try await timed("Sandbox: bulk upsert 5000 new companies", runs: 3) {
+    batch += 1
+    let items = (0..<5_000).map { index -> JSONValue in ["name": .string("Bench \(batch)-\(index)"), "externalId": .string("BENCH-\(batch)-\(index)")] }
+    _ = try await big.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(items)])
+}
+
+// MARK: - Explorer at many rows (in process, rendering into the cell buffer)
+
+let context = ExplorerContext(service: big)
+var state = ExplorerState(width: 160, height: 48)
+let theme = Theme.fallback
+@MainActor func key(_ key: Key) -> [Effect] { ExplorerUpdate.update(&state, .key(key), context: context) }
+let firstScreen = milliseconds { _ = ExplorerView.render(state, context: context, theme: theme) }
+report(Figure(name: "Explorer: first screen render (models)", samples: [firstScreen]))
+_ = key(.enter)
+_ = key(.enter)
+var rows: [JSONValue] = []
+while rows.count < companies {
+    let page = try await big.perform(model: "companies", operation: "list", parameters: ["limit": 5000, "offset": .integer(rows.count)]).arrayValue ?? []
+    rows += page
+    if page.count < 5000 { break }
+}
+let effects = key(.enter)
+if case .perform(let id, _, _, _)? = effects.last {
+    _ = ExplorerUpdate.update(&state, .response(id: id, result: .success(.array(rows))), context: context)
+}
+var frames: [Double] = []
+for index in 0..<300 {
+    frames.append(milliseconds {
+        _ = key(index < 150 ? .pageDown : .down)
+        _ = ExplorerView.render(state, context: context, theme: theme)
+    })
+}
+report(Figure(name: "Explorer: frame while scrolling \(rows.count) rows", samples: frames))
+_ = key(.character("/"))
+var filtering: [Double] = []
+for character in "nordwind health 1" {
+    filtering.append(milliseconds {
+        _ = key(.character(character))
+        _ = ExplorerView.render(state, context: context, theme: theme)
+    })
+}
+report(Figure(name: "Explorer: filter keystroke over \(rows.count) rows", samples: filtering, memory: peakMemory(), note: "memory: peak of the bench process"))
+
+// MARK: - Explorer in a real terminal (tmux): time to the first full screen
+
+if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
+    var screens: [Double] = []
+    for run in 0..<5 {
+        let socket = "planhat-bench-\(getpid())-\(run)"
+        let start = DispatchTime.now().uptimeNanoseconds
+        let launch = Process()
+        launch.executableURL = URL(fileURLWithPath: "/bin/bash")
+        launch.arguments = ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux -L "$1" new-session -d -x 120 -y 40 "$2 --sandbox --sandbox-path $3""#, "bash", socket, binary, smallSandbox]
+        try launch.run()
+        launch.waitUntilExit()
+        var shown = false
+        while !shown && Double(DispatchTime.now().uptimeNanoseconds - start) < 10_000_000_000 {
+            let capture = Process()
+            capture.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+            capture.arguments = ["-L", socket, "capture-pane", "-p"]
+            let pipe = Pipe()
+            capture.standardOutput = pipe
+            try capture.run()
+            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            capture.waitUntilExit()
+            shown = text.contains("24 models")
+        }
+        screens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+        let kill = Process()
+        kill.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        kill.arguments = ["-L", socket, "kill-server"]
+        try kill.run()
+        kill.waitUntilExit()
+    }
+    report(Figure(name: "Explorer: launch → first full screen (tmux)", samples: screens, note: "includes tmux start and polling"))
+}
+
+try? FileManager.default.removeItem(at: folder)
+let header = ["FIGURE", "MEDIAN ms", "P10–P90 ms", "P99 ms", "RUNS", "PEAK MEM", "NOTE"]
+let table = [header] + figures.map(\.row)
+let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+for row in table {
+    print(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+}
