@@ -2,6 +2,18 @@ import Foundation
 import PlanhatKit
 import TerminalUI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Substring search on UTF-8 bytes (strstr): the filter runs over every loaded row on each key.
+enum ByteSearch {
+    static func contains(_ haystack: String, _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return true }
+        return haystack.withCString { hay in needle.withCString { pin in strstr(hay, pin) != nil } }
+    }
+}
+
 /// A live filter or search: the text and whether it is still being typed.
 public struct FilterState: Hashable, Sendable {
     public var field = TextField()
@@ -51,11 +63,28 @@ public struct ResultsPage: Hashable, Sendable {
     public var filter: FilterState?
     /// Lower-cased searchable text of each row, computed once per load.
     public var haystack: [String] = []
+    /// The rows the filter keeps, computed when the filter or the rows change (nil: no filter).
+    public var matches: [Int]?
+    /// The query `matches` was computed for: a longer query narrows them instead of rescanning.
+    public var matchedQuery = ""
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
-        guard let query = filter?.query.lowercased(), !query.isEmpty else { return Array(rows.indices) }
-        return haystack.indices.filter { haystack[$0].contains(query) }
+        matches ?? Array(rows.indices)
+    }
+
+    /// Recomputes ``matches`` for the current filter: a byte search over the lower-cased row text,
+    /// narrowing the previous matches when the query only grew.
+    public mutating func refilter() {
+        let query = filter?.query.lowercased() ?? ""
+        guard !query.isEmpty else {
+            matches = nil
+            matchedQuery = ""
+            return
+        }
+        let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(haystack.indices)
+        matches = candidates.filter { ByteSearch.contains(haystack[$0], query) }
+        matchedQuery = query
     }
 
     /// The sort in force: a field, `-field` for descending.

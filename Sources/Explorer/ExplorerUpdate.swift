@@ -347,17 +347,20 @@ public enum ExplorerUpdate {
                 page.filter = filter
                 page.cursor = ListCursor()
             }
+            page.refilter()
             return []
         }
         let rows = page.visibleRows
         switch key {
         case .escape where page.filter != nil:
             page.filter = nil
+            page.refilter()
             return []
         case .escape, .backspace:
             return back(&state)
         case .character("/"):
             page.filter = FilterState()
+            page.refilter()
             return []
         case .left, .character("h"):
             page.column = max(0, page.column - 1)
@@ -518,15 +521,24 @@ public enum ExplorerUpdate {
         return []
     }
 
+    /// Adds a page of rows. Models with `view` keep only the table's columns (Enter fetches the full
+    /// record), so 100 000 loaded rows stay small.
     private static func fill(_ page: inout ResultsPage, with rows: [JSONValue], replacing: Bool) {
+        var kept = rows
+        if page.model.supports(.view) {
+            let columns = Set(page.columns + ["_id"])
+            kept = rows.map { row in row.objectValue.map { .object($0.filter { columns.contains($0.key) }) } ?? row }
+        }
         if replacing {
-            page.rows = rows
+            page.rows = kept
             page.haystack = []
         } else {
-            page.rows += rows
+            page.rows += kept
         }
-        page.haystack += rows.map { row in page.columns.map { CellText.of(row[$0]) }.joined(separator: "\u{1F}").lowercased() }
+        page.haystack += kept.map { row in page.columns.map { CellText.of(row[$0]) }.joined(separator: "\u{1F}").lowercased() }
         page.exhausted = rows.count < page.pageSize
+        page.matchedQuery = ""
+        page.refilter()
     }
 
     private static func clampCursors(_ state: inout ExplorerState, context: ExplorerContext) {

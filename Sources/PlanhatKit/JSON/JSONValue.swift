@@ -151,13 +151,54 @@ extension JSONValue {
     }
 
     /// Parses JSON bytes. Throws ``JSONParseError`` with the parser's explanation on bad input.
+    ///
+    /// JSONSerialization does the parsing (several times faster than decoding this enum through
+    /// `Codable`); its booleans are told from numbers by their type encoding.
     public static func parse(_ data: Data) throws -> JSONValue {
+        let object: Any
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            throw JSONParseError(reason: Self.diagnose(data) ?? Self.describe(error))
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw JSONParseError(reason: String(describing: error))
+            throw JSONParseError(reason: (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")
+        }
+        guard let value = JSONValue(foundation: object) else {
+            throw JSONParseError(reason: "unsupported value of type \(type(of: object))")
+        }
+        return value
+    }
+
+    /// A value from JSONSerialization's output.
+    init?(foundation object: Any) {
+        switch object {
+        case is NSNull:
+            self = .null
+        case let text as String:
+            self = .string(text)
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c", "B": self = .bool(number.boolValue)
+            case "f", "d": self = .number(number.doubleValue)
+            case "Q" where number.uint64Value > UInt64(Int.max): self = .number(number.doubleValue)
+            default: self = .integer(number.intValue)
+            }
+        case let elements as [Any]:
+            var values: [JSONValue] = []
+            values.reserveCapacity(elements.count)
+            for element in elements {
+                guard let value = JSONValue(foundation: element) else { return nil }
+                values.append(value)
+            }
+            self = .array(values)
+        case let members as [String: Any]:
+            var values: [String: JSONValue] = [:]
+            values.reserveCapacity(members.count)
+            for (key, member) in members {
+                guard let value = JSONValue(foundation: member) else { return nil }
+                values[key] = value
+            }
+            self = .object(values)
+        default:
+            return nil
         }
     }
 
@@ -178,28 +219,6 @@ extension JSONValue {
         var writer = JSONWriter(pretty: true)
         writer.write(self)
         return writer.output
-    }
-
-    /// JSONSerialization says where the text goes wrong ("around character 1"); JSONDecoder does not.
-    private static func diagnose(_ data: Data) -> String? {
-        do {
-            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-            return nil
-        } catch {
-            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            return context.debugDescription
-        @unknown default:
-            return String(describing: error)
-        }
     }
 }
 

@@ -14,8 +14,12 @@ public enum SchemaBuilder {
     static let idPattern = "^([0-9a-fA-F]{24}|extid-.+|srcid-.+)$"
     static let idExpectation = "a Planhat _id (24 hex characters), extid-<externalId> or srcid-<sourceId>"
 
-    /// The parameters schema of `operation` on `model`.
+    /// The parameters schema of `operation` on `model`, built once per model and operation.
     public static func schema(for model: ModelDefinition, operation: ModelOperation) -> JSONValue {
+        SchemaCache.shared.schema(for: model, operation: operation) { build(model, operation) }
+    }
+
+    private static func build(_ model: ModelDefinition, _ operation: ModelOperation) -> JSONValue {
         var schema: [String: JSONValue] = [
             "$schema": .string(dialect),
             "type": "object",
@@ -260,5 +264,21 @@ public enum SchemaBuilder {
             acronyms.contains(word.lowercased()) && word.count > 2 ? word.uppercased() : word.lowercased()
         }.joined(separator: " ")
         return text.prefix(1).uppercased() + text.dropFirst()
+    }
+}
+
+/// Built schemas, shared by every call (validation asks for one on each request).
+final class SchemaCache: @unchecked Sendable {
+    static let shared = SchemaCache()
+    private let lock = NSLock()
+    private var schemas: [String: JSONValue] = [:]
+
+    /// Keyed by route and operation (hashing a whole model definition would cost more than building).
+    func schema(for model: ModelDefinition, operation: ModelOperation, build: () -> JSONValue) -> JSONValue {
+        let key = model.route + "/" + operation.rawValue
+        if let cached = lock.withLock({ schemas[key] }) { return cached }
+        let schema = build()
+        lock.withLock { schemas[key] = schema }
+        return schema
     }
 }
