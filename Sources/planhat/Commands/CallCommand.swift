@@ -41,7 +41,9 @@ struct CallCommand: AsyncParsableCommand {
             members["id"] = .string(id)
             parameters = .object(members)
         }
-        let service = try backend.makeService(readOnly: readOnly)
+        let service = try backend.makeService(readOnly: readOnly) { progress in
+            Progress.report("\(progress.done) of \(progress.total ?? progress.done) items sent (\(progress.requests) request\(progress.requests == 1 ? "" : "s"))")
+        }
         let response = try await service.perform(model: model, operation: operation, parameters: parameters)
         Console.out(compact ? response.compactText() : response.prettyText())
     }
