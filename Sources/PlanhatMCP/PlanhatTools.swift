@@ -61,6 +61,15 @@ public struct PlanhatTools: Sendable {
             ]))
     }
 
+    /// `MODEL_ROUTE` and `OPERATION`, as both model tools take them.
+    private static let targetProperties: [String: Value] = [
+        "MODEL_ROUTE": .object(["type": "string", "description": "The model, e.g. companies or endusers (see get_model_actions)."]),
+        "OPERATION": .object([
+            "type": "string", "description": "list, view, create, update, delete or bulkUpsert.",
+            "enum": .array(ModelOperation.allCases.map { .string($0.rawValue) }),
+        ]),
+    ]
+
     private var schemaTool: Tool {
         Tool(
             name: Self.schemaName, title: "Get the parameters of a model operation",
@@ -69,13 +78,7 @@ public struct PlanhatTools: Sendable {
                 + "(Companies, company and companies all work)." + scopeNote,
             inputSchema: .object([
                 "type": "object", "required": ["MODEL_ROUTE", "OPERATION"], "additionalProperties": false,
-                "properties": .object([
-                    "MODEL_ROUTE": .object(["type": "string", "description": "The model, e.g. companies or endusers (see get_model_actions)."]),
-                    "OPERATION": .object([
-                        "type": "string", "description": "list, view, create, update, delete or bulkUpsert.",
-                        "enum": .array(ModelOperation.allCases.map { .string($0.rawValue) }),
-                    ]),
-                ]),
+                "properties": .object(Self.targetProperties),
             ]),
             annotations: .init(title: "Get the parameters of a model operation", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
             outputSchema: .object(["type": "object", "description": "A JSON Schema (draft 2020-12) of the operation's PARAMETERS."]))
@@ -92,17 +95,12 @@ public struct PlanhatTools: Sendable {
                 + "with get_model_action_parameters first." + scopeNote,
             inputSchema: .object([
                 "type": "object", "required": ["MODEL_ROUTE", "OPERATION"], "additionalProperties": false,
-                "properties": .object([
-                    "MODEL_ROUTE": .object(["type": "string", "description": "The model, e.g. companies or endusers (see get_model_actions)."]),
-                    "OPERATION": .object([
-                        "type": "string", "description": "list, view, create, update, delete or bulkUpsert.",
-                        "enum": .array(ModelOperation.allCases.map { .string($0.rawValue) }),
-                    ]),
+                "properties": .object(Self.targetProperties.merging([
                     "PARAMETERS": .object([
                         "type": ["object", "string"],
                         "description": "The operation's parameters: a JSON object, or a JSON string of one, e.g. {\"limit\": 3, \"sort\": \"-arr\", \"select\": \"name,arr\"}.",
-                    ]),
-                ]),
+                    ])
+                ]) { first, _ in first }),
             ]),
             annotations: .init(
                 title: "Perform a Planhat operation", readOnlyHint: readOnly, destructiveHint: !readOnly,

@@ -11,8 +11,7 @@ struct BackendOptions: ParsableArguments {
     @Flag(name: .long, help: "Use the embedded sandbox, whatever token is configured.")
     var sandbox = false
 
-    @Option(name: .long, help: ArgumentHelp("The sandbox file (default $PLANHAT_SANDBOX_PATH or ~/.local/share/planhat-explorer/sandbox.sqlite).", valueName: "path"))
-    var sandboxPath: String?
+    @OptionGroup var sandboxFile: SandboxPathOption
 
     @Option(name: .long, help: ArgumentHelp("The config profile to use (default $PLANHAT_PROFILE or the file's profile).", valueName: "name"))
     var profile: String?
@@ -46,7 +45,7 @@ struct BackendOptions: ParsableArguments {
 
     /// The sandbox file these options point at.
     var resolvedSandboxPath: String {
-        SandboxLocation.resolve(explicit: sandboxPath)
+        sandboxFile.resolved
     }
 
     /// Flags, environment and config file, resolved.
@@ -87,6 +86,17 @@ struct BackendOptions: ParsableArguments {
         return PlanhatService(
             backend: try makeBackend(announceSandbox: announceSandbox, progress: progress),
             readOnly: readOnly || profileReadOnly)
+    }
+}
+
+/// `--sandbox-path`, shared by every command that opens the sandbox.
+struct SandboxPathOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The sandbox file (default $PLANHAT_SANDBOX_PATH or ~/.local/share/planhat-explorer/sandbox.sqlite).", valueName: "path"))
+    var sandboxPath: String?
+
+    /// The file: the option, else the environment, else the XDG default.
+    var resolved: String {
+        SandboxLocation.resolve(explicit: sandboxPath)
     }
 }
 

@@ -18,8 +18,7 @@ struct SandboxCommand: ParsableCommand {
         @Option(name: .long, help: "How many companies to seed (their contacts, licenses and the rest follow).")
         var companies = DemoData.defaultCompanies
 
-        @Option(name: .long, help: ArgumentHelp("The sandbox file.", valueName: "path"))
-        var sandboxPath: String?
+        @OptionGroup var sandboxFile: SandboxPathOption
 
         func validate() throws {
             guard (0...2_000_000).contains(companies) else {
@@ -28,7 +27,7 @@ struct SandboxCommand: ParsableCommand {
         }
 
         func run() throws {
-            let path = SandboxLocation.resolve(explicit: sandboxPath)
+            let path = sandboxFile.resolved
             let start = Date()
             try DemoData(companies: companies).reset(fileAt: path)
             let total = try SandboxStore(path: path).counts().values.reduce(0, +)
@@ -41,11 +40,10 @@ struct SandboxCommand: ParsableCommand {
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show where the sandbox is and what it holds.")
 
-        @Option(name: .long, help: ArgumentHelp("The sandbox file.", valueName: "path"))
-        var sandboxPath: String?
+        @OptionGroup var sandboxFile: SandboxPathOption
 
         func run() throws {
-            let path = SandboxLocation.resolve(explicit: sandboxPath)
+            let path = sandboxFile.resolved
             let backend = try SandboxBackend.open(path: path)
             let counts = try backend.store.counts()
             Console.out("sandbox: \(path)")
@@ -78,8 +76,7 @@ struct SandboxCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("A JSON file of fault rules to serve first.", valueName: "file"))
         var faults: String?
 
-        @Option(name: .long, help: ArgumentHelp("The sandbox file.", valueName: "path"))
-        var sandboxPath: String?
+        @OptionGroup var sandboxFile: SandboxPathOption
 
         func run() async throws {
             var rules: [FaultRule] = []
@@ -93,7 +90,7 @@ struct SandboxCommand: ParsableCommand {
                     throw PlanhatError(status: 400, message: "the faults file \(faults) is not a list of fault rules: \(error)")
                 }
             }
-            let path = SandboxLocation.resolve(explicit: sandboxPath)
+            let path = sandboxFile.resolved
             let service = PlanhatService(backend: try SandboxBackend.open(path: path))
             let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules))
             let host = self.host
