@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench clean catalog themes mcp-client
+.PHONY: all run test build release deps bench fuzz clean catalog themes mcp-client
 
 all: build
 
@@ -65,6 +65,18 @@ bench: deps
 	$(SWIFT) build -c release --product planhat
 	$(SWIFT) build -c release --product PlanhatBench
 	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000}
+
+## fuzz: libFuzzer over the parameter parser, validator and request building (FUZZ_SECONDS, default 60)
+FUZZ_SECONDS ?= 60
+FUZZ_SOURCES = $(wildcard Sources/PlanhatKit/JSON/*.swift Sources/PlanhatKit/Catalog/*.swift \
+  Sources/PlanhatKit/Schema/*.swift Sources/PlanhatKit/Errors/*.swift Sources/PlanhatKit/Service/*.swift \
+  Sources/PlanhatKit/Support/*.swift)
+fuzz:
+	mkdir -p .build/fuzz/corpus
+	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PlanhatFuzz fuzz/PlanhatFuzz.swift $(FUZZ_SOURCES) \
+	  -o .build/fuzz/planhat-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
+	.build/fuzz/planhat-fuzz .build/fuzz/corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=.build/fuzz/
 
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:

@@ -98,13 +98,12 @@ struct TmuxEndToEndTests {
         #expect(!after.contains("Planhat Explorer"), "the terminal is restored")
     }
 
-    @Test("SIGTERM restores the terminal")
-    func terminate() throws {
-        let sandbox = ProcessRunner.temporaryDirectory("tui-term").appendingPathComponent("sandbox.sqlite").path
-        // The shell execs the explorer in the foreground; a background subshell sends SIGTERM to that pid.
-        let session = try TmuxSession(command: "PLANHAT_SANDBOX_PATH=\(sandbox) sh -c '(sleep 3; kill -TERM $$) & exec \(ProcessRunner.planhatBinary)'")
-        let status = session.exitStatus(timeout: 60)
-        #expect(status == "EXIT=143")
-        #expect(!(try session.screen()).contains("Planhat Explorer"))
+    @Test("SIGTERM, SIGINT and SIGHUP restore the terminal", arguments: [("TERM", "143"), ("INT", "130"), ("HUP", "129")])
+    func signals(_ signal: String, _ status: String) throws {
+        let sandbox = ProcessRunner.temporaryDirectory("tui-signal").appendingPathComponent("sandbox.sqlite").path
+        // The shell execs the explorer in the foreground; a background subshell signals that pid.
+        let session = try TmuxSession(command: "PLANHAT_SANDBOX_PATH=\(sandbox) sh -c '(sleep 3; kill -\(signal) $$) & exec \(ProcessRunner.planhatBinary)'")
+        #expect(session.exitStatus(timeout: 60) == "EXIT=\(status)")
+        #expect(!(try session.screen()).contains("Planhat Explorer"), "the terminal is restored")
     }
 }

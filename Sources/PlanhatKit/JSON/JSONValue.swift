@@ -177,7 +177,10 @@ extension JSONValue {
         case let number as NSNumber:
             switch String(cString: number.objCType) {
             case "c", "B": self = .bool(number.boolValue)
-            case "f", "d": self = .number(number.doubleValue)
+            case "f", "d":
+                // JSONSerialization reads some integers (Int.min among them) as doubles: keep them integers.
+                let value = number.doubleValue
+                if value.rounded() == value, let exact = Int(exactly: value) { self = .integer(exact) } else { self = .number(value) }
             case "Q" where number.uint64Value > UInt64(Int.max): self = .number(number.doubleValue)
             default: self = .integer(number.intValue)
             }

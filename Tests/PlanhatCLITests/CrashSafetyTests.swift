@@ -1,0 +1,65 @@
+import Foundation
+import PlanhatKit
+import PlanhatSandbox
+import PlanhatTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Nothing lost")
+struct CrashSafetyTests {
+    @Test("kill -9 during a 20 000-item bulk upsert leaves a sound database holding whole writes only")
+    func killDuringWrite() throws {
+        let folder = ProcessRunner.temporaryDirectory("kill9")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let environment = ProcessRunner.environment()
+        #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", "5", "--sandbox-path", sandbox], environment: environment).status == 0)
+        let items = (0..<20_000).map { index -> JSONValue in ["name": .string("Killed \(index)"), "externalId": .string("K-\(index)")] }
+        let file = folder.appendingPathComponent("items.json")
+        try Data(JSONValue.object(["items": .array(items)]).compactText().utf8).write(to: file)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
+        process.arguments = ["call", "companies", "bulkUpsert", "--sandbox", "--sandbox-path", sandbox, "--params", "@" + file.path, "--compact"]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        let killedWhileRunning = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        let store = try SandboxStore(path: sandbox)
+        #expect(try store.integrityCheck() == "ok")
+        let companies = try store.counts()["companies"] ?? -1
+        #expect(companies == 5 || companies == 20_005, "a partial chunk was written: \(companies)")
+        if killedWhileRunning { #expect(companies == 5, "killed mid-write, nothing of it stays") }
+        // The file still works as a sandbox afterwards.
+        let after = try ProcessRunner.planhat(["call", "companies", "list", "--sandbox", "--sandbox-path", sandbox, "--params", #"{"limit":1}"#], environment: environment)
+        #expect(after.status == 0)
+    }
+
+    @Test("a reset interrupted by kill -9 leaves the previous sandbox intact")
+    func killDuringReset() throws {
+        let folder = ProcessRunner.temporaryDirectory("kill9-reset")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let environment = ProcessRunner.environment()
+        #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", "7", "--sandbox-path", sandbox], environment: environment).status == 0)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
+        process.arguments = ["sandbox", "reset", "--companies", "50000", "--sandbox-path", sandbox]
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let store = try SandboxStore(path: sandbox)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.counts()["companies"] == 7)
+    }
+}
