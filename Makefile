@@ -61,10 +61,10 @@ themes:
 	python3 scripts/embed-themes.py
 
 ## bench: figures for the MCP server, CLI, sandbox and explorer (release build; not a test)
-bench: deps
+bench: deps mcp-client
 	$(SWIFT) build -c release --product planhat
 	$(SWIFT) build -c release --product PlanhatBench
-	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000}
+	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000} $(CURDIR)/$(MCP_VENV)/bin/python
 
 ## fuzz: libFuzzer over the parameter parser, validator and request building (FUZZ_SECONDS, default 60)
 FUZZ_SECONDS ?= 60

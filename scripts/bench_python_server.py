@@ -1,6 +1,6 @@
 """The baseline for `make bench`: the MCP server a user would otherwise write in an afternoon.
 
-Python's reference `mcp` package (FastMCP, pinned in the Makefile) serving the same three tools over
+Python's reference `mcp` package (MCPServer, formerly FastMCP; pinned in the Makefile) serving the same three tools over
 the same data, by proxying to `planhat sandbox serve`.
 Usage: bench_python_server.py PLANHAT_BINARY BASE_URL
 """
@@ -11,11 +11,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from mcp.server.fastmcp import FastMCP
+from mcp.server.mcpserver import MCPServer
 
 BINARY, BASE = sys.argv[1], sys.argv[2].rstrip("/")
 HEADERS = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
-server = FastMCP("python-baseline")
+server = MCPServer("python-baseline")
 _models = None
 
 

@@ -114,8 +114,12 @@ enum Exporter {
             text = ([CSV.row(columns)] + rows.map { row in CSV.row(columns.map { CSV.cell(row[$0]) }) }).joined(separator: "\n") + "\n"
         }
         do {
-            try text.write(toFile: expanded, atomically: true, encoding: .utf8)
+            let handle = try FileOutput.open(expanded)
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
             return .exported(path: expanded, count: rows.count)
+        } catch let error as PlanhatError {
+            return .failed(error.message)
         } catch {
             return .failed("cannot write \(expanded): \(error.localizedDescription)")
         }

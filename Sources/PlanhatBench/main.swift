@@ -5,6 +5,10 @@ import PlanhatKit
 import PlanhatSandbox
 import TerminalUI
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -53,6 +57,10 @@ func peakMemory(pid: Int32 = getpid()) -> String {
 
 let binary = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : ".build/release/planhat"
 let companies = CommandLine.arguments.count > 2 ? Int(CommandLine.arguments[2]) ?? 100_000 : 100_000
+/// The Python with the reference `mcp` package, for the baseline server (skipped when absent).
+let python = CommandLine.arguments.count > 3 ? CommandLine.arguments[3] : ".build/mcp-venv/bin/python"
+let baselineScript = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("scripts/bench_python_server.py").path
 let folder = FileManager.default.temporaryDirectory.appendingPathComponent("planhat-bench-\(getpid())")
 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 let smallSandbox = folder.appendingPathComponent("small.sqlite").path
@@ -73,9 +81,13 @@ final class MCPChild {
     private var buffer = Data()
     private var nextID = 1
 
-    init(sandbox: String) throws {
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--stdio", "--sandbox", "--sandbox-path", sandbox]
+    convenience init(sandbox: String) throws {
+        try self.init(executable: binary, arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox])
+    }
+
+    init(executable: String, arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -125,6 +137,7 @@ final class MCPChild {
     }
 }
 
+signal(SIGPIPE, SIG_IGN)  // a child that dies must not take the bench with it
 FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.processInfo.activeProcessorCount) cores\n".utf8))
 _ = try SandboxBackend.open(path: smallSandbox)
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
@@ -154,6 +167,63 @@ do {
     }
     let memory = child.stop()
     report(Figure(name: "MCP: 200 calls in flight, wall time", samples: inFlight, memory: memory))
+}
+
+// MARK: - The same figures for a minimal Python MCP server over the same data
+
+/// `planhat sandbox serve` on a free port; returns the process and its base URL.
+func serve(_ sandbox: String) throws -> (Process, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = ["sandbox", "serve", "--port", "0", "--sandbox-path", sandbox]
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    var seen = ""
+    while !seen.contains("\n") {
+        let chunk = errors.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        seen += String(decoding: chunk, as: UTF8.self)
+    }
+    let port = seen.components(separatedBy: "http://127.0.0.1:").dropFirst().first?.prefix { $0.isNumber } ?? ""
+    return (process, "http://127.0.0.1:\(port)")
+}
+
+/// The ratio of two medians, for the side-by-side rows.
+func ratio(_ ours: Figure, _ theirs: Figure) -> String {
+    String(format: "%.1f× faster", theirs.quantile(0.5) / ours.quantile(0.5))
+}
+
+if FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: baselineScript) {
+    let (server, baseURL) = try serve(smallSandbox)
+    let baseline = [baselineScript, binary, baseURL]
+    var pythonSpawn: [Double] = []
+    for _ in 0..<5 {
+        var child: MCPChild?
+        pythonSpawn.append(try milliseconds {
+            child = try MCPChild(executable: python, arguments: baseline)
+            child?.initialize()
+        })
+        _ = child?.stop()
+    }
+    let child = try MCPChild(executable: python, arguments: baseline)
+    child.initialize()
+    let pythonCalls = (0..<300).map { _ in milliseconds { child.call("tools/call", listThree) } }
+    var pythonInFlight: [Double] = []
+    for _ in 0..<3 {
+        pythonInFlight.append(milliseconds {
+            for _ in 0..<200 { _ = child.send("tools/call", listThree) }
+            for _ in 0..<200 { _ = child.readLine() }
+        })
+    }
+    let pythonMemory = child.stop()
+    server.terminate()
+    server.waitUntilExit()
+    let ours = figures
+    report(Figure(name: "Python mcp baseline: spawn → initialize", samples: pythonSpawn, note: ratio(ours[0], Figure(name: "", samples: pythonSpawn)) + " (ours)"))
+    report(Figure(name: "Python mcp baseline: list 3 companies", samples: pythonCalls, note: ratio(ours[2], Figure(name: "", samples: pythonCalls)) + " (ours)"))
+    report(Figure(name: "Python mcp baseline: 200 in flight", samples: pythonInFlight, memory: pythonMemory, note: ratio(ours[3], Figure(name: "", samples: pythonInFlight)) + " (ours)"))
 }
 
 // MARK: - CLI
@@ -197,6 +267,40 @@ try await timed("Sandbox: bulk upsert 5000 new companies", runs: 3) {
     batch += 1
     let items = (0..<5_000).map { index -> JSONValue in ["name": .string("Bench \(batch)-\(index)"), "externalId": .string("BENCH-\(batch)-\(index)")] }
     _ = try await big.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(items)])
+}
+
+// MARK: - Export through the remote client, against sandbox serve
+
+do {
+    let (server, baseURL) = try serve(bigSandbox)
+    func export(_ extra: [String]) throws -> Double {
+        try milliseconds {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["export", "companies", "--max", "20000", "--output", folder.appendingPathComponent("export.ndjson").path, "--requests-per-minute", "100000"] + extra
+            var environment = ProcessInfo.processInfo.environment
+            environment["PLANHAT_API_URL"] = baseURL
+            environment["PLANHAT_API_TOKEN"] = "bench"
+            process.environment = environment
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+        }
+    }
+    /// The GET /companies requests the server answered so far.
+    func requests() async throws -> Int {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: baseURL + "/__control/requests")!)
+        return (try JSONValue.parse(data))["GET /companies"]?.intValue ?? 0
+    }
+    let before = try await requests()
+    let paged = try export([])
+    let middle = try await requests()
+    let naive = try export(["--page-size", "100"])
+    let after = try await requests()
+    server.terminate()
+    server.waitUntilExit()
+    report(Figure(name: "Export 20000 companies (model's page size)", samples: [paged], note: "\(middle - before) requests"))
+    report(Figure(name: "Export 20000 companies, naive pages of 100", samples: [naive], note: "\(after - middle) requests (\(String(format: "%.1f", Double(after - middle) / Double(max(1, middle - before))))× more); paged is \(String(format: "%.1f", naive / paged))× faster"))
 }
 
 // MARK: - Explorer at many rows (in process, rendering into the cell buffer)

@@ -73,6 +73,15 @@ struct RemoteCLITests {
         #expect(try JSONValue.parse(json.stdout).arrayValue?.count == 2500)
         let refused = try ProcessRunner.planhat(["export", "companies", "--params", #"{"limit":5}"#], environment: environment(server))
         #expect(refused.status == 3)
+        // Writing through a symlink keeps the link (special files such as /dev/null are never replaced).
+        let target = folder.appendingPathComponent("target.csv").path
+        let link = folder.appendingPathComponent("link.csv").path
+        FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let throughLink = try ProcessRunner.planhat(["export", "companies", "--format", "csv", "--max", "2", "--output", link], environment: environment(server))
+        #expect(throughLink.status == 0)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == target)
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("_id,"))
     }
 
     @Test("an export whose server dies stops cleanly and says how far it got")

@@ -86,10 +86,7 @@ final class ExportSink {
     init(path: String?, format: ExportCommand.Format, select: String?) throws {
         self.format = format
         if let path {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-                throw PlanhatError(status: 400, message: "cannot write the export file \(path)")
-            }
-            self.handle = handle
+            handle = try FileOutput.open(path)
         } else {
             handle = FileHandle.standardOutput
         }

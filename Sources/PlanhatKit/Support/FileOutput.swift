@@ -1,0 +1,21 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Opening files for writing without replacing them.
+public enum FileOutput {
+    /// A handle that writes into `path` from its start: a new or truncated file, a symlink's target,
+    /// `/dev/null` or a pipe. (FileManager.createFile and atomic writes would replace the path with a
+    /// new regular file, destroying links and device files.)
+    ///
+    /// - Throws: ``PlanhatError`` (400) naming the path and the system's reason.
+    public static func open(_ path: String) throws -> FileHandle {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else {
+            throw PlanhatError(status: 400, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+}
