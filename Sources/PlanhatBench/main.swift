@@ -289,7 +289,8 @@ do {
     }
     /// The GET /companies requests the server answered so far.
     func requests() async throws -> Int {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: baseURL + "/__control/requests")!)
+        guard let url = URL(string: baseURL + "/__control/requests") else { return 0 }
+        let (data, _) = try await URLSession.shared.data(from: url)
         return (try JSONValue.parse(data))["GET /companies"]?.intValue ?? 0
     }
     let before = try await requests()
