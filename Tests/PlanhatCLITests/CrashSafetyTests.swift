@@ -20,17 +20,7 @@ struct CrashSafetyTests {
         let file = folder.appendingPathComponent("items.json")
         try Data(JSONValue.object(["items": .array(items)]).compactText().utf8).write(to: file)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        process.arguments = ["call", "companies", "bulkUpsert", "--sandbox", "--sandbox-path", sandbox, "--params", "@" + file.path, "--compact"]
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        usleep(1_500_000)
-        let killedWhileRunning = process.isRunning
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let killedWhileRunning = try killAfter(1.5, ["call", "companies", "bulkUpsert", "--sandbox", "--sandbox-path", sandbox, "--params", "@" + file.path, "--compact"], environment)
 
         let store = try SandboxStore(path: sandbox)
         #expect(try store.integrityCheck() == "ok")
@@ -48,18 +38,25 @@ struct CrashSafetyTests {
         let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
         let environment = ProcessRunner.environment()
         #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", "7", "--sandbox-path", sandbox], environment: environment).status == 0)
+        _ = try killAfter(1.5, ["sandbox", "reset", "--companies", "50000", "--sandbox-path", sandbox], environment)
+        let store = try SandboxStore(path: sandbox)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.counts()["companies"] == 7)
+    }
+
+    /// Starts `planhat` with `arguments`, sends SIGKILL after `seconds`; returns whether it was still running.
+    private func killAfter(_ seconds: Double, _ arguments: [String], _ environment: [String: String]) throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        process.arguments = ["sandbox", "reset", "--companies", "50000", "--sandbox-path", sandbox]
+        process.arguments = arguments
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        usleep(1_500_000)
+        usleep(useconds_t(seconds * 1_000_000))
+        let running = process.isRunning
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        let store = try SandboxStore(path: sandbox)
-        #expect(try store.integrityCheck() == "ok")
-        #expect(try store.counts()["companies"] == 7)
+        return running
     }
 }
