@@ -33,6 +33,13 @@ public struct OperationsPage: Hashable, Sendable {
     public var model: ModelDefinition
     public var operations: [ModelOperation]
     public var cursor = ListCursor()
+    public var filter: FilterState?
+
+    /// The operations the filter keeps.
+    public var visibleOperations: [ModelOperation] {
+        guard let query = filter?.query.lowercased(), !query.isEmpty else { return operations }
+        return operations.filter { $0.rawValue.lowercased().contains(query) }
+    }
 }
 
 /// The editable parameters of a `list`.

@@ -196,22 +196,34 @@ public enum ExplorerUpdate {
         modelRows(page, context: context)
     }
 
+    /// What a key did to a filter being typed.
+    enum FilterKey {
+        case cleared, submitted, finished, edited
+    }
+
+    /// Feeds a key to the filter being typed; `nil` when none is (the key is then the page's).
+    static func typeIntoFilter(_ filter: inout FilterState?, _ key: Key) -> FilterKey? {
+        guard var current = filter, current.editing else { return nil }
+        switch key {
+        case .escape:
+            filter = nil
+            return .cleared
+        case .enter, .down, .up, .tab:
+            current.editing = false
+            filter = current
+            return key == .enter ? .submitted : .finished
+        default:
+            _ = current.field.handle(key)
+            filter = current
+            return .edited
+        }
+    }
+
     private static func handleModels(_ key: Key, _ page: inout ModelsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visible = state.bodyHeight - 2
-        if var filter = page.filter, filter.editing {
-            switch key {
-            case .escape:
-                page.filter = nil
-            case .enter, .down, .up, .tab:
-                filter.editing = false
-                page.filter = filter
-                if key == .enter { return openModel(page, &state, context: context) }
-            default:
-                _ = filter.field.handle(key)
-                page.filter = filter
-                page.cursor = ListCursor()
-            }
-            return []
+        if let outcome = typeIntoFilter(&page.filter, key) {
+            if outcome == .edited { page.cursor = ListCursor() }
+            return outcome == .submitted ? openModel(page, &state, context: context) : []
         }
         if key == .character("/") {
             page.filter = FilterState()
@@ -241,10 +253,29 @@ public enum ExplorerUpdate {
     // MARK: - Operations
 
     private static func handleOperations(_ key: Key, _ page: inout OperationsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if let outcome = typeIntoFilter(&page.filter, key) {
+            if outcome == .edited { page.cursor = ListCursor() }
+            return outcome == .submitted ? openOperation(page, &state) : []
+        }
+        if key == .character("/") {
+            page.filter = FilterState()
+            return []
+        }
+        if key == .escape, page.filter != nil {
+            page.filter = nil
+            return []
+        }
         if isBack(key) { return back(&state) }
-        if page.cursor.handle(key, count: page.operations.count, visible: state.bodyHeight - 2) { return [] }
-        guard key == .enter || key == .character("l") || key == .right, page.operations.indices.contains(page.cursor.selected) else { return [] }
-        let operation = page.operations[page.cursor.selected]
+        if page.cursor.handle(key, count: page.visibleOperations.count, visible: state.bodyHeight - 2) { return [] }
+        guard key == .enter || key == .character("l") || key == .right else { return [] }
+        return openOperation(page, &state)
+    }
+
+    private static func openOperation(_ page: OperationsPage, _ state: inout ExplorerState) -> [Effect] {
+        let operations = page.visibleOperations
+        guard operations.indices.contains(page.cursor.selected) else { return [] }
+        replaceTop(&state, .operations(page))
+        let operation = operations[page.cursor.selected]
         if operation == .list {
             state.stack.append(.parameters(parametersPage(for: page.model)))
         } else {
@@ -336,17 +367,8 @@ public enum ExplorerUpdate {
 
     private static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visibleHeight = state.bodyHeight - 2
-        if var filter = page.filter, filter.editing {
-            switch key {
-            case .escape: page.filter = nil
-            case .enter, .down, .up, .tab:
-                filter.editing = false
-                page.filter = filter
-            default:
-                _ = filter.field.handle(key)
-                page.filter = filter
-                page.cursor = ListCursor()
-            }
+        if let outcome = typeIntoFilter(&page.filter, key) {
+            if outcome == .edited { page.cursor = ListCursor() }
             page.refilter()
             return []
         }

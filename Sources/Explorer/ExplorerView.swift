@@ -114,11 +114,13 @@ public enum ExplorerView {
 
     private static func operations(_ buffer: inout CellBuffer, _ page: OperationsPage, _ body: Rect, theme: Theme) {
         buffer.put("\(page.model.name) · /\(page.model.path)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
-        let rows = page.operations.map { operation -> [String] in
+        let rows = page.visibleOperations.map { operation -> [String] in
             let schema = SchemaBuilder.schema(for: page.model, operation: operation)
             return [operation.rawValue, schema["description"]?.stringValue ?? ""]
         }
-        table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1), theme: theme)
+        table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 2), theme: theme)
+        let info = page.filter.map { "/\($0.query)" } ?? "\(rows.count) operations"
+        infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
     }
 
     private static func parameters(_ buffer: inout CellBuffer, _ page: ParametersPage, _ body: Rect, theme: Theme) {

@@ -24,7 +24,10 @@ public enum KeyHelp {
         case .models:
             return [Entry(keys: "Enter", action: "open model", inFooter: true), Entry(keys: "/", action: "filter", inFooter: true)] + navigation + global
         case .operations:
-            return [Entry(keys: "Enter", action: "open operation", inFooter: true), Entry(keys: "Esc", action: "back", inFooter: true)] + navigation + global
+            return [
+                Entry(keys: "Enter", action: "open operation", inFooter: true), Entry(keys: "/", action: "filter", inFooter: true),
+                Entry(keys: "Esc", action: "back", inFooter: true),
+            ] + navigation + global
         case .parameters:
             return [
                 Entry(keys: "^S Enter", action: "run the list", inFooter: true),

@@ -229,6 +229,18 @@ struct UpdateTests {
         #expect(export == [4])
     }
 
+    @Test("the operations list filters too; Enter in the filter opens the match")
+    func operationsFilter() throws {
+        var driver = try Driver()
+        driver.send(.enter, .character("/"))
+        driver.type("bulk")
+        guard case .operations(let page) = driver.state.page else { Issue.record("not on operations"); return }
+        #expect(page.visibleOperations == [.bulkUpsert])
+        driver.send(.enter)
+        guard case .schema(let schema) = driver.state.page else { Issue.record("did not open bulkUpsert"); return }
+        #expect(schema.operation == .bulkUpsert)
+    }
+
     @Test("read-only sessions do not offer writes")
     func readOnly() throws {
         var driver = try Driver(readOnly: true)
