@@ -19,15 +19,28 @@ public final class ExplorerApp: @unchecked Sendable {
         self.theme = theme
     }
 
-    /// Runs until the user quits, then restores the terminal.
+    /// Runs until the user quits, then restores the terminal. A termination signal ends the loop,
+    /// restores the terminal and then ends the process with that signal.
     public func run(driver: any TerminalDriver) {
-        defer { driver.stop() }
+        var received: Int32?
+        defer {
+            driver.stop()
+            if let received {
+                // Process-directed: this thread may block the signal (it inherits a pool thread's mask).
+                signal(received, SIG_DFL)
+                kill(getpid(), received)
+            }
+        }
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let theme = self.theme.adapted(colors: driver.colors, noColor: noColor)
         var state = ExplorerState(width: driver.size.width, height: driver.size.height)
         var dirty = true
         var lastTick = Date()
         while !state.quitting {
+            if let signal = driver.takeSignal() {
+                received = signal
+                break
+            }
             if dirty {
                 driver.draw(ExplorerView.render(state, context: context, theme: theme))
                 dirty = false

@@ -19,7 +19,16 @@ public protocol TerminalDriver: AnyObject {
     func emit(_ sequence: String)
     /// Restores the terminal exactly as it was.
     func stop()
+    /// A termination signal (SIGTERM, SIGINT, SIGHUP) received since the last call, if any.
+    func takeSignal() -> Int32?
 }
+
+extension TerminalDriver {
+    public func takeSignal() -> Int32? { nil }
+}
+
+/// The write end of the self-pipe the termination handlers report to (written only by handlers).
+nonisolated(unsafe) private var signalPipeWrite: Int32 = -1
 
 /// Why the terminal could not be started.
 public struct TerminalUnavailable: Error, CustomStringConvertible {
@@ -36,6 +45,7 @@ public final class NCursesDriver: TerminalDriver {
     private var pairs: [PairKey: Int16] = [:]
     public let colors: Int
     private var stopped = false
+    private var signalPipeRead: Int32 = -1
 
     private struct PairKey: Hashable {
         var foreground: Int16
@@ -74,7 +84,7 @@ public final class NCursesDriver: TerminalDriver {
         } else {
             colors = 0
         }
-        Self.restoreOnSignals()
+        restoreOnSignals()
     }
 
     deinit {
@@ -171,14 +181,33 @@ public final class NCursesDriver: TerminalDriver {
         }
     }
 
-    /// SIGTERM, SIGHUP, SIGINT and fatal signals restore the terminal before the process ends.
-    private static func restoreOnSignals() {
-        for signalNumber in [SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+    /// SIGTERM, SIGHUP and SIGINT are written to a self-pipe (async-signal-safe) that the UI loop
+    /// reads, so the terminal is restored outside the handler; fatal signals restore it at once.
+    private func restoreOnSignals() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+            signalPipeRead = fds[0]
+            signalPipeWrite = fds[1]
+            for signalNumber in [SIGTERM, SIGHUP, SIGINT] {
+                signal(signalNumber) { received in
+                    var byte = UInt8(truncatingIfNeeded: received)
+                    _ = write(signalPipeWrite, &byte, 1)
+                }
+            }
+        }
+        for signalNumber in [SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             signal(signalNumber) { received in
                 endwin()
                 signal(received, SIG_DFL)
                 raise(received)
             }
         }
+    }
+
+    public func takeSignal() -> Int32? {
+        guard signalPipeRead >= 0 else { return nil }
+        var byte: UInt8 = 0
+        return read(signalPipeRead, &byte, 1) == 1 ? Int32(byte) : nil
     }
 }
