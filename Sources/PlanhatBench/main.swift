@@ -367,11 +367,22 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
             shown = text.contains("24 models")
         }
         screens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-        let kill = Process()
-        kill.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        kill.arguments = ["-L", socket, "kill-server"]
-        try kill.run()
-        kill.waitUntilExit()
+        // End the explorer itself (SIGTERM, which it handles), then the tmux server.
+        let panes = Process()
+        panes.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        panes.arguments = ["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"]
+        let output = Pipe()
+        panes.standardOutput = output
+        try panes.run()
+        let pids = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        panes.waitUntilExit()
+        for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGTERM) }
+        usleep(200_000)
+        let stop = Process()
+        stop.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        stop.arguments = ["-L", socket, "kill-server"]
+        try stop.run()
+        stop.waitUntilExit()
     }
     report(Figure(name: "Explorer: launch → first full screen (tmux)", samples: screens, note: "includes tmux start and polling"))
 }

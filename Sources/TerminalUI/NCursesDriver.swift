@@ -184,6 +184,11 @@ public final class NCursesDriver: TerminalDriver {
     /// SIGTERM, SIGHUP and SIGINT are written to a self-pipe (async-signal-safe) that the UI loop
     /// reads, so the terminal is restored outside the handler; fatal signals restore it at once.
     private func restoreOnSignals() {
+        // A parent (or the pool thread that started this one) may have left these blocked.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signalNumber in [SIGTERM, SIGHUP, SIGINT, SIGWINCH] { sigaddset(&unblock, signalNumber) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
         var fds: [Int32] = [-1, -1]
         if pipe(&fds) == 0 {
             for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
