@@ -135,22 +135,22 @@ public final class SandboxBackend: PlanhatBackend {
 
     private func create(_ db: Database, _ request: PlanhatRequest) throws -> JSONValue {
         let body = request.body?.objectValue ?? [:]
-        let issues = try checkReferences(db, request.model, body)
-        if !issues.isEmpty {
-            throw PlanhatError.invalidParameters(issues, model: request.model.route, operation: .create)
+        let references = try resolveReferences(db, request.model, body)
+        if !references.issues.isEmpty {
+            throw PlanhatError.invalidParameters(references.issues, model: request.model.route, operation: .create)
         }
-        return .object(try insert(db, request.model, body, references: try referenceValues(db, request.model, body)))
+        return .object(try insert(db, request.model, body, references: references.resolved))
     }
 
     private func update(_ db: Database, _ request: PlanhatRequest) throws -> JSONValue {
         let model = request.model
         let stored = try require(db, model, request.recordID)
         let changes = request.body?.objectValue ?? [:]
-        let issues = try checkReferences(db, model, changes)
-        if !issues.isEmpty {
-            throw PlanhatError.invalidParameters(issues, model: model.route, operation: .update)
+        let references = try resolveReferences(db, model, changes)
+        if !references.issues.isEmpty {
+            throw PlanhatError.invalidParameters(references.issues, model: model.route, operation: .update)
         }
-        let merged = try merge(db, model, stored.document.objectValue ?? [:], changes)
+        let merged = try merge(db, model, stored.document.objectValue ?? [:], changes, references: references.resolved)
         try save(db, model, id: stored.id, document: merged)
         return .object(merged)
     }
@@ -166,7 +166,8 @@ public final class SandboxBackend: PlanhatBackend {
         var summary = UpsertSummary()
         for (index, element) in (request.body?.arrayValue ?? []).enumerated() {
             let item = element.objectValue ?? [:]
-            let issues = try checkReferences(db, model, item)
+            let references = try resolveReferences(db, model, item)
+            let issues = references.issues
             if let match = try matchForUpsert(db, model, item) {
                 if !issues.isEmpty {
                     summary.updatedErrors.append(UpsertSummary.error(index: index, item: item, issues: issues))
@@ -175,7 +176,7 @@ public final class SandboxBackend: PlanhatBackend {
                 var changes = item
                 changes.removeValue(forKey: "_id")
                 let before = match.record.document.objectValue ?? [:]
-                let merged = try merge(db, model, before, changes)
+                let merged = try merge(db, model, before, changes, references: references.resolved)
                 if merged.filter({ !Self.timestampFields.contains($0.key) }) == before.filter({ !Self.timestampFields.contains($0.key) }) {
                     summary.nonupdates += 1
                 } else {
@@ -198,7 +199,7 @@ public final class SandboxBackend: PlanhatBackend {
                     summary.createdErrors.append(UpsertSummary.error(index: index, item: item, issues: problems))
                     continue
                 }
-                let created = try insert(db, model, item, references: try referenceValues(db, model, item))
+                let created = try insert(db, model, item, references: references.resolved)
                 let id = created["_id"]?.stringValue ?? ""
                 summary.created += 1
                 summary.upsertedIds.append(id)
@@ -301,9 +302,11 @@ public final class SandboxBackend: PlanhatBackend {
         try StoredRow(model: model, id: id, document: document).update(db)
     }
 
-    /// The stored document with `changes` applied: a partial update, `custom` merged one level.
+    /// The stored document with `changes` applied: a partial update, `custom` merged one level,
+    /// reference fields replaced by the `_id`s they resolved to.
     private func merge(
-        _ db: Database, _ model: ModelDefinition, _ stored: [String: JSONValue], _ changes: [String: JSONValue]
+        _ db: Database, _ model: ModelDefinition, _ stored: [String: JSONValue], _ changes: [String: JSONValue],
+        references: [String: JSONValue]
     ) throws -> [String: JSONValue] {
         var document = stored
         for (name, value) in changes {
@@ -314,7 +317,7 @@ public final class SandboxBackend: PlanhatBackend {
                 document[name] = value
             }
         }
-        document.merge(try referenceValues(db, model, changes)) { _, resolved in resolved }
+        document.merge(references) { _, resolved in resolved }
         try derive(db, model, &document)
         return document
     }
@@ -341,27 +344,28 @@ public final class SandboxBackend: PlanhatBackend {
 
     // MARK: - Rules
 
-    /// Every reference field whose value names no record.
-    private func checkReferences(_ db: Database, _ model: ModelDefinition, _ body: [String: JSONValue]) throws -> [FieldIssue] {
+    /// One lookup per reference value: the values that name no record (as field issues), and the
+    /// fields rewritten to the `_id`s they name (`extid-SF1` → the company's `_id`).
+    private func resolveReferences(
+        _ db: Database, _ model: ModelDefinition, _ body: [String: JSONValue]
+    ) throws -> (issues: [FieldIssue], resolved: [String: JSONValue]) {
         var issues: [FieldIssue] = []
-        for (field, target, values) in references(model, body) {
-            for (path, value) in values where try locate(db, target, value) == nil {
-                issues.append(FieldIssue(
-                    path: path, value: JSONValue.string(value).preview(),
-                    expected: "the id of an existing \(target.name.lowercased()) (\(field.name) must name a record in \(target.route))"))
-            }
-        }
-        return issues
-    }
-
-    /// Reference fields rewritten to the `_id`s they name (`extid-SF1` → the company's `_id`).
-    private func referenceValues(_ db: Database, _ model: ModelDefinition, _ body: [String: JSONValue]) throws -> [String: JSONValue] {
         var resolved: [String: JSONValue] = [:]
         for (field, target, values) in references(model, body) {
-            let ids = try values.map { try locate(db, target, $0.value)?.id ?? $0.value }
+            var ids: [String] = []
+            for (path, value) in values {
+                if let record = try locate(db, target, value) {
+                    ids.append(record.id)
+                } else {
+                    ids.append(value)
+                    issues.append(FieldIssue(
+                        path: path, value: JSONValue.string(value).preview(),
+                        expected: "the id of an existing \(target.name.lowercased()) (\(field.name) must name a record in \(target.route))"))
+                }
+            }
             resolved[field.name] = field.type == "array" ? .array(ids.map { .string($0) }) : .string(ids.first ?? "")
         }
-        return resolved
+        return (issues, resolved)
     }
 
     private func references(_ model: ModelDefinition, _ body: [String: JSONValue]) -> [(FieldDefinition, ModelDefinition, [(path: String, value: String)])] {

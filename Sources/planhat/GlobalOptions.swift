@@ -63,8 +63,7 @@ struct BackendOptions: ParsableArguments {
     /// - Parameters:
     ///   - announceSandbox: say on stderr when the sandbox is used because no token is set.
     ///   - progress: called as multi-request operations advance.
-    func makeBackend(announceSandbox: Bool = true, progress: (@Sendable (TransferProgress) -> Void)? = nil) throws -> any PlanhatBackend {
-        let settings = try settings()
+    func makeBackend(_ settings: Settings, announceSandbox: Bool = true, progress: (@Sendable (TransferProgress) -> Void)? = nil) throws -> any PlanhatBackend {
         if usesSandbox(settings) {
             let path = resolvedSandboxPath
             if !sandbox && announceSandbox {
@@ -81,11 +80,15 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// The service over the selected backend; read-only when asked or when the profile says so.
-    func makeService(readOnly: Bool = false, announceSandbox: Bool = true, progress: (@Sendable (TransferProgress) -> Void)? = nil) throws -> PlanhatService {
-        let profileReadOnly = (try? settings().profileReadOnly) ?? false
+    /// Settings (and the config file) are read once.
+    func makeService(
+        catalog: Catalog = .shared, readOnly: Bool = false, announceSandbox: Bool = true,
+        progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> PlanhatService {
+        let settings = try settings()
         return PlanhatService(
-            backend: try makeBackend(announceSandbox: announceSandbox, progress: progress),
-            readOnly: readOnly || profileReadOnly)
+            catalog: catalog, backend: try makeBackend(settings, announceSandbox: announceSandbox, progress: progress),
+            readOnly: readOnly || settings.profileReadOnly)
     }
 }
 

@@ -26,10 +26,7 @@ struct ExploreCommand: AsyncParsableCommand {
             Console.err("planhat: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        let catalog = try scope.catalog()
-        let source = try backend.makeBackend(announceSandbox: false)
-        let profileReadOnly = (try? backend.settings().profileReadOnly) ?? false
-        let service = PlanhatService(catalog: catalog, backend: source, readOnly: scope.readOnly || profileReadOnly)
+        let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false)
         let app = ExplorerApp(context: ExplorerContext(service: service), theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {

@@ -21,7 +21,7 @@ struct MCPServe {
                     "or start it with --sandbox to serve the offline demo workspace.",
                 ])
         }
-        let source = try backend.makeBackend(announceSandbox: false)
+        let source = try backend.makeBackend(settings, announceSandbox: false)
         let service = PlanhatService(catalog: catalog, backend: source, readOnly: scope.readOnly || settings.profileReadOnly)
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
