@@ -8,30 +8,6 @@ public enum Key: Hashable, Sendable {
     case function(Int)
     case resize
 
-    /// A readable name for help screens and tests: `Ctrl-S`, `Enter`, `g`.
-    public var name: String {
-        switch self {
-        case .character(let character): return String(character)
-        case .control(let character): return "Ctrl-" + String(character).uppercased()
-        case .up: return "↑"
-        case .down: return "↓"
-        case .left: return "←"
-        case .right: return "→"
-        case .pageUp: return "PgUp"
-        case .pageDown: return "PgDn"
-        case .home: return "Home"
-        case .end: return "End"
-        case .enter: return "Enter"
-        case .escape: return "Esc"
-        case .backspace: return "Backspace"
-        case .delete: return "Delete"
-        case .tab: return "Tab"
-        case .backTab: return "Shift-Tab"
-        case .function(let number): return "F\(number)"
-        case .resize: return "resize"
-        }
-    }
-
     /// The key for a raw byte or Unicode scalar read from the terminal (control codes included).
     public init(scalar: Unicode.Scalar) {
         switch scalar.value {

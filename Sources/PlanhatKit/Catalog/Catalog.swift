@@ -12,11 +12,6 @@ public enum ModelOperation: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 
-    /// Whether the operation names one record through `id`.
-    public var targetsRecord: Bool {
-        self == .view || self == .update || self == .delete
-    }
-
     /// The operation for a name typed by a person or a model: case, `_` and `-` are ignored, and
     /// `get`/`read` mean `view`, `upsert`/`bulk` mean `bulkUpsert`.
     public init?(forgiving name: String) {
