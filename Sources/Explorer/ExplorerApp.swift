@@ -39,6 +39,7 @@ public final class ExplorerApp: @unchecked Sendable {
         while !state.quitting {
             if let signal = driver.takeSignal() {
                 received = signal
+                perform(ExplorerUpdate.update(&state, .shutdown, context: context), driver: driver)
                 break
             }
             if dirty {
@@ -92,10 +93,76 @@ public final class ExplorerApp: @unchecked Sendable {
                 driver.emit(Clipboard.osc52(text))
             case .export(let path, let rows, let columns):
                 mailbox.post(Exporter.write(rows, columns: columns, to: path))
+            case .saveDraft(let draft):
+                guard let drafts = context.drafts else { break }
+                do {
+                    try drafts.save(draft)
+                    mailbox.post(.draftSaved(path: drafts.path(for: draft.key)))
+                } catch let error as PlanhatError {
+                    mailbox.post(.failed(error.message))
+                } catch {
+                    mailbox.post(.failed("cannot save the draft: \(error)"))
+                }
+            case .deleteDraft(let key):
+                context.drafts?.delete(key)
+            case .edit(let target, let text, let fileExtension):
+                let result = ExternalEditor.edit(text, fileExtension: fileExtension, driver: driver)
+                mailbox.post(.edited(target, result))
+            case .loadItems(let path, let model):
+                let mailbox = self.mailbox
+                Task.detached {
+                    do {
+                        mailbox.post(.itemsLoaded(.success(try BulkItems.load(path: path, model: model))))
+                    } catch let error as PlanhatError {
+                        mailbox.post(.itemsLoaded(.failure(error)))
+                    } catch {
+                        mailbox.post(.itemsLoaded(.failure(PlanhatError(status: 400, message: "cannot read \(path): \(error)"))))
+                    }
+                }
             case .quit:
                 break
             }
         }
+    }
+}
+
+/// Edits text in `$VISUAL` or `$EDITOR` (`vi` without either), with the screen handed over meanwhile.
+enum ExternalEditor {
+    static func edit(_ text: String, fileExtension: String, driver: any TerminalDriver) -> Result<String, PlanhatError> {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("planhat-\(UUID().uuidString).\(fileExtension)")
+        defer { unlink(file.path) }
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { return .failure(PlanhatError(status: 500, message: "cannot create \(file.path) for the editor")) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+        } catch {
+            return .failure(PlanhatError(status: 500, message: "cannot write \(file.path) for the editor: \(error)"))
+        }
+        var status: Int32 = -1
+        driver.suspend {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            // The editor command may carry arguments ("code --wait"); the file is passed as $1.
+            process.arguments = ["-c", editor + " \"$1\"", "planhat-editor", file.path]
+            do {
+                try process.run()
+                process.waitUntilExit()
+                status = process.terminationStatus
+            } catch {
+                status = -1
+            }
+        }
+        guard status == 0 else {
+            return .failure(PlanhatError(status: 500, message: "the editor (\(editor)) ended with status \(status); the field is unchanged"))
+        }
+        guard let data = FileManager.default.contents(atPath: file.path), let edited = String(data: data, encoding: .utf8) else {
+            return .failure(PlanhatError(status: 500, message: "cannot read the edited text back; the field is unchanged"))
+        }
+        return .success(edited)
     }
 }
 

@@ -102,14 +102,17 @@ public struct ResultsPage: Hashable, Sendable {
 public struct RecordPage: Hashable, Sendable {
     public var model: ModelDefinition
     public var record: JSONValue
+    /// Said above the record when it is an operation's result ("Created company Acme").
+    public var heading: String?
     public var lines: [[JSONLines.Span]]
     public var offset = 0
     public var search: FilterState?
     public var match = 0
 
-    public init(model: ModelDefinition, record: JSONValue) {
+    public init(model: ModelDefinition, record: JSONValue, heading: String? = nil) {
         self.model = model
         self.record = record
+        self.heading = heading
         lines = JSONLines.render(record)
     }
 
@@ -120,7 +123,7 @@ public struct RecordPage: Hashable, Sendable {
     }
 }
 
-/// An operation's parameters shown as its JSON Schema (its form arrives with the next release).
+/// An operation's parameters shown as its JSON Schema.
 public struct SchemaPage: Hashable, Sendable {
     public var model: ModelDefinition
     public var operation: ModelOperation
@@ -136,6 +139,7 @@ public enum Page: Hashable, Sendable {
     case results(ResultsPage)
     case record(RecordPage)
     case schema(SchemaPage)
+    case form(FormPage)
 }
 
 /// A one-line prompt at the bottom: `:` to jump to a model, or the export path.
@@ -153,6 +157,14 @@ public enum Overlay: Hashable, Sendable {
     case help
     case error(PlanhatError)
     case prompt(Prompt)
+    case picker(Picker)
+    case items(ItemsEditor)
+    case preview(RequestPreview)
+    case confirmDelete(DeleteConfirmation)
+    /// Leaving a changed form: discard, keep a draft, or stay.
+    case confirmDiscard
+    /// A draft saved for the form that just opened.
+    case draftOffer(FormDraft)
 }
 
 /// A backend call in flight and what its answer is for.
@@ -168,6 +180,16 @@ public struct PendingCall: Hashable, Sendable {
         case openRecord(ModelDefinition)
         /// Replace the record on top (refresh).
         case replaceRecord
+        /// Fill the update form on top with the record (its id was typed).
+        case fillForm(id: String)
+        /// Fill the open reference picker with the referenced model's records.
+        case pickerOptions(ModelDefinition)
+        /// Ask for confirmation to delete the record answered.
+        case confirmDelete(draftKey: String?)
+        /// Show the result of a submitted form (or delete).
+        case submitted(Submission)
+        /// A chunk of a bulk upsert; the next one follows.
+        case bulkChunk(BulkRun)
     }
 
     public var id: Int
@@ -204,8 +226,13 @@ public struct ExplorerState: Sendable {
 
     /// Whether a text field has the keys (single-letter commands then type instead).
     public var isTyping: Bool {
-        if case .prompt? = overlay { return true }
+        switch overlay {
+        case .prompt?, .picker?, .confirmDelete?: return true
+        case .items(let editor)?: return editor.editing != nil
+        default: break
+        }
         switch page {
+        case .form(let form): return form.isTyping
         case .parameters: return true
         case .models(let models): return models.filter?.editing == true
         case .results(let results): return results.filter?.editing == true
@@ -221,6 +248,12 @@ public enum Effect: Hashable, Sendable {
     case cancel(id: Int)
     case copy(String)
     case export(path: String, rows: [JSONValue], columns: [String])
+    case saveDraft(FormDraft)
+    case deleteDraft(String)
+    /// Open the text in `$VISUAL`/`$EDITOR` (the screen is suspended meanwhile).
+    case edit(EditTarget, text: String, fileExtension: String)
+    /// Read bulk upsert items from a JSON or CSV file.
+    case loadItems(path: String, model: ModelDefinition)
     case quit
 }
 
@@ -232,4 +265,10 @@ public enum Action: Sendable {
     case response(id: Int, result: Result<JSONValue, PlanhatError>)
     case exported(path: String, count: Int)
     case failed(String)
+    /// The text back from `$EDITOR` (nil when the editor failed: the message says why).
+    case edited(EditTarget, Result<String, PlanhatError>)
+    case itemsLoaded(Result<[JSONValue], PlanhatError>)
+    case draftSaved(path: String)
+    /// The program is ending (a signal): keep what must be kept.
+    case shutdown
 }

@@ -8,10 +8,16 @@ public struct ExplorerContext: Sendable {
     public let service: PlanhatService
     public let exportFolder: String
     public let now: @Sendable () -> Date
+    /// Where unsent forms are kept (`nil`: drafts are not kept).
+    public let drafts: DraftStore?
 
-    public init(service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.service = service
         self.exportFolder = exportFolder
+        self.drafts = drafts
         self.now = now
     }
 
@@ -48,7 +54,41 @@ public enum ExplorerUpdate {
             return []
         case .key(let key):
             return handle(key, &state, context: context)
+        case .edited(let target, let result):
+            edited(target, result, &state, context: context)
+            return []
+        case .itemsLoaded(let result):
+            itemsLoaded(result, &state, context: context)
+            return []
+        case .draftSaved(let path):
+            if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
+            return []
+        case .shutdown:
+            state.quitting = true
+            return draftsOnExit(state, context: context)
         }
+    }
+
+    /// Text back from `$EDITOR` goes into its field, or into the raw JSON.
+    private static func edited(_ target: EditTarget, _ result: Result<String, PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) {
+        guard case .form(var page) = state.page else { return }
+        switch result {
+        case .failure(let error):
+            setStatus(&state, error.message, error: true)
+        case .success(let text):
+            switch target {
+            case .field(let index) where page.form.fields.indices.contains(index):
+                let kept = text.hasSuffix("\n") ? String(text.dropLast()) : text
+                page.form.fields[index].input = TextField(kept)
+                page.visited.insert(page.form.fields[index].key)
+                validate(&page, context: context)
+            case .field:
+                break
+            case .raw:
+                page.raw = TextArea(text)
+            }
+        }
+        replaceTop(&state, .form(page))
     }
 
     // MARK: - Keys
@@ -56,7 +96,7 @@ public enum ExplorerUpdate {
     private static func handle(_ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         if key == .control("c") {
             state.quitting = true
-            return [.quit]
+            return draftsOnExit(state, context: context) + [.quit]
         }
         if key == .resize { return [] }
         if let overlay = state.overlay {
@@ -71,7 +111,7 @@ public enum ExplorerUpdate {
             switch key {
             case .character("q"):
                 state.quitting = true
-                return [.quit]
+                return draftsOnExit(state, context: context) + [.quit]
             case .character("?"):
                 state.overlay = .help
                 return []
@@ -82,26 +122,32 @@ public enum ExplorerUpdate {
                 break
             }
         }
+        // A handler that goes back or opens a page changes the depth: the page it edited is then gone.
+        let depth = state.stack.count
         switch state.page {
         case .models(var page):
             let effects = handleModels(key, &page, &state, context: context)
-            if case .models = state.page { replaceTop(&state, .models(page)) }
+            if state.stack.count == depth, case .models = state.page { replaceTop(&state, .models(page)) }
             return effects
         case .operations(var page):
             let effects = handleOperations(key, &page, &state, context: context)
-            if case .operations = state.page { replaceTop(&state, .operations(page)) }
+            if state.stack.count == depth, case .operations = state.page { replaceTop(&state, .operations(page)) }
             return effects
         case .parameters(var page):
             let effects = handleParameters(key, &page, &state, context: context)
-            if case .parameters = state.page { replaceTop(&state, .parameters(page)) }
+            if state.stack.count == depth, case .parameters = state.page { replaceTop(&state, .parameters(page)) }
             return effects
         case .results(var page):
             let effects = handleResults(key, &page, &state, context: context)
-            if case .results = state.page { replaceTop(&state, .results(page)) }
+            if state.stack.count == depth, case .results = state.page { replaceTop(&state, .results(page)) }
             return effects
         case .record(var page):
             let effects = handleRecord(key, &page, &state, context: context)
-            if case .record = state.page { replaceTop(&state, .record(page)) }
+            if state.stack.count == depth, case .record = state.page { replaceTop(&state, .record(page)) }
+            return effects
+        case .form(var page):
+            let effects = handleForm(key, &page, &state, context: context)
+            if state.stack.count == depth, case .form = state.page { replaceTop(&state, .form(page)) }
             return effects
         case .schema(var page):
             if isBack(key) { return back(&state) }
@@ -111,21 +157,21 @@ public enum ExplorerUpdate {
         }
     }
 
-    private static func isBack(_ key: Key) -> Bool {
+    static func isBack(_ key: Key) -> Bool {
         key == .escape || key == .backspace || key == .character("h") || key == .left
     }
 
-    private static func back(_ state: inout ExplorerState) -> [Effect] {
+    static func back(_ state: inout ExplorerState) -> [Effect] {
         if state.stack.count > 1 { state.stack.removeLast() }
         state.status = nil
         return []
     }
 
-    private static func replaceTop(_ state: inout ExplorerState, _ page: Page) {
+    static func replaceTop(_ state: inout ExplorerState, _ page: Page) {
         if state.stack.isEmpty { state.stack = [page] } else { state.stack[state.stack.count - 1] = page }
     }
 
-    private static func setStatus(_ state: inout ExplorerState, _ text: String, error: Bool = false) {
+    static func setStatus(_ state: inout ExplorerState, _ text: String, error: Bool = false) {
         state.status = text
         state.statusIsError = error
     }
@@ -148,6 +194,18 @@ public enum ExplorerUpdate {
                 state.overlay = .prompt(prompt)
                 return []
             }
+        case .picker(let picker):
+            return handlePicker(picker, key, &state, context: context)
+        case .items(let editor):
+            return handleItemsEditor(editor, key, &state, context: context)
+        case .preview(let preview):
+            return handlePreview(preview, key, &state, context: context)
+        case .confirmDelete(let confirmation):
+            return handleDeleteConfirmation(confirmation, key, &state)
+        case .confirmDiscard:
+            return handleDiscard(key, &state, context: context)
+        case .draftOffer(let draft):
+            return handleDraftOffer(draft, key, &state, context: context)
         }
     }
 
@@ -255,7 +313,7 @@ public enum ExplorerUpdate {
     private static func handleOperations(_ key: Key, _ page: inout OperationsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         if let outcome = typeIntoFilter(&page.filter, key) {
             if outcome == .edited { page.cursor = ListCursor() }
-            return outcome == .submitted ? openOperation(page, &state) : []
+            return outcome == .submitted ? openOperation(page, &state, context: context) : []
         }
         if key == .character("/") {
             page.filter = FilterState()
@@ -268,21 +326,19 @@ public enum ExplorerUpdate {
         if isBack(key) { return back(&state) }
         if page.cursor.handle(key, count: page.visibleOperations.count, visible: state.bodyHeight - 2) { return [] }
         guard key == .enter || key == .character("l") || key == .right else { return [] }
-        return openOperation(page, &state)
+        return openOperation(page, &state, context: context)
     }
 
-    private static func openOperation(_ page: OperationsPage, _ state: inout ExplorerState) -> [Effect] {
+    private static func openOperation(_ page: OperationsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let operations = page.visibleOperations
         guard operations.indices.contains(page.cursor.selected) else { return [] }
         replaceTop(&state, .operations(page))
         let operation = operations[page.cursor.selected]
         if operation == .list {
             state.stack.append(.parameters(parametersPage(for: page.model)))
-        } else {
-            let schema = SchemaBuilder.schema(for: page.model, operation: operation)
-            state.stack.append(.schema(SchemaPage(model: page.model, operation: operation, lines: JSONLines.render(schema))))
+            return []
         }
-        return []
+        return openForm(FormPage(model: page.model, operation: operation), &state, context: context)
     }
 
     /// The list parameters with their defaults.
@@ -349,7 +405,7 @@ public enum ExplorerUpdate {
         return .object(copy)
     }
 
-    private static func request(
+    static func request(
         _ state: inout ExplorerState, label: String, purpose: PendingCall.Purpose, model: ModelDefinition,
         operation: ModelOperation, parameters: JSONValue
     ) -> [Effect] {
@@ -474,6 +530,20 @@ public enum ExplorerUpdate {
         case .character("y"):
             setStatus(&state, "copied the record's JSON to the clipboard (OSC 52)")
             return [.copy(page.record.prettyText())]
+        case .character("u"):
+            guard context.service.operations(of: page.model).contains(.update), page.record["_id"] != nil, page.heading == nil || page.record["_id"] != nil else {
+                setStatus(&state, "update is not offered for \(page.model.route)\(context.service.readOnly ? " (read-only)" : "")", error: true)
+                return []
+            }
+            replaceTop(&state, .record(page))
+            return openForm(FormPage(model: page.model, operation: .update, record: page.record), &state, context: context)
+        case .character("d"):
+            guard context.service.operations(of: page.model).contains(.delete), let id = page.record["_id"]?.stringValue else {
+                setStatus(&state, "delete is not offered for \(page.model.route)\(context.service.readOnly ? " (read-only)" : "")", error: true)
+                return []
+            }
+            state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: page.record, id: id, draftKey: nil))
+            return []
         case .character("r"):
             guard let id = page.record["_id"]?.stringValue, page.model.supports(.view) else { return [] }
             return request(&state, label: "refresh \(id)", purpose: .replaceRecord, model: page.model, operation: .view, parameters: ["id": .string(id)])
@@ -491,7 +561,7 @@ public enum ExplorerUpdate {
         if line < page.offset || line >= page.offset + visible { page.offset = max(0, line - visible / 3) }
     }
 
-    private static func scroll(_ offset: Int, key: Key, count: Int, visible: Int) -> Int {
+    static func scroll(_ offset: Int, key: Key, count: Int, visible: Int) -> Int {
         var cursor = ListCursor(selected: offset, offset: 0)
         let maxOffset = max(0, count - visible)
         switch key {
@@ -513,6 +583,7 @@ public enum ExplorerUpdate {
     private static func receive(_ state: inout ExplorerState, id: Int, result: Result<JSONValue, PlanhatError>, context: ExplorerContext) -> [Effect] {
         guard let pending = state.pending, pending.id == id else { return [] }
         state.pending = nil
+        if let effects = receiveForForm(pending.purpose, result, &state, context: context) { return effects }
         let value: JSONValue
         switch result {
         case .failure(let error):
@@ -539,6 +610,8 @@ public enum ExplorerUpdate {
             var fresh = RecordPage(model: page.model, record: value)
             fresh.offset = min(page.offset, max(0, fresh.lines.count - 1))
             replaceTop(&state, .record(fresh))
+        case .fillForm, .pickerOptions, .confirmDelete, .submitted, .bulkChunk:
+            break
         }
         return []
     }

@@ -27,11 +27,18 @@ public enum ExplorerView {
         case .results(let page): results(&buffer, page, body, theme: theme)
         case .record(let page): record(&buffer, page, body, theme: theme)
         case .schema(let page): schema(&buffer, page, body, theme: theme)
+        case .form(let page): form(&buffer, page, body, theme: theme)
         }
-        footer(&buffer, state: state, theme: theme)
+        footer(&buffer, state: state, readOnly: context.service.readOnly, theme: theme)
         switch state.overlay {
-        case .help?: help(&buffer, state: state, theme: theme)
+        case .help?: help(&buffer, state: state, readOnly: context.service.readOnly, theme: theme)
         case .error(let error)?: errorDialog(&buffer, error, theme: theme)
+        case .picker(let picker)?: pickerDialog(&buffer, picker, theme: theme)
+        case .items(let editor)?: itemsEditor(&buffer, editor, theme: theme)
+        case .preview(let preview)?: previewDialog(&buffer, preview, theme: theme)
+        case .confirmDelete(let confirmation)?: deleteConfirmation(&buffer, confirmation, theme: theme)
+        case .confirmDiscard?: discardDialog(&buffer, theme: theme)
+        case .draftOffer(let draft)?: draftOffer(&buffer, draft, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -71,13 +78,14 @@ public enum ExplorerView {
             case .parameters: parts.append("list")
             case .results(let page): parts.append(page.sort.map { "results (sort \($0))" } ?? "results")
             case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
-            case .schema(let page): parts.append(page.operation.rawValue)
+            case .schema: parts.append("schema")
+            case .form(let page): parts.append(page.operation.rawValue)
             }
         }
         return parts.joined(separator: " › ")
     }
 
-    private static func footer(_ buffer: inout CellBuffer, state: ExplorerState, theme: Theme) {
+    private static func footer(_ buffer: inout CellBuffer, state: ExplorerState, readOnly: Bool, theme: Theme) {
         let y = state.height - 1
         buffer.fill(x: 0, y: y, width: state.width, height: 1, style: theme[.text])
         if case .prompt(let prompt)? = state.overlay {
@@ -95,7 +103,7 @@ public enum ExplorerView {
             right = status
             rightStyle = state.statusIsError ? theme[.error] : theme[.success]
         }
-        let hints = KeyHelp.entries(for: state.page).filter(\.inFooter).map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
+        let hints = KeyHelp.entries(for: state.page, readOnly: readOnly).filter(\.inFooter).map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
         let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
         buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
         if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
@@ -174,8 +182,12 @@ public enum ExplorerView {
     }
 
     private static func record(_ buffer: inout CellBuffer, _ page: RecordPage, _ body: Rect, theme: Theme) {
-        let title = page.record[page.model.titleField].map { CellText.of($0) } ?? page.model.name
-        buffer.put("\(page.model.name): \(title)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        if let heading = page.heading {
+            buffer.put(heading, x: 1, y: body.y, style: theme[.success], maxWidth: body.width - 2)
+        } else {
+            let title = page.record[page.model.titleField].map { CellText.of($0) } ?? page.model.name
+            buffer.put("\(page.model.name): \(title)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
+        }
         let matches = page.matches
         let current = matches.isEmpty ? nil : matches[page.match % matches.count]
         let matchSet = Set(matches)
@@ -198,7 +210,7 @@ public enum ExplorerView {
 
     private static func schema(_ buffer: inout CellBuffer, _ page: SchemaPage, _ body: Rect, theme: Theme) {
         buffer.put("\(page.operation.rawValue) \(page.model.route): parameters (JSON Schema)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
-        buffer.put("Forms for this operation arrive with the next release; until then: planhat call \(page.model.route) \(page.operation.rawValue) --params …", x: 1, y: body.y + 1, style: theme[.warning], maxWidth: body.width - 2)
+        buffer.put("The same schema get_model_action_parameters and planhat schema \(page.model.route) \(page.operation.rawValue) show · Esc back", x: 1, y: body.y + 1, style: theme[.muted], maxWidth: body.width - 2)
         for (row, index) in (page.offset..<min(page.lines.count, page.offset + body.height - 2)).enumerated() {
             var x = 1
             for span in page.lines[index] {
@@ -263,8 +275,8 @@ public enum ExplorerView {
         String(repeating: " ", count: max(0, width - DisplayWidth.of(text))) + text
     }
 
-    private static func help(_ buffer: inout CellBuffer, state: ExplorerState, theme: Theme) {
-        let entries = KeyHelp.entries(for: state.page)
+    private static func help(_ buffer: inout CellBuffer, state: ExplorerState, readOnly: Bool, theme: Theme) {
+        let entries = KeyHelp.entries(for: state.page, readOnly: readOnly)
         let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 4
         let width = min(state.width - 2, max(30, keyWidth + 4 + (entries.map { DisplayWidth.of($0.action) }.max() ?? 10) + 2))
         let height = min(state.height - 2, entries.count + 3)
@@ -286,6 +298,7 @@ public enum ExplorerView {
         case .results: return "results"
         case .record: return "record"
         case .schema: return "schema"
+        case .form(let page): return "\(page.operation.rawValue) form"
         }
     }
 

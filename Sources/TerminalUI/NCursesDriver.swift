@@ -21,10 +21,13 @@ public protocol TerminalDriver: AnyObject {
     func stop()
     /// A termination signal (SIGTERM, SIGINT, SIGHUP) received since the last call, if any.
     func takeSignal() -> Int32?
+    /// Gives the terminal to another program (`$EDITOR`) while `body` runs, then takes it back.
+    func suspend(_ body: () -> Void)
 }
 
 extension TerminalDriver {
     public func takeSignal() -> Int32? { nil }
+    public func suspend(_ body: () -> Void) { body() }
 }
 
 /// The write end of the self-pipe the termination handlers report to (written only by handlers).
@@ -99,6 +102,15 @@ public final class NCursesDriver: TerminalDriver {
         guard !stopped else { return }
         stopped = true
         endwin()
+    }
+
+    public func suspend(_ body: () -> Void) {
+        def_prog_mode()
+        endwin()
+        body()
+        reset_prog_mode()
+        clearok(window, true)
+        wrefresh(window)
     }
 
     public func emit(_ sequence: String) {

@@ -141,6 +141,11 @@ public enum JSONLines {
     public struct Span: Hashable, Sendable {
         public var text: String
         public var slot: Slot
+
+        public init(text: String, slot: Slot) {
+            self.text = text
+            self.slot = slot
+        }
     }
 
     /// The pretty-printed lines of `value`, each a list of spans.

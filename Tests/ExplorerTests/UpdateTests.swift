@@ -7,11 +7,11 @@ import TerminalUI
 @testable import Explorer
 
 /// A context over an in-memory sandbox (only validation and the catalog are used by the update).
-func makeContext(readOnly: Bool = false) throws -> ExplorerContext {
+func makeContext(readOnly: Bool = false, drafts: DraftStore? = nil) throws -> ExplorerContext {
     let store = try SandboxStore(path: nil)
     try DemoData(companies: 12).seed(into: store)
     return ExplorerContext(
-        service: PlanhatService(backend: SandboxBackend(store: store), readOnly: readOnly), exportFolder: "/tmp/exports",
+        service: PlanhatService(backend: SandboxBackend(store: store), readOnly: readOnly), exportFolder: "/tmp/exports", drafts: drafts,
         now: { Date(timeIntervalSince1970: 1_800_000_000) })
 }
 
@@ -21,9 +21,25 @@ struct Driver {
     let context: ExplorerContext
     var effects: [Effect] = []
 
-    init(width: Int = 100, height: Int = 30, readOnly: Bool = false) throws {
+    init(width: Int = 100, height: Int = 30, readOnly: Bool = false, drafts: DraftStore? = nil) throws {
         state = ExplorerState(width: width, height: height)
-        context = try makeContext(readOnly: readOnly)
+        context = try makeContext(readOnly: readOnly, drafts: drafts)
+    }
+
+    /// Performs the call in flight against the context's sandbox and feeds the answer back.
+    mutating func run() async {
+        guard let pending = state.pending else { return }
+        for effect in effects.reversed() {
+            guard case .perform(let id, let model, let operation, let parameters) = effect, id == pending.id else { continue }
+            do {
+                answer(.success(try await context.service.perform(model: model, operation: operation.rawValue, parameters: parameters)))
+            } catch let error as PlanhatError {
+                answer(.failure(error))
+            } catch {
+                answer(.failure(PlanhatError(status: 500, message: "\(error)")))
+            }
+            return
+        }
     }
 
     mutating func send(_ keys: Key...) {
@@ -237,8 +253,8 @@ struct UpdateTests {
         guard case .operations(let page) = driver.state.page else { Issue.record("not on operations"); return }
         #expect(page.visibleOperations == [.bulkUpsert])
         driver.send(.enter)
-        guard case .schema(let schema) = driver.state.page else { Issue.record("did not open bulkUpsert"); return }
-        #expect(schema.operation == .bulkUpsert)
+        guard case .form(let form) = driver.state.page else { Issue.record("did not open bulkUpsert"); return }
+        #expect(form.operation == .bulkUpsert)
     }
 
     @Test("read-only sessions do not offer writes")

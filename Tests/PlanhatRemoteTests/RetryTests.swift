@@ -46,7 +46,7 @@ struct RetryTests {
     func mergeSummaries() {
         let first: JSONValue = ["created": 2, "createdErrors": [["index": 1]], "insertsKeys": [["_id": "a"]]]
         let second: JSONValue = ["created": 3, "createdErrors": [["index": 0]], "insertsKeys": [["_id": "b"]]]
-        let merged = UpsertSummaryMerger.merge(UpsertSummaryMerger.merge([:], first, offset: 0), second, offset: 5000)
+        let merged = BulkItems.merge(BulkItems.merge([:], first, offset: 0), second, offset: 5000)
         #expect(merged["created"] == 5)
         #expect(merged["createdErrors"] == [["index": 1], ["index": 5000]])
         #expect(merged["insertsKeys"]?.arrayValue?.count == 2)

@@ -40,7 +40,7 @@ public struct TransferProgress: Sendable, Hashable {
 /// Planhat's REST API as a backend: Bearer auth, rate limits, retries, chunked bulk upserts.
 public final class RemoteBackend: PlanhatBackend {
     /// The most items Planhat accepts in one bulk upsert.
-    public static let bulkChunkSize = 5_000
+    public static let bulkChunkSize = BulkItems.chunkSize
 
     public let info: BackendInfo
     let baseURL: String
@@ -85,7 +85,7 @@ public final class RemoteBackend: PlanhatBackend {
             var chunk = request
             chunk.body = .array(Array(items[range]))
             do {
-                merged = UpsertSummaryMerger.merge(merged, try await send(chunk), offset: range.lowerBound)
+                merged = BulkItems.merge(merged, try await send(chunk), offset: range.lowerBound)
             } catch var error as PlanhatError {
                 error.message = "bulk upsert stopped at chunk \(index + 1) of \(chunks.count) "
                     + "(items \(range.lowerBound)–\(range.upperBound - 1)): \(error.message)"
@@ -264,31 +264,3 @@ public final class RemoteBackend: PlanhatBackend {
     }
 }
 
-/// Adds bulk upsert summaries of consecutive chunks: counts summed, lists joined, error indexes
-/// shifted to positions in the whole input.
-enum UpsertSummaryMerger {
-    static func merge(_ total: JSONValue, _ part: JSONValue, offset: Int) -> JSONValue {
-        guard var merged = total.objectValue, let members = part.objectValue else { return part }
-        for (key, value) in members {
-            switch (merged[key], value) {
-            case (.integer(let a)?, .integer(let b)):
-                merged[key] = .integer(a + b)
-            case (.array(let a)?, .array(let b)):
-                merged[key] = .array(a + shifted(b, by: offset))
-            case (nil, .array(let b)):
-                merged[key] = .array(shifted(b, by: offset))
-            default:
-                merged[key] = value
-            }
-        }
-        return .object(merged)
-    }
-
-    private static func shifted(_ entries: [JSONValue], by offset: Int) -> [JSONValue] {
-        entries.map { entry in
-            guard var object = entry.objectValue, let index = object["index"]?.intValue else { return entry }
-            object["index"] = .integer(index + offset)
-            return .object(object)
-        }
-    }
-}

@@ -20,3 +20,90 @@ public enum CSV {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
+
+extension CSV {
+    /// Why a CSV text could not be read.
+    public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The 1-based line where the problem starts.
+        public var line: Int
+        public var reason: String
+
+        public init(line: Int, reason: String) {
+            self.line = line
+            self.reason = reason
+        }
+
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    /// The rows of a CSV text (RFC 4180: quoted cells may hold commas, quotes and line breaks).
+    /// Blank lines are skipped; a leading byte-order mark is ignored.
+    ///
+    /// - Throws: ``ParseError`` for a quote left open.
+    public static func parse(_ text: String) throws -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var cell = ""
+        var quoted = false
+        var line = 1
+        var quoteLine = 1
+        var characters = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let scalar = pending {
+                pending = nil
+                return scalar
+            }
+            return characters.next()
+        }
+        func endRow() {
+            row.append(cell)
+            cell = ""
+            if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+            row = []
+        }
+        var first = true
+        while let scalar = next() {
+            defer { first = false }
+            if first && scalar == "\u{FEFF}" { continue }
+            if quoted {
+                if scalar == "\"" {
+                    if let following = next() {
+                        if following == "\"" {
+                            cell.unicodeScalars.append("\"")
+                        } else {
+                            quoted = false
+                            pending = following
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    if scalar == "\n" { line += 1 }
+                    cell.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where cell.isEmpty:
+                quoted = true
+                quoteLine = line
+            case ",":
+                row.append(cell)
+                cell = ""
+            case "\r":
+                if let following = next(), following != "\n" { pending = following }
+                endRow()
+                line += 1
+            case "\n":
+                endRow()
+                line += 1
+            default:
+                cell.unicodeScalars.append(scalar)
+            }
+        }
+        if quoted { throw ParseError(line: quoteLine, reason: "a quoted cell is never closed") }
+        if !cell.isEmpty || !row.isEmpty { endRow() }
+        return rows
+    }
+}

@@ -27,7 +27,7 @@ struct ExploreCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false)
-        let app = ExplorerApp(context: ExplorerContext(service: service), theme: theme)
+        let app = ExplorerApp(context: ExplorerContext(service: service, drafts: DraftStore.standard()), theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 do {

@@ -1,0 +1,181 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// An operation's parameters as fields, built from the operation's JSON Schema (the one
+/// `get_model_action_parameters` returns). Pure data: the update edits it, the view draws it.
+public struct Form: Hashable, Sendable {
+    public var fields: [FormField]
+
+    /// The form of `operation` on `model`: the record id first, then the required fields, then the
+    /// rest in the catalog's order. Defaults are filled in; nested objects become sections.
+    public static func build(model: ModelDefinition, operation: ModelOperation) -> Form {
+        build(schema: SchemaBuilder.schema(for: model, operation: operation), order: model.fields.map(\.name))
+    }
+
+    /// The form of any object schema; `order` ranks property names (the rest follow by name).
+    public static func build(schema: JSONValue, order: [String]) -> Form {
+        let order = ["id"] + (schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? []) + order
+        var fields = Self.fields(of: schema, path: [], section: nil, order: order)
+        for index in fields.indices {
+            if let value = fields[index].schema["default"] ?? fields[index].schema["const"] { fields[index].load(value) }
+        }
+        return Form(fields: fields)
+    }
+
+    private static func fields(of schema: JSONValue, path: [String], section: String?, order: [String]) -> [FormField] {
+        let properties = schema["properties"]?.objectValue ?? [:]
+        let required = Set(schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let names = properties.keys.sorted { (rank[$0] ?? .max, $0) < (rank[$1] ?? .max, $1) }
+        return names.flatMap { name -> [FormField] in
+            let property = properties[name] ?? .object([:])
+            let title = property["title"]?.stringValue ?? SchemaBuilder.humanize(name)
+            if property["type"]?.stringValue == "object", property["properties"] != nil {
+                return fields(of: property, path: path + [name], section: (section.map { $0 + " › " } ?? "") + title, order: [])
+            }
+            return [FormField(
+                path: path + [name], title: title, help: property["description"]?.stringValue ?? "",
+                required: required.contains(name), widget: FieldWidget.of(property, name: name), schema: property, section: section)]
+        }
+    }
+
+    /// The index of the field at `key` (`name`, `address.city`).
+    public func index(of key: String) -> Int? {
+        fields.firstIndex { $0.key == key }
+    }
+
+    /// The parameters the fields make, leaving out unset fields, and the fields whose input cannot
+    /// become a value.
+    public func parameters(only keys: Set<String>? = nil) -> (parameters: JSONValue, problems: [FieldIssue]) {
+        var root = JSONValue.object([:])
+        var problems: [FieldIssue] = []
+        for field in fields where keys?.contains(field.key) ?? true {
+            switch field.outcome {
+            case .unset: continue
+            case .value(let value): root = Self.setting(value, at: field.path[...], in: root)
+            case .invalid(let reason): problems.append(FieldIssue(path: field.key, value: field.input.text.isEmpty ? nil : field.summary, expected: field.widget == .keyValue ? "name = value entries" : "JSON", problem: reason))
+            }
+        }
+        return (root, problems)
+    }
+
+    private static func setting(_ value: JSONValue, at path: ArraySlice<String>, in object: JSONValue) -> JSONValue {
+        guard let first = path.first else { return value }
+        var members = object.objectValue ?? [:]
+        members[first] = setting(value, at: path.dropFirst(), in: members[first] ?? .object([:]))
+        return .object(members)
+    }
+
+    /// Fills every field from a parameters or record object (fields it does not hold are cleared).
+    /// - Returns: the keys of the object no field takes.
+    @discardableResult
+    public mutating func load(_ object: JSONValue) -> [String] {
+        for index in fields.indices {
+            var value: JSONValue? = object
+            for component in fields[index].path { value = value?[component] }
+            fields[index].load(value)
+        }
+        let known = Set(fields.map { $0.path[0] })
+        return (object.objectValue ?? [:]).keys.filter { !known.contains($0) }.sorted()
+    }
+
+    /// What the user has entered, by field key, as drafts keep it.
+    public var states: [String: FieldState] {
+        Dictionary(fields.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// What the user has entered, leaving out empty fields (what a draft keeps).
+    public var filledStates: [String: FieldState] {
+        states.filter { $0.value != FieldState() }
+    }
+
+    /// Restores entered values. With `clearingOthers` (a draft), fields `states` leaves out are emptied.
+    public mutating func restore(_ states: [String: FieldState], clearingOthers: Bool = false) {
+        for index in fields.indices {
+            if let state = states[fields[index].key] {
+                fields[index].state = state
+            } else if clearingOthers {
+                fields[index].state = FieldState()
+            }
+        }
+    }
+
+    /// Puts each problem under the field it names (the longest matching key) and clears the rest.
+    /// - Returns: the problems no field takes (shown in the summary only).
+    @discardableResult
+    public mutating func show(_ issues: [FieldIssue], onlyFor keys: Set<String>? = nil) -> [FieldIssue] {
+        for index in fields.indices where keys?.contains(fields[index].key) ?? true { fields[index].issue = nil }
+        var unplaced: [FieldIssue] = []
+        for issue in issues {
+            let owner = fields.indices
+                .filter { Self.path(issue.path, belongsTo: fields[$0].key) }
+                .max { fields[$0].key.count < fields[$1].key.count }
+            guard let owner else {
+                unplaced.append(issue)
+                continue
+            }
+            guard keys?.contains(fields[owner].key) ?? true else { continue }
+            if fields[owner].issue == nil { fields[owner].issue = Self.text(of: issue, under: fields[owner].key) }
+        }
+        return unplaced
+    }
+
+    static func path(_ path: String, belongsTo key: String) -> Bool {
+        path == key || path.hasPrefix(key + ".") || path.hasPrefix(key + "[")
+    }
+
+    /// The problem as shown under its field: the field's own name left out.
+    static func text(of issue: FieldIssue, under key: String) -> String {
+        let rest = String(issue.path.dropFirst(key.count)).trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        let subject = rest.isEmpty ? "" : rest + ": "
+        if let problem = issue.problem { return "\(subject)\(problem); expected \(issue.expected)" }
+        guard let value = issue.value else { return "\(subject)required: expected \(issue.expected.replacingOccurrences(of: " (required)", with: ""))" }
+        return "\(subject)\(value) is not allowed; expected \(issue.expected)"
+    }
+
+    /// The index of the first field showing a problem.
+    public var firstProblem: Int? {
+        fields.firstIndex { $0.issue != nil }
+    }
+
+    /// The keys of the fields whose value differs from `original` (a record), for `update`.
+    public func changedKeys(from original: JSONValue) -> [String] {
+        fields.compactMap { field in
+            guard field.key != "id" else { return nil }
+            var old: JSONValue? = original
+            for component in field.path { old = old?[component] }
+            switch field.outcome {
+            case .unset: return old == nil || old == .null || Self.isEmpty(old) ? nil : field.key
+            case .invalid: return field.key
+            case .value(let value): return Self.same(value, old) ? nil : field.key
+            }
+        }
+    }
+
+    private static func isEmpty(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .array(let items)?: return items.isEmpty
+        case .object(let members)?: return members.isEmpty
+        case .string(let text)?: return text.isEmpty
+        default: return false
+        }
+    }
+
+    private static func same(_ new: JSONValue, _ old: JSONValue?) -> Bool {
+        guard let old else { return false }
+        if new == old { return true }
+        // 5 and 5.0 are the same number.
+        if let a = new.doubleValue, let b = old.doubleValue, new.isNumber, old.isNumber { return a == b }
+        return false
+    }
+}
+
+extension JSONValue {
+    var isNumber: Bool {
+        switch self {
+        case .integer, .number: return true
+        default: return false
+        }
+    }
+}

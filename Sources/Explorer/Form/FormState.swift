@@ -1,0 +1,177 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// An operation's form: the fields, the focus, what it started from, the raw-JSON mode.
+public struct FormPage: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var operation: ModelOperation
+    public var form: Form
+    public var focus = 0
+    /// The first display line shown (fields, their help and problem lines).
+    public var scroll = 0
+    /// The record an update started from (its values fill the form; only changes are sent).
+    public var original: JSONValue?
+    /// What the fields held when the form opened or the record loaded: "changed" compares to it.
+    public var initial: [String: FieldState]
+    /// The whole form as JSON text (F4), in sync with the fields when it closes.
+    public var raw: TextArea?
+    /// The line under the fields: the problems, or what happened.
+    public var summary: String?
+    /// Fields the user has left at least once: their problems show before a submit.
+    public var visited: Set<String> = []
+    public var submitAttempted = false
+    /// The id whose record was last loaded into an update form (so it is loaded once).
+    public var loadedID: String?
+
+    public init(model: ModelDefinition, operation: ModelOperation, record: JSONValue? = nil) {
+        self.model = model
+        self.operation = operation
+        form = Form.build(model: model, operation: operation)
+        if let record {
+            form.load(record)
+            if let id = record["_id"]?.stringValue, let index = form.index(of: "id") { form.fields[index].load(.string(id)) }
+            original = record
+            loadedID = record["_id"]?.stringValue
+        }
+        initial = form.states
+        if operation == .update, record != nil, let first = form.fields.indices.first(where: { form.fields[$0].key != "id" }) {
+            focus = first
+        }
+    }
+
+    /// Whether anything was typed since the form opened (or its record loaded).
+    public var isChanged: Bool { form.states != initial }
+
+    /// The record id typed into the form (update and delete).
+    public var recordID: String? {
+        form.index(of: "id").map { form.fields[$0].input.text.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Which draft belongs to this form: `companies-create`, `companies-update-<id>`.
+    public var draftKey: String {
+        var key = "\(model.route)-\(operation.rawValue)"
+        if operation == .update, let id = original?["_id"]?.stringValue ?? recordID { key += "-" + id }
+        return key
+    }
+
+    /// The focused field.
+    public var focused: FormField? {
+        form.fields.indices.contains(focus) ? form.fields[focus] : nil
+    }
+
+    /// Whether typed letters edit a field (so `q` and `?` are text, not commands).
+    public var isTyping: Bool {
+        raw != nil || (focused?.widget.isTextual ?? false)
+    }
+}
+
+/// A list to choose from: an enum's values, a checklist, or records of a referenced model.
+public struct Picker: Hashable, Sendable {
+    public struct Option: Hashable, Sendable {
+        public var label: String
+        public var value: String
+    }
+
+    public var title: String
+    /// The form field the choice goes to.
+    public var field: Int
+    public var options: [Option]
+    /// Several values (a checklist): Space toggles, Enter keeps.
+    public var multiple: Bool
+    public var chosen: Set<String> = []
+    public var cursor = ListCursor()
+    public var filter = TextField()
+    /// Waiting for the referenced model's records.
+    public var loading = false
+    /// Said under the list ("the first 2 000 by name").
+    public var note: String?
+
+    /// The options the typed filter keeps.
+    public var visible: [Option] {
+        let query = filter.text.lowercased()
+        guard !query.isEmpty else { return options }
+        return options.filter { ByteSearch.contains($0.label.lowercased(), query) || $0.value.lowercased().hasPrefix(query) }
+    }
+}
+
+/// Editing the items of a list field, or the `name = value` entries of `custom`.
+public struct ItemsEditor: Hashable, Sendable {
+    public var title: String
+    public var field: Int
+    public var rows: [String]
+    public var cursor = ListCursor()
+    /// The row being typed, and which row it replaces (`nil`: a new row).
+    public var editing: TextField?
+    public var editingRow: Int?
+    public var keyValue: Bool
+}
+
+/// The request a form will send, shown before it is sent.
+public struct RequestPreview: Hashable, Sendable {
+    /// How the request is sent.
+    public enum Plan: Hashable, Sendable {
+        /// One call with these parameters.
+        case single(JSONValue)
+        /// Bulk upsert items, in chunks.
+        case bulk([JSONValue])
+    }
+
+    public var title: String
+    public var lines: [[JSONLines.Span]]
+    public var curl: String
+    public var plan: Plan
+    public var offset = 0
+}
+
+/// The dialog that must be answered before anything is deleted.
+public struct DeleteConfirmation: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var id: String
+    /// The record's name, which may be typed instead of `yes`.
+    public var name: String?
+    public var lines: [[JSONLines.Span]]
+    public var answer = TextField()
+    public var wrongAnswer = false
+    /// The draft to forget once deleted (when the delete came from a form).
+    public var draftKey: String?
+
+    public init(model: ModelDefinition, record: JSONValue, id: String, draftKey: String?) {
+        self.model = model
+        self.id = id
+        name = record[model.titleField]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        lines = JSONLines.render(record)
+        self.draftKey = draftKey
+    }
+
+    /// Whether the typed answer confirms: `yes`, or the record's name.
+    public var confirmed: Bool {
+        let typed = answer.text.trimmingCharacters(in: .whitespaces)
+        return typed.lowercased() == "yes" || (name.map { typed == $0 } ?? false)
+    }
+}
+
+/// A bulk upsert running chunk by chunk: what is left and the summary so far.
+public struct BulkRun: Hashable, Sendable {
+    public var items: [JSONValue]
+    /// The index of the first item of the chunk in flight.
+    public var sent: Int
+    public var summary: JSONValue = .object([:])
+    public var draftKey: String
+}
+
+/// What a submitted form's answer is for.
+public struct Submission: Hashable, Sendable {
+    public var model: ModelDefinition
+    public var operation: ModelOperation
+    /// The draft to forget on success (and to keep on failure).
+    public var draftKey: String?
+    /// The record's name, for the result heading.
+    public var name: String?
+}
+
+/// Where text edited in `$EDITOR` goes back to.
+public enum EditTarget: Hashable, Sendable {
+    case field(Int)
+    case raw
+}

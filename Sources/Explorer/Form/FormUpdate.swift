@@ -1,0 +1,759 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// The form's part of the update: editing fields, validating, previewing, submitting, drafts.
+extension ExplorerUpdate {
+    // MARK: - Opening
+
+    /// Opens a form on top, offering its draft back when one was saved.
+    static func openForm(_ page: FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var page = page
+        page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+        state.stack.append(.form(page))
+        state.status = nil
+        if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
+        return []
+    }
+
+    // MARK: - Keys on the form
+
+    static func handleForm(_ key: Key, _ page: inout FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if page.raw != nil { return handleRaw(key, &page, &state, context: context) }
+        let visible = FormLayout.visible(bodyHeight: state.bodyHeight)
+        switch key {
+        case .control("s"):
+            return submitForm(&page, &state, context: context)
+        case .escape:
+            if page.isChanged {
+                state.overlay = .confirmDiscard
+                return []
+            }
+            return back(&state)
+        case .tab, .down:
+            return moveFocus(&page, to: page.focus + 1, wrap: key == .tab, &state, context: context)
+        case .backTab, .up:
+            return moveFocus(&page, to: page.focus - 1, wrap: key == .backTab, &state, context: context)
+        case .pageDown:
+            return moveFocus(&page, to: page.focus + max(1, visible / 2), wrap: false, &state, context: context)
+        case .pageUp:
+            return moveFocus(&page, to: page.focus - max(1, visible / 2), wrap: false, &state, context: context)
+        case .function(4):
+            page.raw = TextArea(page.form.parameters().parameters.prettyText())
+            page.summary = nil
+            return []
+        case .function(2):
+            let schema = SchemaBuilder.schema(for: page.model, operation: page.operation)
+            replaceTop(&state, .form(page))
+            state.stack.append(.schema(SchemaPage(model: page.model, operation: page.operation, lines: JSONLines.render(schema))))
+            return []
+        default:
+            break
+        }
+        guard var field = page.focused else { return [] }
+        var effects: [Effect] = []
+        var changed = true
+        switch field.widget {
+        case .toggle:
+            switch key {
+            case .enter, .character(" "): field.flag = !(field.flag ?? false)
+            case .delete, .backspace, .control("u"): field.flag = nil
+            default: changed = false
+            }
+        case .choice(let values):
+            switch key {
+            case .enter, .character(" "):
+                var picker = Picker(title: field.title, field: page.focus, options: values.map { Picker.Option(label: $0, value: $0) }, multiple: false)
+                picker.cursor.selected = values.firstIndex(of: field.input.text) ?? 0
+                state.overlay = .picker(picker)
+                changed = false
+            case .left, .right:
+                let current = values.firstIndex(of: field.input.text) ?? (key == .right ? -1 : 0)
+                let next = ((current + (key == .right ? 1 : -1)) % values.count + values.count) % values.count
+                field.input = TextField(values[next])
+            case .delete, .backspace, .control("u"):
+                field.input = TextField()
+            default:
+                changed = false
+            }
+        case .checklist(let values):
+            switch key {
+            case .enter, .character(" "):
+                var picker = Picker(title: field.title, field: page.focus, options: values.map { Picker.Option(label: $0, value: $0) }, multiple: true)
+                picker.chosen = Set(field.items)
+                state.overlay = .picker(picker)
+                changed = false
+            case .delete, .backspace, .control("u"):
+                field.items = []
+            default:
+                changed = false
+            }
+        case .list, .keyValue:
+            switch key {
+            case .enter, .character(" "):
+                state.overlay = .items(ItemsEditor(title: field.title, field: page.focus, rows: field.items, keyValue: field.widget == .keyValue))
+                changed = false
+            case .delete, .backspace, .control("u"):
+                field.items = []
+            default:
+                changed = false
+            }
+        case .reference(let route):
+            if key == .enter {
+                effects = openReferencePicker(route, field: page.focus, &state, context: context)
+                changed = false
+            } else {
+                changed = field.input.handle(key)
+            }
+        case .date(let withTime):
+            if key == .control("t") {
+                let now = context.now()
+                field.input = TextField(withTime ? ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withInternetDateTime]) : CivilDate(now).iso)
+            } else if key == .enter {
+                return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
+            } else {
+                changed = field.input.handle(key)
+            }
+        case .dayNumber:
+            if key == .control("t") {
+                field.input = TextField(CivilDate(context.now()).iso)
+            } else if key == .enter {
+                return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
+            } else {
+                changed = field.input.handle(key)
+            }
+        case .text, .multiline, .number, .json, .file:
+            if key == .control("o"), field.widget != .file {
+                return [.edit(.field(page.focus), text: field.input.text, fileExtension: field.widget == .json ? "json" : "txt")]
+            }
+            if key == .enter {
+                if field.widget == .file { return submitForm(&page, &state, context: context) }
+                return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
+            }
+            changed = field.input.handle(key)
+        }
+        page.form.fields[page.focus] = field
+        if changed, !field.widget.isTextual {
+            page.visited.insert(field.key)
+            validate(&page, context: context)
+        }
+        return effects
+    }
+
+    /// Moves the focus, checking the field left; leaving an update's id loads that record.
+    static func moveFocus(_ page: inout FormPage, to target: Int, wrap: Bool, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let count = page.form.fields.count
+        guard count > 0 else { return [] }
+        let leaving = page.form.fields[min(page.focus, count - 1)]
+        page.visited.insert(leaving.key)
+        page.focus = wrap ? ((target % count) + count) % count : max(0, min(count - 1, target))
+        validate(&page, context: context)
+        page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+        if page.operation == .update, leaving.key == "id", leaving.issue == nil, let id = page.recordID, id != page.loadedID {
+            page.loadedID = id
+            replaceTop(&state, .form(page))
+            return request(&state, label: "load \(page.model.route) \(id)", purpose: .fillForm(id: id), model: page.model, operation: .view, parameters: ["id": .string(id)])
+        }
+        return []
+    }
+
+    // MARK: - Validation
+
+    /// Runs the core's validator over the form. Problems show under the fields the user has left
+    /// (all fields once a submit was tried).
+    @discardableResult
+    static func validate(_ page: inout FormPage, context: ExplorerContext) -> [FieldIssue] {
+        let (parameters, problems) = page.form.parameters()
+        var issues = problems
+        if page.operation != .bulkUpsert {
+            issues += checked(parameters, page: page, context: context)
+        }
+        let unplaced = page.form.show(issues, onlyFor: page.submitAttempted ? nil : page.visited)
+        page.summary = summary(page.form, unplaced: page.submitAttempted ? unplaced : [])
+        return issues
+    }
+
+    /// The core validator's problems with these parameters.
+    private static func checked(_ parameters: JSONValue, page: FormPage, context: ExplorerContext) -> [FieldIssue] {
+        do {
+            _ = try context.service.prepare(model: page.model, operation: page.operation, parameters: parameters)
+            return []
+        } catch let error as PlanhatError {
+            return error.fieldIssues.isEmpty ? [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: error.message)] : error.fieldIssues
+        } catch {
+            return [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: "\(error)")]
+        }
+    }
+
+    /// `2 problems · Name: required … · ARR: "x" is not allowed …`
+    static func summary(_ form: Form, unplaced: [FieldIssue]) -> String? {
+        let placed = form.fields.filter { $0.issue != nil }.map { "\($0.title): \($0.issue ?? "")" }
+        let all = placed + unplaced.map(\.description)
+        guard !all.isEmpty else { return nil }
+        return "\(all.count) problem\(all.count == 1 ? "" : "s") · " + all.joined(separator: " · ")
+    }
+
+    // MARK: - Submit
+
+    static func submitForm(_ page: inout FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        page.submitAttempted = true
+        if let focused = page.focused { page.visited.insert(focused.key) }
+        if page.operation == .bulkUpsert {
+            guard let index = page.form.index(of: "items"), case .value(.string(let path)) = page.form.fields[index].outcome else {
+                page.form.fields[page.form.index(of: "items") ?? 0].issue = "required: a .json or .csv file of items"
+                page.summary = "1 problem · Items: required: a .json or .csv file of items"
+                return []
+            }
+            page.summary = "reading \(path)…"
+            return [.loadItems(path: path, model: page.model)]
+        }
+        var changed: [String]?
+        var built = page.form.parameters()
+        if page.operation == .update, let original = page.original {
+            let keys = page.form.changedKeys(from: original)
+            changed = keys
+            built = page.form.parameters(only: Set(keys + ["id"]))
+        }
+        var issues = built.problems
+        var prepared: PlanhatRequest?
+        do {
+            prepared = try context.service.prepare(model: page.model, operation: page.operation, parameters: built.parameters)
+        } catch let error as PlanhatError {
+            issues += error.fieldIssues.isEmpty ? [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: error.message)] : error.fieldIssues
+        } catch {
+            issues.append(FieldIssue(path: "", value: nil, expected: "valid parameters", problem: "\(error)"))
+        }
+        if changed?.isEmpty == true {
+            page.form.show([])
+            page.summary = "Nothing changed: edit a field first (only changed fields are sent)"
+            return []
+        }
+        guard issues.isEmpty, let request = prepared else {
+            let unplaced = page.form.show(issues)
+            page.summary = summary(page.form, unplaced: unplaced)
+            if let first = page.form.firstProblem { page.focus = first }
+            page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+            return []
+        }
+        page.form.show([])
+        page.summary = nil
+        replaceTop(&state, .form(page))
+        switch page.operation {
+        case .view:
+            return ExplorerUpdate.request(&state, label: "view \(page.model.route)", purpose: .openRecord(page.model), model: page.model, operation: .view, parameters: built.parameters)
+        case .delete:
+            return ExplorerUpdate.request(
+                &state, label: "look up \(page.model.route) \(page.recordID ?? "")", purpose: .confirmDelete(draftKey: page.draftKey), model: page.model,
+                operation: .view, parameters: built.parameters)
+        default:
+            state.overlay = .preview(preview(request, parameters: built.parameters, page: page, changed: changed, context: context))
+            return []
+        }
+    }
+
+    /// The request as it will be sent: method and path, the changes (update), the body, the curl.
+    static func preview(_ request: PlanhatRequest, parameters: JSONValue, page: FormPage, changed: [String]?, context: ExplorerContext) -> RequestPreview {
+        typealias Span = JSONLines.Span
+        var lines: [[Span]] = [[Span(text: "\(request.method) \(request.pathAndQuery)", slot: .accent)], []]
+        if let changed, let original = page.original {
+            lines.append([Span(text: "Changes (only these are sent):", slot: .muted)])
+            for key in changed {
+                var old: JSONValue? = original
+                for component in key.split(separator: ".") { old = old?[String(component)] }
+                var new: JSONValue? = parameters
+                for component in key.split(separator: ".") { new = new?[String(component)] }
+                lines.append([
+                    Span(text: "  \(key): ", slot: .jsonKey), Span(text: old.map { $0.compactText() } ?? "(empty)", slot: .error),
+                    Span(text: " → ", slot: .muted), Span(text: new.map { $0.compactText() } ?? "(empty)", slot: .success),
+                ])
+            }
+            lines.append([])
+        }
+        if let body = request.body {
+            lines.append([Span(text: "Body:", slot: .muted)])
+            lines += JSONLines.render(body)
+        }
+        let curl = request.curlCommand(baseURL: baseURL(context))
+        lines += [[], [Span(text: "c copies this as curl, the token masked as $PLANHAT_API_TOKEN:", slot: .muted)], [Span(text: curl, slot: .muted)]]
+        return RequestPreview(title: "\(request.method) \(request.path)", lines: lines, curl: curl, plan: .single(parameters))
+    }
+
+    static func baseURL(_ context: ExplorerContext) -> String {
+        let info = context.service.backend.info
+        return info.kind == .remote ? info.location : Settings.defaultBaseURL
+    }
+
+    /// Bulk upsert items read from a file: checked by the core, then previewed with counts.
+    static func itemsLoaded(_ result: Result<[JSONValue], PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) {
+        guard case .form(var page) = state.page, page.operation == .bulkUpsert else { return }
+        let index = page.form.index(of: "items") ?? 0
+        switch result {
+        case .failure(let error):
+            page.form.fields[index].issue = error.message
+            page.summary = "1 problem · " + error.message
+        case .success(let items):
+            do {
+                let request = try context.service.prepare(model: page.model, operation: .bulkUpsert, parameters: ["items": .array(items)])
+                page.form.fields[index].issue = nil
+                page.summary = nil
+                state.overlay = .preview(bulkPreview(request, items: items, page: page, context: context))
+            } catch let error as PlanhatError {
+                let issues = error.fieldIssues
+                page.form.fields[index].issue = "\(issues.count) problem\(issues.count == 1 ? "" : "s") in the file; the first: " + (issues.first?.description ?? error.message)
+                page.summary = "\(issues.count) problems in the file · " + issues.prefix(5).map(\.description).joined(separator: " · ")
+            } catch {
+                page.summary = "\(error)"
+            }
+        }
+        replaceTop(&state, .form(page))
+    }
+
+    private static func bulkPreview(_ request: PlanhatRequest, items: [JSONValue], page: FormPage, context: ExplorerContext) -> RequestPreview {
+        typealias Span = JSONLines.Span
+        let keys = page.model.keyables.filter { $0 != "_id" }
+        let byID = items.filter { $0["_id"] != nil }.count
+        let byKey = items.filter { item in item["_id"] == nil && keys.contains { item[$0] != nil } }.count
+        let chunks = BulkItems.chunks(items).count
+        var lines: [[Span]] = [
+            [Span(text: "\(request.method) \(request.path)  (bulk upsert)", slot: .accent)], [],
+            [Span(text: "\(CellText.grouped(items.count)) items in \(chunks) request\(chunks == 1 ? "" : "s") of at most \(CellText.grouped(BulkItems.chunkSize))", slot: .text)],
+            [Span(text: "  \(CellText.grouped(byID)) carry an _id: they update that record", slot: .text)],
+            [Span(text: "  \(CellText.grouped(byKey)) carry \(keys.joined(separator: " or ")): updated when a record has it", slot: .text)],
+            [Span(text: "  \(CellText.grouped(items.count - byID - byKey)) carry no key: created", slot: .text)], [],
+        ]
+        if let first = items.first {
+            lines.append([Span(text: "First item:", slot: .muted)])
+            lines += JSONLines.render(first)
+        }
+        var firstChunk = request
+        firstChunk.body = .array(Array(items.prefix(BulkItems.chunkSize)))
+        lines += [[], [Span(text: "c copies the first request as curl, the token masked as $PLANHAT_API_TOKEN", slot: .muted)]]
+        return RequestPreview(title: "Bulk upsert \(page.model.plural.lowercased())", lines: lines, curl: firstChunk.curlCommand(baseURL: baseURL(context)), plan: .bulk(items))
+    }
+
+    /// Sends the next chunk of a bulk upsert.
+    static func sendChunk(_ run: BulkRun, model: ModelDefinition, _ state: inout ExplorerState) -> [Effect] {
+        let chunk = Array(run.items[run.sent..<min(run.items.count, run.sent + BulkItems.chunkSize)])
+        return request(
+            &state, label: "bulk upsert \(model.route): \(CellText.grouped(run.sent)) of \(CellText.grouped(run.items.count)) sent", purpose: .bulkChunk(run),
+            model: model, operation: .bulkUpsert, parameters: ["items": .array(chunk)])
+    }
+
+    // MARK: - Raw JSON mode
+
+    private static func handleRaw(_ key: Key, _ page: inout FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard var raw = page.raw else { return [] }
+        switch key {
+        case .function(4), .escape:
+            if applyRaw(&page, context: context) { page.raw = nil }
+            return []
+        case .control("s"):
+            guard applyRaw(&page, context: context) else { return [] }
+            page.raw = nil
+            return submitForm(&page, &state, context: context)
+        case .control("o"):
+            return [.edit(.raw, text: raw.text, fileExtension: "json")]
+        default:
+            _ = raw.handle(key, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+            page.raw = raw
+            return []
+        }
+    }
+
+    /// Puts the raw JSON back into the fields; false (with the reason in the summary) when it is
+    /// not a JSON object of the form's fields.
+    static func applyRaw(_ page: inout FormPage, context: ExplorerContext) -> Bool {
+        guard let raw = page.raw else { return true }
+        let value: JSONValue
+        do {
+            value = try PlanhatService.parseParameters(raw.text)
+        } catch let error as PlanhatError {
+            page.summary = "The JSON cannot be used: \(error.message)"
+            return false
+        } catch {
+            page.summary = "The JSON cannot be used: \(error)"
+            return false
+        }
+        var copy = page.form
+        let unknown = copy.load(value)
+        guard unknown.isEmpty else {
+            page.summary = "Unknown field\(unknown.count == 1 ? "" : "s") for \(page.operation.rawValue) \(page.model.route): \(unknown.joined(separator: ", "))"
+            return false
+        }
+        page.form = copy
+        validate(&page, context: context)
+        return true
+    }
+
+    // MARK: - Overlays
+
+    static func handlePicker(_ picker: Picker, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var picker = picker
+        let visibleRows = max(1, min(state.height - 8, 16))
+        switch key {
+        case .escape:
+            state.overlay = nil
+            return []
+        case .enter:
+            state.overlay = nil
+            guard case .form(var page) = state.page, page.form.fields.indices.contains(picker.field) else { return [] }
+            if picker.multiple {
+                page.form.fields[picker.field].items = picker.options.map(\.value).filter { picker.chosen.contains($0) }
+            } else {
+                let options = picker.visible
+                guard options.indices.contains(picker.cursor.selected) else { return [] }
+                page.form.fields[picker.field].input = TextField(options[picker.cursor.selected].value)
+            }
+            page.visited.insert(page.form.fields[picker.field].key)
+            validate(&page, context: context)
+            var effects: [Effect] = []
+            if page.operation == .update, page.form.fields[picker.field].key == "id" {
+                effects = moveFocus(&page, to: picker.field + 1, wrap: false, &state, context: context)
+            }
+            if case .form = state.page { replaceTop(&state, .form(page)) }
+            return effects
+        case .character(" ") where picker.multiple:
+            let options = picker.visible
+            if options.indices.contains(picker.cursor.selected) {
+                let value = options[picker.cursor.selected].value
+                if picker.chosen.contains(value) { picker.chosen.remove(value) } else { picker.chosen.insert(value) }
+            }
+        case .up, .down, .pageUp, .pageDown, .home, .end:
+            _ = picker.cursor.handle(key, count: picker.visible.count, visible: visibleRows)
+        default:
+            if picker.filter.handle(key) { picker.cursor = ListCursor() }
+        }
+        state.overlay = .picker(picker)
+        return []
+    }
+
+    static func openReferencePicker(_ route: String, field: Int, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard let target = context.catalog.model(route: route), context.service.operations(of: target).contains(.list) else {
+            setStatus(&state, "\(route) cannot be listed here: type the id", error: true)
+            return []
+        }
+        let limit = min(target.listLimit.max, 2_000)
+        var parameters: [String: JSONValue] = ["limit": .integer(limit)]
+        if target.titleField != "_id" {
+            parameters["sort"] = .string(target.titleField)
+            parameters["select"] = .string(target.titleField)
+        }
+        var picker = Picker(title: "Pick a \(target.name.lowercased()) (type to filter)", field: field, options: [], multiple: false)
+        picker.loading = true
+        state.overlay = .picker(picker)
+        return request(&state, label: "list \(route)", purpose: .pickerOptions(target), model: target, operation: .list, parameters: .object(parameters))
+    }
+
+    static func handleItemsEditor(_ editor: ItemsEditor, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var editor = editor
+        let visibleRows = max(1, min(state.height - 8, 16))
+        if var field = editor.editing {
+            switch key {
+            case .enter:
+                let text = field.text
+                if let row = editor.editingRow, editor.rows.indices.contains(row) {
+                    editor.rows[row] = text
+                } else if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                    editor.rows.append(text)
+                    editor.cursor.selected = editor.rows.count - 1
+                }
+                editor.editing = nil
+                editor.editingRow = nil
+            case .escape:
+                editor.editing = nil
+                editor.editingRow = nil
+            default:
+                _ = field.handle(key)
+                editor.editing = field
+            }
+            editor.cursor.clamp(count: editor.rows.count, visible: visibleRows)
+            state.overlay = .items(editor)
+            return []
+        }
+        switch key {
+        case .escape, .control("s"):
+            state.overlay = nil
+            guard case .form(var page) = state.page, page.form.fields.indices.contains(editor.field) else { return [] }
+            page.form.fields[editor.field].items = editor.rows
+            page.visited.insert(page.form.fields[editor.field].key)
+            validate(&page, context: context)
+            replaceTop(&state, .form(page))
+            return []
+        case .character("a"), .character("o"), .character("+"):
+            editor.editing = TextField()
+            editor.editingRow = nil
+        case .enter:
+            if editor.rows.indices.contains(editor.cursor.selected) {
+                editor.editing = TextField(editor.rows[editor.cursor.selected])
+                editor.editingRow = editor.cursor.selected
+            } else {
+                editor.editing = TextField()
+                editor.editingRow = nil
+            }
+        case .character("d"), .character("x"), .delete:
+            if editor.rows.indices.contains(editor.cursor.selected) { editor.rows.remove(at: editor.cursor.selected) }
+        case .character("K"):
+            let row = editor.cursor.selected
+            if row > 0, editor.rows.indices.contains(row) {
+                editor.rows.swapAt(row, row - 1)
+                editor.cursor.selected -= 1
+            }
+        case .character("J"):
+            let row = editor.cursor.selected
+            if row + 1 < editor.rows.count {
+                editor.rows.swapAt(row, row + 1)
+                editor.cursor.selected += 1
+            }
+        default:
+            _ = editor.cursor.handle(key, count: editor.rows.count, visible: visibleRows)
+        }
+        editor.cursor.clamp(count: editor.rows.count, visible: visibleRows)
+        state.overlay = .items(editor)
+        return []
+    }
+
+    static func handlePreview(_ preview: RequestPreview, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var preview = preview
+        switch key {
+        case .escape, .character("n"):
+            state.overlay = nil
+            return []
+        case .character("c"):
+            setStatus(&state, "copied the curl command (token masked as $PLANHAT_API_TOKEN)")
+            return [.copy(preview.curl)]
+        case .enter, .character("y"):
+            state.overlay = nil
+            guard case .form(let page) = state.page else { return [] }
+            switch preview.plan {
+            case .single(let parameters):
+                let submission = Submission(model: page.model, operation: page.operation, draftKey: page.draftKey, name: page.original?[page.model.titleField]?.stringValue)
+                return request(&state, label: "\(page.operation.rawValue) \(page.model.route)", purpose: .submitted(submission), model: page.model, operation: page.operation, parameters: parameters)
+            case .bulk(let items):
+                return sendChunk(BulkRun(items: items, sent: 0, draftKey: page.draftKey), model: page.model, &state)
+            }
+        default:
+            preview.offset = scroll(preview.offset, key: key, count: preview.lines.count, visible: max(1, state.height - 8))
+            state.overlay = .preview(preview)
+            return []
+        }
+    }
+
+    static func handleDeleteConfirmation(_ confirmation: DeleteConfirmation, _ key: Key, _ state: inout ExplorerState) -> [Effect] {
+        var confirmation = confirmation
+        switch key {
+        case .escape:
+            state.overlay = nil
+            return []
+        case .enter:
+            guard confirmation.confirmed else {
+                confirmation.wrongAnswer = true
+                state.overlay = .confirmDelete(confirmation)
+                return []
+            }
+            state.overlay = nil
+            let submission = Submission(model: confirmation.model, operation: .delete, draftKey: confirmation.draftKey, name: confirmation.name)
+            return request(
+                &state, label: "delete \(confirmation.model.route) \(confirmation.id)", purpose: .submitted(submission), model: confirmation.model, operation: .delete,
+                parameters: ["id": .string(confirmation.id)])
+        default:
+            _ = confirmation.answer.handle(key)
+            confirmation.wrongAnswer = false
+            state.overlay = .confirmDelete(confirmation)
+            return []
+        }
+    }
+
+    static func handleDiscard(_ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard case .form(let page) = state.page else {
+            state.overlay = nil
+            return []
+        }
+        switch key {
+        case .character("y"), .character("d"):
+            state.overlay = nil
+            let effects: [Effect] = context.drafts?.load(page.draftKey) != nil ? [.deleteDraft(page.draftKey)] : []
+            return effects + back(&state)
+        case .character("s"):
+            state.overlay = nil
+            let effects: [Effect] = context.drafts == nil ? [] : [.saveDraft(draft(of: page, reason: "kept when leaving the form", context: context))]
+            return effects + back(&state)
+        case .character("n"), .escape:
+            state.overlay = nil
+        default:
+            break
+        }
+        return []
+    }
+
+    static func handleDraftOffer(_ draft: FormDraft, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        switch key {
+        case .enter, .character("r"):
+            state.overlay = nil
+            guard case .form(var page) = state.page else { return [] }
+            page.form.restore(draft.states, clearingOthers: true)
+            if let original = draft.original { page.original = original }
+            page.loadedID = page.recordID
+            page.summary = "Restored the draft saved \(draft.savedAt.formatted(.iso8601)) (\(draft.reason))"
+            replaceTop(&state, .form(page))
+            return []
+        case .character("d"):
+            state.overlay = nil
+            setStatus(&state, "discarded the draft")
+            return [.deleteDraft(draft.key)]
+        case .escape:
+            state.overlay = nil
+            setStatus(&state, "the draft is kept for later")
+            return []
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Drafts
+
+    static func draft(of page: FormPage, reason: String, context: ExplorerContext) -> FormDraft {
+        FormDraft(
+            key: page.draftKey, model: page.model.route, operation: page.operation, savedAt: context.now(), states: page.form.filledStates, original: page.original,
+            reason: reason)
+    }
+
+    /// Drafts of every changed form on the stack, for a quit or a signal.
+    static func draftsOnExit(_ state: ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard context.drafts != nil else { return [] }
+        return state.stack.compactMap { page in
+            guard case .form(let form) = page, form.isChanged else { return nil }
+            return .saveDraft(draft(of: form, reason: "the explorer was closed with the form changed", context: context))
+        }
+    }
+
+    // MARK: - Answers for forms
+
+    /// An answer for a form's call. Returns nil when the purpose is not a form's.
+    static func receiveForForm(_ purpose: PendingCall.Purpose, _ result: Result<JSONValue, PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect]? {
+        switch purpose {
+        case .fillForm(let id):
+            guard case .form(var page) = state.page else { return [] }
+            switch result {
+            case .success(let record):
+                let typed = page.form.states
+                page.form.load(record)
+                if let index = page.form.index(of: "id") { page.form.fields[index].input = TextField(id) }
+                page.original = record
+                page.initial = page.form.states
+                if page.initial != typed, typed.values.contains(where: { !$0.text.isEmpty || $0.flag != nil || !$0.items.isEmpty }) {
+                    // Values typed before the record loaded are kept on top of it.
+                    var merged = page.form.states
+                    let before = FormPage(model: page.model, operation: page.operation).form.states
+                    for (key, value) in typed where key != "id" && value != before[key] { merged[key] = value }
+                    page.form.restore(merged)
+                }
+                page.summary = "Loaded \(record[page.model.titleField].map { CellText.of($0) } ?? id): change fields, then Ctrl-S"
+                replaceTop(&state, .form(page))
+                if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
+            case .failure(let error):
+                if let index = page.form.index(of: "id") { page.form.fields[index].issue = "\(error.status) \(error.title): \(error.message)" }
+                page.summary = error.headline
+                replaceTop(&state, .form(page))
+            }
+            return []
+        case .pickerOptions(let target):
+            guard case .picker(var picker)? = state.overlay else { return [] }
+            switch result {
+            case .success(let value):
+                let rows = value.arrayValue ?? []
+                picker.options = rows.compactMap { row in
+                    guard let id = row["_id"]?.stringValue else { return nil }
+                    let label = row[target.titleField].map { CellText.of($0) } ?? ""
+                    return Picker.Option(label: label.isEmpty ? id : label, value: id)
+                }
+                picker.loading = false
+                let limit = min(target.listLimit.max, 2_000)
+                picker.note = rows.count >= limit ? "the first \(CellText.grouped(limit)); type the id if it is not here" : "\(rows.count) \(target.plural.lowercased())"
+                state.overlay = .picker(picker)
+            case .failure(let error):
+                state.overlay = .error(error)
+            }
+            return []
+        case .confirmDelete(let draftKey):
+            switch result {
+            case .success(let record):
+                guard case .form(let page) = state.page else { return [] }
+                let id = record["_id"]?.stringValue ?? page.recordID ?? ""
+                state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: record, id: id, draftKey: draftKey))
+            case .failure(let error):
+                state.overlay = .error(error)
+            }
+            return []
+        case .submitted(let submission):
+            switch result {
+            case .success(let value):
+                showResult(value, heading: heading(for: submission, value: value), model: submission.model, &state)
+                return submission.draftKey.map { [.deleteDraft($0)] } ?? []
+            case .failure(let error):
+                state.overlay = .error(error)
+                guard case .form(var page) = state.page else { return [] }
+                page.form.show(error.fieldIssues)
+                page.summary = "Not \(pastTense(submission.operation)): \(error.headline)"
+                if let first = page.form.firstProblem { page.focus = first }
+                replaceTop(&state, .form(page))
+                guard context.drafts != nil else { return [] }
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+            }
+        case .bulkChunk(var run):
+            guard case .form(let page) = state.page else { return [] }
+            let chunkCount = min(BulkItems.chunkSize, run.items.count - run.sent)
+            switch result {
+            case .success(let value):
+                run.summary = BulkItems.merge(run.summary, value, offset: run.sent)
+                run.sent += chunkCount
+                if run.sent < run.items.count { return sendChunk(run, model: page.model, &state) }
+                let summary = run.summary
+                let heading = "Bulk upsert of \(CellText.grouped(run.items.count)) \(page.model.plural.lowercased()): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), errors \(["createdErrors", "updatedErrors", "permissionErrors", "errors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) })"
+                showResult(summary, heading: heading, model: page.model, &state)
+                return [.deleteDraft(run.draftKey)]
+            case .failure(var error):
+                if run.sent > 0 {
+                    error.message += " — stopped after \(CellText.grouped(run.sent)) of \(CellText.grouped(run.items.count)) items; those were applied (created \(run.summary["created"]?.intValue ?? 0), updated \(run.summary["updated"]?.intValue ?? 0))"
+                }
+                state.overlay = .error(error)
+                guard context.drafts != nil else { return [] }
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+            }
+        default:
+            return nil
+        }
+    }
+
+    private static func pastTense(_ operation: ModelOperation) -> String {
+        switch operation {
+        case .create: return "created"
+        case .update: return "updated"
+        case .delete: return "deleted"
+        case .bulkUpsert: return "upserted"
+        case .list, .view: return "loaded"
+        }
+    }
+
+    private static func heading(for submission: Submission, value: JSONValue) -> String {
+        let model = submission.model
+        let name = value[model.titleField].map { CellText.of($0) } ?? submission.name ?? ""
+        let id = value["_id"]?.stringValue.map { " (_id \($0))" } ?? ""
+        let verb = pastTense(submission.operation).prefix(1).uppercased() + pastTense(submission.operation).dropFirst()
+        return "\(verb) \(model.name.lowercased()) \(name)\(id)".replacingOccurrences(of: "  ", with: " ")
+    }
+
+    /// Replaces the form (or the deleted record) on top with the result.
+    private static func showResult(_ value: JSONValue, heading: String, model: ModelDefinition, _ state: inout ExplorerState) {
+        let page = Page.record(RecordPage(model: model, record: value, heading: heading))
+        // An update opened from a record replaces that record, so going back never shows stale values.
+        if case .form = state.page, state.stack.count >= 2, case .record(let below) = state.stack[state.stack.count - 2],
+            let id = value["_id"]?.stringValue, below.record["_id"]?.stringValue == id {
+            state.stack.removeLast()
+        }
+        switch state.page {
+        case .form, .record: replaceTop(&state, page)
+        default: state.stack.append(page)
+        }
+        setStatus(&state, heading)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import PlanhatKit
+import Testing
+
+@Suite("Bulk items from files")
+struct BulkItemsTests {
+    func write(_ text: String, as name: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    var companies: ModelDefinition { Catalog.shared.model(route: "companies")! }
+
+    @Test("CSV: quoted commas, quotes and line breaks, CRLF, a byte-order mark, blank lines")
+    func csvParse() throws {
+        let rows = try CSV.parse("\u{FEFF}a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n\"two\nlines\",\n")
+        #expect(rows == [["a", "b"], ["x, y", "say \"hi\""], ["two\nlines", ""]])
+        #expect(throws: CSV.ParseError(line: 2, reason: "a quoted cell is never closed")) { try CSV.parse("a\n\"open") }
+        let cells = ["plain", "with, comma", "with \"quote\"", "two\nlines"]
+        #expect(try CSV.parse(CSV.row(cells)) == [cells], "what the exporter writes, the reader reads")
+    }
+
+    @Test("CSV items take the field types: numbers, Booleans, day numbers, arrays, custom.* columns; empty cells are left out")
+    func csvItems() throws {
+        let path = try write("name,arr,domains,custom.Segment,custom.Seats,externalId\nAcme,1200.5,a.io;b.io,SMB,40,\nBeta,7,,,,B-1\n", as: "items.csv")
+        let items = try BulkItems.load(path: path, model: companies)
+        #expect(items == [
+            ["name": "Acme", "arr": 1200.5, "domains": ["a.io", "b.io"], "custom": ["Segment": "SMB", "Seats": 40]],
+            ["name": "Beta", "arr": 7, "externalId": "B-1"],
+        ])
+        let invoices = try write("invoiceDate,amountTotal\n2024-10-04,10\n", as: "invoices.csv")
+        #expect(try BulkItems.load(path: invoices, model: Catalog.shared.model(route: "invoices")!).first?["invoiceDate"] == 20000)
+    }
+
+    @Test("a bad cell names the row, the column, the value and what was expected")
+    func badCell() throws {
+        let path = try write("name,arr\nAcme,lots\n", as: "bad.csv")
+        do {
+            _ = try BulkItems.load(path: path, model: companies)
+            Issue.record("a bad number was accepted")
+        } catch let error as PlanhatError {
+            #expect(error.status == 400)
+            #expect(error.message.hasSuffix("row 2, column arr: a number, got \"lots\""))
+            #expect(error.fieldIssues.first?.path == "items[0].arr")
+        }
+    }
+
+    @Test("JSON files: an array or {\"items\": [...]}; anything else and missing files explain themselves")
+    func jsonItems() throws {
+        #expect(try BulkItems.load(path: write("[{\"name\": \"A\"}]", as: "a.json"), model: companies) == [["name": "A"]])
+        #expect(try BulkItems.load(path: write("{\"items\": [{\"name\": \"B\"}]}", as: "b.json"), model: companies) == [["name": "B"]])
+        #expect(throws: PlanhatError.self) { try BulkItems.load(path: write("{\"name\": 1}", as: "c.json"), model: companies) }
+        #expect(throws: PlanhatError.self) { try BulkItems.load(path: write("[{", as: "d.json"), model: companies) }
+        do {
+            _ = try BulkItems.load(path: "/nonexistent/items.csv", model: companies)
+        } catch let error as PlanhatError {
+            #expect(error.message.contains("cannot read /nonexistent/items.csv"))
+        }
+    }
+
+    @Test("chunks of at most 5 000, and summaries that add up with shifted error indexes")
+    func chunksAndMerge() {
+        let items = (0..<12_001).map { JSONValue.integer($0) }
+        #expect(BulkItems.chunks(items).map(\.count) == [5_000, 5_000, 2_001])
+        let merged = BulkItems.merge(["created": 2, "createdErrors": [["index": 1]]], ["created": 3, "createdErrors": [["index": 0]]], offset: 5_000)
+        #expect(merged == ["created": 5, "createdErrors": [["index": 1], ["index": 5_000]]])
+    }
+}
