@@ -106,4 +106,68 @@ struct TmuxEndToEndTests {
         #expect(session.exitStatus(timeout: 60) == "EXIT=\(status)")
         #expect(!(try session.screen()).contains("Planhat Explorer"), "the terminal is restored")
     }
+
+    /// The company names in the sandbox file, read by the CLI while the explorer has it open.
+    func companyNames(_ sandbox: String) throws -> [String] {
+        let result = try ProcessRunner.planhat(
+            ["call", "companies", "list", "--params", #"{"select": "name", "limit": 5000}"#], environment: ProcessRunner.environment(["PLANHAT_SANDBOX_PATH": sandbox]))
+        let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+        return rows.compactMap { $0["name"] as? String }
+    }
+
+    @Test("create a company through the form (an empty submit shows the required field first), update it with the diff shown, delete it through the confirmation; the sandbox database follows each step")
+    func createUpdateDelete() throws {
+        let folder = ProcessRunner.temporaryDirectory("tui-form")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(
+            command: "env PLANHAT_SANDBOX_PATH=\(sandbox) XDG_STATE_HOME=\(folder.path)/state \(ProcessRunner.planhatBinary)", width: 100, height: 30)
+        try session.waitFor("24 models")
+        try session.keys(":")
+        try session.keys("-l", "companies")
+        try session.keys("Enter")
+        try session.waitFor("Company · /companies")
+        try session.keys("/")
+        try session.keys("-l", "create")
+        try session.keys("Enter")
+        try session.waitFor("Create a company · POST /companies")
+        try session.keys("C-s")
+        let required = try session.waitFor("↳ required: expected a string")
+        #expect(required.contains("1 problem · Name: required"))
+        try session.keys("-l", "Tmux Made Ltd")
+        try session.keys("C-s")
+        let preview = try session.waitFor("Preview: POST /companies")
+        #expect(preview.contains("\"name\": \"Tmux Made Ltd\""))
+        #expect(preview.contains("Bearer $PLANHAT_API_TOKEN"))
+        try session.keys("Enter")
+        let created = try session.waitFor("Created company Tmux Made Ltd")
+        #expect(try companyNames(sandbox).contains("Tmux Made Ltd"))
+
+        try session.keys("u")
+        try session.waitFor("Update a company: Tmux Made Ltd")
+        try session.keys("C-u")
+        try session.keys("-l", "Tmux Renamed Ltd")
+        try session.keys("C-s")
+        let diff = try session.waitFor("Changes (only these are sent):")
+        #expect(diff.contains("name: \"Tmux Made Ltd\" → \"Tmux Renamed Ltd\""))
+        try session.keys("Enter")
+        try session.waitFor("Updated company Tmux Renamed Ltd")
+        var names = try companyNames(sandbox)
+        #expect(names.contains("Tmux Renamed Ltd") && !names.contains("Tmux Made Ltd"))
+
+        try session.keys("d")
+        try session.waitFor("Delete company Tmux Renamed Ltd?")
+        try session.keys("-l", "no")
+        try session.keys("Enter")
+        try session.waitFor("nothing was deleted")
+        #expect(try companyNames(sandbox).contains("Tmux Renamed Ltd"))
+        try session.keys("C-u")
+        try session.keys("-l", "yes")
+        try session.keys("Enter")
+        try session.waitFor("Deleted company Tmux Renamed Ltd")
+        names = try companyNames(sandbox)
+        #expect(!names.contains("Tmux Renamed Ltd") && names.count > 10)
+        _ = created
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+    }
 }

@@ -274,7 +274,8 @@ extension ExplorerUpdate {
             lines += JSONLines.render(body)
         }
         let curl = request.curlCommand(baseURL: baseURL(context))
-        lines += [[], [Span(text: "c copies this as curl, the token masked as $PLANHAT_API_TOKEN:", slot: .muted)], [Span(text: curl, slot: .muted)]]
+        lines += [[], [Span(text: "c copies this as curl, the token masked as $PLANHAT_API_TOKEN:", slot: .muted)]]
+        lines += ExplorerView.wrap(curl, width: 74).map { [Span(text: $0, slot: .muted)] }
         return RequestPreview(title: "\(request.method) \(request.path)", lines: lines, curl: curl, plan: .single(parameters))
     }
 
