@@ -86,7 +86,7 @@ struct FormTests {
         #expect(widget("licenses", .create, "autoRenews") == .toggle)
         #expect(widget("notes", .create, "description") == .multiline)
         #expect(widget("companies", .bulkUpsert, "items") == .file)
-        #expect(widget("companies", .update, "id") == .text(format: nil))
+        #expect(widget("companies", .update, "id") == .reference("companies"))
         let notes = Form.build(model: catalog.model(route: "notes")!, operation: .create)
         #expect(notes.parameters().parameters["type"] == "note", "a const is filled in")
         let checklist = FieldWidget.of(["type": "array", "items": ["type": "string", "enum": ["a", "b"]]])
@@ -262,6 +262,29 @@ struct FormTests {
         #expect(form.form.fields.first { $0.key == "name" }?.input.text == record["name"]?.stringValue)
         #expect(form.original?["_id"]?.stringValue == id && !form.isChanged)
         #expect(form.draftKey == "companies-update-\(id)")
+    }
+
+    @Test("view and delete forms: pick the record from its own model; view opens it, delete asks first")
+    func viewAndDeleteForms() async throws {
+        var driver = try Driver()
+        driver.open("companies", .view)
+        driver.send(.enter)
+        await driver.run()
+        guard case .picker(let picker)? = driver.state.overlay else { Issue.record("no picker on the id"); return }
+        #expect(picker.options.count == 12)
+        driver.send(.down, .enter, .control("s"))
+        #expect(driver.lastCall?.operation == .view)
+        await driver.run()
+        guard case .record(let record) = driver.state.page else { Issue.record("view did not open the record"); return }
+        #expect(record.record["_id"]?.stringValue == picker.options[1].value)
+        driver.send(.escape, .escape, .character("/"))
+        driver.type("delete")
+        driver.send(.enter)
+        driver.type("000000000000000000000000")
+        driver.send(.control("s"))
+        await driver.run()
+        guard case .error(let error)? = driver.state.overlay else { Issue.record("a missing record was not reported"); return }
+        #expect(error.status == 404)
     }
 
     @Test("delete needs yes or the record's name; a wrong answer deletes nothing")

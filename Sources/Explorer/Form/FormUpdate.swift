@@ -25,7 +25,7 @@ extension ExplorerUpdate {
         case .control("s"):
             return submitForm(&page, &state, context: context)
         case .escape:
-            if page.isChanged {
+            if page.isChanged, page.operation.isWrite {
                 state.overlay = .confirmDiscard
                 return []
             }
@@ -622,7 +622,7 @@ extension ExplorerUpdate {
     static func draftsOnExit(_ state: ExplorerState, context: ExplorerContext) -> [Effect] {
         guard context.drafts != nil else { return [] }
         return state.stack.compactMap { page in
-            guard case .form(let form) = page, form.isChanged else { return nil }
+            guard case .form(let form) = page, form.isChanged, form.operation.isWrite else { return nil }
             return .saveDraft(draft(of: form, reason: "the explorer was closed with the form changed", context: context))
         }
     }

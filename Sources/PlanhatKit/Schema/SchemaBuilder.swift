@@ -171,6 +171,7 @@ public enum SchemaBuilder {
             "type": "string", "pattern": .string(pattern), "title": "Id",
             "description": .string("The record: \(expected)."),
             "x-expected": .string(expected),
+            "x-references": .string(model.route),
         ])
     }
 
