@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench fuzz clean catalog themes mcp-client
+.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client
 
 all: build
 
@@ -77,6 +77,21 @@ fuzz:
 	  -o .build/fuzz/planhat-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
 	.build/fuzz/planhat-fuzz .build/fuzz/corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -artifact_prefix=.build/fuzz/
+
+## fuzz-mcp: libFuzzer over MCP tool arguments, decoded by the SDK and handled by the tools (FUZZ_SECONDS)
+FUZZ_MCP_DIR = .build-fuzz/x86_64-unknown-linux-gnu/release
+fuzz-mcp:
+	mkdir -p .build/fuzz/mcp-corpus
+	@# SwiftPM compiles everything with coverage; its link through ld.gold stops with an internal error,
+	@# so the same objects are linked with lld.
+	-swift build --product PlanhatMCPFuzz --build-path .build-fuzz -c release -Xswiftc -sanitize=fuzzer,address \
+	  -Xswiftc -DFUZZING 2>&1 | grep -v -e "Cannot export local symbol" -e "ld.gold" -e "linker command failed"
+	swiftc -L $(FUZZ_MCP_DIR) -o $(FUZZ_MCP_DIR)/PlanhatMCPFuzz -module-name PlanhatMCPFuzz -emit-executable \
+	  -Xlinker --gc-sections -Xlinker --defsym -Xlinker main=PlanhatMCPFuzz_main \
+	  @$(FUZZ_MCP_DIR)/PlanhatMCPFuzz.product/Objects.LinkFileList -sanitize=fuzzer,address -use-ld=lld 2>&1 \
+	  | grep -v "Cannot export local symbol" || true
+	$(FUZZ_MCP_DIR)/PlanhatMCPFuzz .build/fuzz/mcp-corpus fuzz/mcp-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -artifact_prefix=.build/fuzz/mcp-
 
 ## catalog: regenerate the embedded catalog from ../shared/reference
 catalog:

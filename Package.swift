@@ -59,6 +59,11 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "PlanhatMCPFuzz",
+            dependencies: ["PlanhatMCP", "PlanhatKit", "PlanhatSandbox", .product(name: "MCP", package: "swift-sdk")],
+            path: "fuzz/MCP"
+        ),
+        .executableTarget(
             name: "PlanhatBench",
             dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox"]
         ),

@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import PlanhatKit
 import PlanhatSandbox
+import PlanhatTestSupport
 import Testing
 
 @testable import PlanhatMCP
@@ -153,5 +154,19 @@ struct ToolTests {
         #expect(discovered.arrayValue?.compactMap { $0["route"]?.stringValue } == ["companies", "endusers"])
         let hidden = try await perform(tools, "tasks", "list")
         #expect(hidden.isError == true && Self.text(hidden).hasPrefix("404 Not Found"))
+    }
+}
+
+@Suite("MCP fuzz corpus")
+struct FuzzCorpusTests {
+    @Test("every saved fuzz input for the tool arguments replays without breaking a rule (make fuzz-mcp finds new ones)")
+    func replay() throws {
+        let folder = ProcessRunner.packageRoot.appendingPathComponent("fuzz/mcp-corpus")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0).path }
+        #expect(inputs.count >= 6)
+        let replay = URL(fileURLWithPath: ProcessRunner.planhatBinary).deletingLastPathComponent().appendingPathComponent("PlanhatMCPFuzz").path
+        let result = try ProcessRunner.run(replay, inputs, environment: ProcessRunner.environment(), timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("replayed \(inputs.count) inputs: no rule broken"))
     }
 }

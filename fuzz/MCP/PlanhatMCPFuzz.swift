@@ -1,0 +1,100 @@
+// Fuzzing the MCP tool arguments through the SDK: each input becomes the `arguments` of a JSON-RPC
+// `tools/call` line, decoded by the SDK's own `Request<CallTool>` (and its `Value`), then handled by
+// `PlanhatTools` over an in-memory sandbox. Whatever the input, the call must end in a tool result
+// the SDK can encode, and a failed call must start with its status.
+//
+// `make fuzz-mcp` builds it with `-sanitize=fuzzer,address -DFUZZING` (libFuzzer supplies `main`);
+// a normal build makes a replay tool instead: `PlanhatMCPFuzz FILE…` runs saved inputs, so a crash
+// found once is checked again.
+import Foundation
+import MCP
+import PlanhatKit
+import PlanhatMCP
+import PlanhatSandbox
+
+/// The tools over a small in-memory sandbox, built once.
+let tools: PlanhatTools = {
+    do {
+        let store = try SandboxStore(path: nil)
+        try DemoData(companies: 5).seed(into: store)
+        return PlanhatTools(service: PlanhatService(backend: SandboxBackend(store: store)))
+    } catch {
+        preconditionFailure("cannot build the sandbox: \(error)")
+    }
+}()
+
+let toolNames = [PlanhatTools.discoverName, PlanhatTools.schemaName, PlanhatTools.performName, "no_such_tool"]
+
+/// Runs one input; any broken rule stops the process (libFuzzer then keeps the input).
+func fuzzOne(_ bytes: [UInt8]) {
+    guard let selector = bytes.first else { return }
+    let name = toolNames[Int(selector) % toolNames.count]
+    let arguments = String(decoding: bytes.dropFirst(), as: UTF8.self)
+    let line = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"\#(name)","arguments":"# + arguments + "}}"
+    guard let request = try? JSONDecoder().decode(Request<CallTool>.self, from: Data(line.utf8)) else { return }
+    let done = DispatchSemaphore(value: 0)
+    let outcome = Outcome()
+    Task {
+        do {
+            outcome.result = try await tools.call(request.params.name, arguments: request.params.arguments)
+        } catch let error as MCPError {
+            outcome.protocolError = error
+        } catch {
+            outcome.other = "\(error)"
+        }
+        done.signal()
+    }
+    done.wait()
+    if let other = outcome.other { preconditionFailure("the call threw a non-MCP error: \(other)") }
+    if outcome.protocolError != nil {
+        precondition(name == "no_such_tool", "only an unknown tool is a protocol error")
+        return
+    }
+    guard let result = outcome.result else { preconditionFailure("no result") }
+    guard (try? JSONEncoder().encode(result)) != nil else { preconditionFailure("the result does not encode") }
+    if result.isError == true {
+        guard case .text(let text, _, _)? = result.content.first else { preconditionFailure("an error without text") }
+        precondition(text.range(of: #"^[1-5][0-9][0-9] "#, options: .regularExpression) != nil, "an error without its status: \(text.prefix(80))")
+    }
+}
+
+final class Outcome: @unchecked Sendable {
+    var result: CallTool.Result?
+    var protocolError: MCPError?
+    var other: String?
+}
+
+#if FUZZING
+    /// libFuzzer's driver (LLVM 11+), called from the entry point SwiftPM gives an executable target.
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    /// SwiftPM links an executable target's `main` to `<module>_main`: here it starts libFuzzer.
+    @_cdecl("PlanhatMCPFuzz_main")
+    public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        var count = argc
+        var arguments = argv
+        return runFuzzerDriver(&count, &arguments) { data, size in
+            fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+            return 0
+        }
+    }
+#else
+    @main
+    struct Replay {
+        static func main() {
+            let files = CommandLine.arguments.dropFirst()
+            for path in files {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
+                    exit(2)
+                }
+                fuzzOne(Array(data))
+            }
+            print("replayed \(files.count) input\(files.count == 1 ? "" : "s"): no rule broken")
+        }
+    }
+#endif
