@@ -98,6 +98,39 @@ struct RemoteCLITests {
         #expect(lines.count == 1_000)
     }
 
+    @Test("an export whose server is killed mid-export (kill -9) stops cleanly, says how far it got and keeps what it wrote")
+    func exportServerKilled() throws {
+        let server = try ServedSandbox(companies: 1_000)
+        let folder = ProcessRunner.temporaryDirectory("export-killed")
+        let file = folder.appendingPathComponent("out.ndjson").path
+        // The first page comes at once; the second is held back long enough for the kill to land first.
+        try server.inject(#"[{"path": "/endusers", "method": "GET", "count": 1, "delayMs": 1}, {"path": "/endusers", "method": "GET", "count": 10, "delayMs": 20000}]"#)
+        let export = Process()
+        export.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
+        export.arguments = ["export", "endusers", "--output", file, "--page-size", "1000"]
+        export.environment = environment(server)
+        let errors = Pipe()
+        export.standardError = errors
+        export.standardOutput = FileHandle.nullDevice
+        try export.run()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, ((try? String(contentsOfFile: file, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 1_000 { usleep(50_000) }
+        kill(server.process.processIdentifier, SIGKILL)
+        server.process.waitUntilExit()
+        let stopped = Date().addingTimeInterval(90)
+        while export.isRunning, Date() < stopped { usleep(50_000) }
+        #expect(!export.isRunning, "the export hangs after its server died")
+        if export.isRunning { export.terminate() }
+        export.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(export.terminationStatus == 7, "\(stderr)")
+        #expect(stderr.contains("export stopped after 1000 records (1 requests)"), "\(stderr)")
+        #expect(!stderr.contains("Fatal error") && !stderr.contains(Self.secret))
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1_000)
+        #expect(lines.allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") }, "only whole records are written")
+    }
+
     @Test("config profiles: private files only, tokens from files, regions and demo")
     func configuration() throws {
         let server = try ServedSandbox()
