@@ -387,6 +387,64 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
     report(Figure(name: "Explorer: launch → first full screen (tmux)", samples: screens, note: "includes tmux start and polling"))
 }
 
+// MARK: - Explorer in a real terminal (tmux): its own peak memory with every company loaded
+
+/// Runs tmux on a private socket (descriptors above stderr closed, so the server keeps none of ours).
+@discardableResult
+func tmux(_ socket: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux -L "$0" "$@""#, socket] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return text
+}
+
+if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
+    let socket = "planhat-bench-memory-\(getpid())"
+    let start = DispatchTime.now().uptimeNanoseconds
+    try tmux(socket, ["new-session", "-d", "-x", "160", "-y", "48", "exec \(binary) --sandbox --sandbox-path \(bigSandbox)"])
+    func waitFor(_ text: String, seconds: Double) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = ""
+        while Date() < deadline {
+            screen = try tmux(socket, ["capture-pane", "-p"])
+            if screen.contains(text) { return screen }
+            usleep(50_000)
+        }
+        return screen
+    }
+    _ = try waitFor("24 models", seconds: 10)
+    try tmux(socket, ["send-keys", ":"])
+    try tmux(socket, ["send-keys", "-l", "companies"])
+    try tmux(socket, ["send-keys", "Enter"])
+    _ = try waitFor("Company · /companies", seconds: 10)
+    try tmux(socket, ["send-keys", "Enter"])
+    _ = try waitFor("List companies: parameters", seconds: 10)
+    try tmux(socket, ["send-keys", "C-u"])
+    try tmux(socket, ["send-keys", "-l", "5000"])
+    try tmux(socket, ["send-keys", "C-s"])
+    var screen = try waitFor("loaded, more", seconds: 30)
+    var loaded = 0
+    let deadline = Date().addingTimeInterval(300)
+    while !screen.contains("\(companies) records"), Date() < deadline {
+        try tmux(socket, ["send-keys", "End"])
+        let expected = loaded + 5000
+        screen = try waitFor(expected >= companies ? "\(companies) records" : "\(expected) loaded", seconds: 30)
+        loaded = expected
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+    let pid = Int32(try tmux(socket, ["list-panes", "-a", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    let memory = peakMemory(pid: pid)
+    kill(pid, SIGTERM)
+    usleep(200_000)
+    try tmux(socket, ["kill-server"])
+    report(Figure(name: "Explorer: \(companies) companies loaded in tmux", samples: [seconds], memory: memory, note: screen.contains("\(companies) records") ? "memory: peak of the explorer process" : "did not load every row"))
+}
+
 try? FileManager.default.removeItem(at: folder)
 let header = ["FIGURE", "MEDIAN ms", "P10–P90 ms", "P99 ms", "RUNS", "PEAK MEM", "NOTE"]
 let table = [header] + figures.map(\.row)

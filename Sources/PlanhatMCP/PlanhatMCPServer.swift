@@ -36,6 +36,7 @@ public struct PlanhatMCPServer: Sendable {
             logger.debug("tools/call \(parameters.name) → \(result.isError == true ? "error" : "ok") in \(ContinuousClock.now - started)")
             return result
         }
+        await transport.shortcutToolCalls(to: tools)
         try await server.start(transport: transport) { client, _ in
             logger.info("MCP client connected: \(client.name) \(client.version)")
         }

@@ -21,6 +21,7 @@ public actor StdioLineTransport: Transport {
     private let ledger = RequestLedger()
     private var started = false
     private var streamHandedOut = false
+    private var shortcut: ToolCallShortcut?
 
     public init(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO, logger: Logger = Logger(label: "planhat.mcp.transport")) {
         self.input = input
@@ -29,10 +30,22 @@ public actor StdioLineTransport: Transport {
         (stream, continuation) = AsyncThrowingStream.makeStream(of: Data.self)
     }
 
+    /// Serves plain `tools/call` requests through `tools` directly (see ``ToolCallShortcut``);
+    /// set before the server starts.
+    public func shortcutToolCalls(to tools: PlanhatTools) {
+        shortcut = ToolCallShortcut(tools: tools)
+    }
+
     public func connect() async throws {
         guard !started else { return }
         started = true
-        let reader = LineReader(descriptor: input, continuation: continuation, ledger: ledger)
+        var take: (@Sendable (Data) -> Bool)?
+        if let shortcut {
+            take = { [weak self] line in
+                shortcut.take(line) { [weak self] answer in try? await self?.send(answer) }
+            }
+        }
+        let reader = LineReader(descriptor: input, continuation: continuation, ledger: ledger, shortcut: take)
         let thread = Thread { reader.run() }
         thread.name = "planhat-mcp-stdin"
         thread.start()
@@ -97,18 +110,74 @@ final class RequestLedger: @unchecked Sendable {
         if Self.shape(message).isResponse { lock.withLock { responses += 1 } }
     }
 
-    /// Whether a message is a request (method and id) or a response (id, result or error).
+    /// Whether a message is a request (method and id) or a response (id, result or error), from its
+    /// top-level keys only (a response may be megabytes of records: it is scanned, never parsed).
     /// A line that is not a JSON object counts as a request: the SDK answers it with a parse error.
-    private static func shape(_ data: Data) -> (isRequest: Bool, isResponse: Bool) {
-        guard let object = (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) else {
-            return (true, false)
+    static func shape(_ data: Data) -> (isRequest: Bool, isResponse: Bool) {
+        switch TopLevelKeys.scan(data) {
+        case .batch(let isEmpty): return (!isEmpty, !isEmpty)
+        case .other: return (true, false)
+        case .object(let keys):
+            let hasID = keys.contains("id")
+            return (hasID && keys.contains("method"), hasID && (keys.contains("result") || keys.contains("error")))
         }
-        if let batch = object as? [Any] { return (!batch.isEmpty, !batch.isEmpty) }
-        guard let message = object as? [String: Any] else { return (true, false) }
-        let hasID = message["id"] != nil
-        let isRequest = hasID && message["method"] != nil
-        let isResponse = hasID && (message["result"] != nil || message["error"] != nil)
-        return (isRequest, isResponse)
+    }
+}
+
+/// The top-level keys of a JSON object, found by one pass over the bytes (strings and nesting
+/// skipped), without building the document.
+enum TopLevelKeys {
+    enum Shape: Equatable {
+        case object(Set<String>)
+        case batch(isEmpty: Bool)
+        case other
+    }
+
+    static func scan(_ data: Data) -> Shape {
+        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> Shape in
+            var index = 0
+            func skipSpace() {
+                while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+            }
+            skipSpace()
+            guard index < bytes.count else { return .other }
+            if bytes[index] == UInt8(ascii: "[") {
+                index += 1
+                skipSpace()
+                return .batch(isEmpty: index < bytes.count && bytes[index] == UInt8(ascii: "]"))
+            }
+            guard bytes[index] == UInt8(ascii: "{") else { return .other }
+            var keys = Set<String>()
+            var depth = 0
+            var expectingKey = false
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    let start = index + 1
+                    index += 1
+                    while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+                        index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+                    }
+                    if depth == 1, expectingKey, index <= bytes.count {
+                        keys.insert(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<min(index, bytes.count)]), as: UTF8.self))
+                        expectingKey = false
+                    }
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    expectingKey = depth == 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return .object(keys) }
+                case UInt8(ascii: ","):
+                    expectingKey = depth == 1
+                default:
+                    break
+                }
+                index += 1
+            }
+            return .other
+        }
     }
 }
 
@@ -117,11 +186,16 @@ final class LineReader: @unchecked Sendable {
     private let descriptor: Int32
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
     private let ledger: RequestLedger
+    private let shortcut: (@Sendable (Data) -> Bool)?
 
-    init(descriptor: Int32, continuation: AsyncThrowingStream<Data, any Error>.Continuation, ledger: RequestLedger) {
+    init(
+        descriptor: Int32, continuation: AsyncThrowingStream<Data, any Error>.Continuation, ledger: RequestLedger,
+        shortcut: (@Sendable (Data) -> Bool)?
+    ) {
         self.descriptor = descriptor
         self.continuation = continuation
         self.ledger = ledger
+        self.shortcut = shortcut
     }
 
     func run() {
@@ -142,7 +216,7 @@ final class LineReader: @unchecked Sendable {
                 if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                     let message = Data(line)
                     ledger.noteReceived(message)
-                    continuation.yield(message)
+                    if shortcut?(message) != true { continuation.yield(message) }
                 }
             }
         }

@@ -163,4 +163,28 @@ struct StdioEndToEndTests {
         #expect(answers.first { $0["id"] == 4 }?["result"]?["isError"] == false, "still answering")
         #expect(answers.contains { $0["id"] == 3 || $0["error"] != nil }, "the deep message got an answer")
     }
+
+    @Test("a plain tools/call answered by the shortcut equals the SDK server's answer to the same call", arguments: [
+        #"{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":2,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}"#,
+        #"{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":{"limit":"two"}}"#,
+        #"{"MODEL_ROUTE":"nonsense","OPERATION":"list"}"#,
+        #"{"MODEL_ROUTE":"endusers","OPERATION":"create","PARAMETERS":"not json"}"#,
+    ])
+    func shortcutParity(_ arguments: String) throws {
+        let sandbox = ProcessRunner.temporaryDirectory("parity").appendingPathComponent("s.sqlite").path
+        let lines = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"p","version":"1"}}}"#,
+            // Plain: the shortcut takes it.
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"perform_model_action","arguments":"# + arguments + "}}",
+            // With _meta: the SDK's server handles it.
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"_meta":{},"name":"perform_model_action","arguments":"# + arguments + "}}",
+            #"{"jsonrpc":"2.0","id":"four","method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}"#,
+        ]
+        let result = try ProcessRunner.planhat(["--stdio", "--sandbox", "--sandbox-path", sandbox], stdin: lines.joined(separator: "\n") + "\n")
+        let answers = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        let shortcut = answers.first { $0["id"] == 2 }?["result"]
+        let sdk = answers.first { $0["id"] == 3 }?["result"]
+        #expect(shortcut != nil && shortcut == sdk)
+        #expect(answers.first { $0["id"] == "four" }?["error"]?["code"] == -32602, "an unknown tool is still the SDK's protocol error")
+    }
 }

@@ -170,3 +170,32 @@ struct FuzzCorpusTests {
         #expect(result.stdout.contains("replayed \(inputs.count) inputs: no rule broken"))
     }
 }
+
+@Suite("MCP transport pieces")
+struct TransportPieceTests {
+    @Test("top-level keys are found without parsing: nested keys and keys inside strings do not count")
+    func topLevelKeys() {
+        #expect(TopLevelKeys.scan(Data(#"{"id":1,"result":{"id":2,"method":"x"},"s":"\"method\":"}"#.utf8)) == .object(["id", "result", "s"]))
+        #expect(TopLevelKeys.scan(Data("  [ ]".utf8)) == .batch(isEmpty: true))
+        #expect(TopLevelKeys.scan(Data(#"[{"id":1}]"#.utf8)) == .batch(isEmpty: false))
+        #expect(TopLevelKeys.scan(Data("not json".utf8)) == .other)
+        #expect(TopLevelKeys.scan(Data(#"{"id":1,"method":"#.utf8)) == .other, "a cut-off object is not an object")
+        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#.utf8)) == (true, false))
+        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"error":{"code":1}}"#.utf8)) == (false, true))
+        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)) == (false, false))
+    }
+
+    @Test("the shortcut takes only plain tools/call requests for the three tools")
+    func shortcutChoice() {
+        func taken(_ line: String) -> Bool { ToolCallShortcut.call(in: Data(line.utf8)) != nil }
+        #expect(taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_model_actions"}}"#))
+        #expect(taken(#"{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies"}}}"#))
+        #expect(!taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"other"}}"#), "unknown tools get the SDK's error")
+        #expect(!taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"_meta":{"progressToken":1},"name":"get_model_actions"}}"#))
+        #expect(!taken(#"{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"get_model_actions"}}"#))
+        #expect(!taken(#"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get_model_actions"}}"#), "a notification is not a call")
+        #expect(!taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_model_actions","arguments":[1]}}"#))
+        #expect(!taken(#"{"jsonrpc":"1.0","id":1,"method":"tools/call","params":{"name":"get_model_actions"}}"#))
+        #expect(!taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#))
+    }
+}
