@@ -6,11 +6,21 @@ import TerminalUI
     import Glibc
 #endif
 
+/// glibc's `strcasestr` (a GNU extension the Glibc module does not export).
+@_silgen_name("strcasestr")
+private func glibcStrcasestr(_ haystack: UnsafePointer<CChar>, _ needle: UnsafePointer<CChar>) -> UnsafeMutablePointer<CChar>?
+
 /// Substring search on UTF-8 bytes (strstr): the filter runs over every loaded row on each key.
 enum ByteSearch {
     static func contains(_ haystack: String, _ needle: String) -> Bool {
         guard !needle.isEmpty else { return true }
         return haystack.withCString { hay in needle.withCString { pin in strstr(hay, pin) != nil } }
+    }
+
+    /// Ignoring the case of ASCII letters (strcasestr), so rows need no lower-cased copy.
+    static func containsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
+        guard !needle.isEmpty else { return true }
+        return haystack.withCString { hay in needle.withCString { pin in glibcStrcasestr(hay, pin) != nil } }
     }
 }
 
@@ -56,20 +66,37 @@ public struct ParametersPage: Hashable, Sendable {
     public var focus = 0
 }
 
+/// One loaded row of a results table: its values in column order as one compact JSON text (one
+/// allocation per row, searched by the filter as it is), and the whole record only for models
+/// without `view`. 100 000 rows stay within a few tens of megabytes.
+public struct ResultRow: Hashable, Sendable {
+    /// `["Acme","customer",1200,null]`: the cells of the page's columns.
+    public let text: String
+    public let record: JSONValue?
+
+    public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
+        text = JSONValue.array(columns.map { record[$0] ?? .null }).compactText()
+        self.record = keepRecord ? .some(record) : .none
+    }
+
+    /// The values in column order.
+    public var cells: [JSONValue] {
+        (try? JSONValue.parse(text))?.arrayValue ?? []
+    }
+}
+
 /// A results table: the rows loaded so far and how to load more.
 public struct ResultsPage: Hashable, Sendable {
     public var model: ModelDefinition
     /// The list parameters (without offset), sort included.
     public var parameters: [String: JSONValue]
-    public var rows: [JSONValue] = []
+    public var rows: [ResultRow] = []
     public var columns: [String]
     public var cursor = ListCursor()
     public var column = 0
     public var pageSize: Int
     public var exhausted = false
     public var filter: FilterState?
-    /// Lower-cased searchable text of each row, computed once per load.
-    public var haystack: [String] = []
     /// The rows the filter keeps, computed when the filter or the rows change (nil: no filter).
     public var matches: [Int]?
     /// The query `matches` was computed for: a longer query narrows them instead of rescanning.
@@ -80,22 +107,45 @@ public struct ResultsPage: Hashable, Sendable {
         matches ?? Array(rows.indices)
     }
 
-    /// Recomputes ``matches`` for the current filter: a byte search over the lower-cased row text,
-    /// narrowing the previous matches when the query only grew.
+    /// Recomputes ``matches`` for the current filter: a byte search (ASCII letters in any case) over
+    /// each row's text, narrowing the previous matches when the query only grew.
     public mutating func refilter() {
+        defer {
+            let first = matches.map { Array($0.prefix(100)) } ?? Array(rows.indices.prefix(100))
+            sample = first.map { index in rows[index].cells.map { CellText.of($0) } }
+        }
         let query = filter?.query.lowercased() ?? ""
         guard !query.isEmpty else {
             matches = nil
             matchedQuery = ""
             return
         }
-        let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(haystack.indices)
-        matches = candidates.filter { ByteSearch.contains(haystack[$0], query) }
+        let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(rows.indices)
+        matches = candidates.filter { ByteSearch.containsIgnoringCase(rows[$0].text, query) }
         matchedQuery = query
     }
 
+    /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
+    /// down never narrows a column. Kept by ``refilter()``.
+    public var sample: [[String]] = []
+
     /// The sort in force: a field, `-field` for descending.
     public var sort: String? { parameters["sort"]?.stringValue }
+
+    /// The row at `index` as JSON: the whole record, or its columns (with `_id`).
+    public func record(at index: Int) -> JSONValue {
+        let row = rows[index]
+        if let record = row.record { return record }
+        var members: [String: JSONValue] = [:]
+        for (column, value) in zip(columns, row.cells) where value != .null { members[column] = value }
+        return .object(members)
+    }
+
+    /// The value of `column` in the row at `index`.
+    public func value(at index: Int, column: Int) -> JSONValue? {
+        let cells = rows[index].cells
+        return cells.indices.contains(column) ? cells[column] : nil
+    }
 }
 
 /// One record as coloured JSON.

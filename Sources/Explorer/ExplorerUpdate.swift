@@ -233,7 +233,7 @@ public enum ExplorerUpdate {
             return []
         case .export:
             guard case .results(let page) = state.page, !text.isEmpty else { return [] }
-            let rows = page.visibleRows.map { page.rows[$0] }
+            let rows = page.visibleRows.map { page.record(at: $0) }
             return [.export(path: text, rows: rows, columns: page.columns)]
         }
     }
@@ -389,7 +389,12 @@ public enum ExplorerUpdate {
         }
         let offset = parameters.removeValue(forKey: "offset")?.intValue ?? 0
         let pageSize = parameters["limit"]?.intValue ?? page.model.listLimit.default
-        let results = ResultsPage(model: page.model, parameters: parameters, columns: columns(for: page.model, select: parameters["select"]?.stringValue), pageSize: pageSize)
+        let shown = columns(for: page.model, select: parameters["select"]?.stringValue)
+        if parameters["select"] == nil, page.model.supports(.view) {
+            // The table asks only for its columns (Enter fetches the whole record): less to send, parse and keep.
+            parameters["select"] = .string(shown.filter { $0 != "_id" }.joined(separator: ","))
+        }
+        let results = ResultsPage(model: page.model, parameters: parameters, columns: shown, pageSize: pageSize)
         return request(&state, label: "list \(page.model.route)", purpose: .openResults(results), model: page.model, operation: .list, parameters: withOffset(parameters, offset))
     }
 
@@ -451,13 +456,12 @@ public enum ExplorerUpdate {
         case .character("r"):
             var fresh = page
             fresh.rows = []
-            fresh.haystack = []
             fresh.exhausted = false
             return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters))
         case .character("y"):
             guard rows.indices.contains(page.cursor.selected) else { return [] }
             setStatus(&state, "copied the row's JSON to the clipboard (OSC 52)")
-            return [.copy(page.rows[rows[page.cursor.selected]].prettyText())]
+            return [.copy(page.record(at: rows[page.cursor.selected]).prettyText())]
         case .character("e"):
             let stamp = ISO8601DateFormatter.string(from: context.now(), timeZone: .gmt, formatOptions: [.withYear, .withMonth, .withDay, .withTime])
             let path = (context.exportFolder as NSString).appendingPathComponent("\(page.model.route)-\(stamp).csv")
@@ -465,7 +469,7 @@ public enum ExplorerUpdate {
             return []
         case .enter:
             guard rows.indices.contains(page.cursor.selected) else { return [] }
-            let row = page.rows[rows[page.cursor.selected]]
+            let row = page.record(at: rows[page.cursor.selected])
             guard page.model.supports(.view), let id = row["_id"]?.stringValue else {
                 state.stack.append(.record(RecordPage(model: page.model, record: row)))
                 return []
@@ -486,7 +490,6 @@ public enum ExplorerUpdate {
         var fresh = page
         fresh.parameters["sort"] = .string(page.sort == "-" + field ? field : "-" + field)
         fresh.rows = []
-        fresh.haystack = []
         fresh.exhausted = false
         fresh.cursor = ListCursor()
         return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters))
@@ -616,21 +619,17 @@ public enum ExplorerUpdate {
         return []
     }
 
-    /// Adds a page of rows. Models with `view` keep only the table's columns (Enter fetches the full
-    /// record), so 100 000 loaded rows stay small.
+    /// Adds a page of rows. Models with `view` keep only the table's columns, without their names
+    /// (Enter fetches the full record), so 100 000 loaded rows stay small.
     private static func fill(_ page: inout ResultsPage, with rows: [JSONValue], replacing: Bool) {
-        var kept = rows
-        if page.model.supports(.view) {
-            let columns = Set(page.columns + ["_id"])
-            kept = rows.map { row in row.objectValue.map { .object($0.filter { columns.contains($0.key) }) } ?? row }
-        }
+        let columns = page.columns
+        let keepRecords = !page.model.supports(.view)
+        let kept = rows.map { ResultRow($0, columns: columns, keepRecord: keepRecords) }
         if replacing {
             page.rows = kept
-            page.haystack = []
         } else {
             page.rows += kept
         }
-        page.haystack += kept.map { row in page.columns.map { CellText.of(row[$0]) }.joined(separator: "\u{1F}").lowercased() }
         page.exhausted = rows.count < page.pageSize
         page.matchedQuery = ""
         page.refilter()

@@ -155,7 +155,7 @@ public enum ExplorerView {
         let indexes = page.visibleRows
         let visible = body.height - 2
         let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
-        let rows = shown.map { index in page.columns.map { CellText.of(page.rows[index][$0]) } }
+        let rows = shown.map { index in page.rows[index].cells.map { CellText.of($0) } }
         var cursor = page.cursor
         cursor.offset = 0
         cursor.selected = page.cursor.selected - page.cursor.offset
@@ -166,7 +166,7 @@ public enum ExplorerView {
             return title
         }
         // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
-        let sample = indexes.prefix(100).map { index in page.columns.map { CellText.of(page.rows[index][$0]) } } + rows
+        let sample = page.sample + rows
         table(&buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1), theme: theme, widthSample: sample, numericColumns: numericColumns(page))
         var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
         if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }

@@ -428,13 +428,23 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
     try tmux(socket, ["send-keys", "-l", "5000"])
     try tmux(socket, ["send-keys", "C-s"])
     var screen = try waitFor("loaded, more", seconds: 30)
-    var loaded = 0
+    /// The info line once every row is loaded: "115000 records".
+    func allLoaded(_ screen: String) -> Int? {
+        screen.split(separator: "\n").lazy.compactMap { line -> Int? in
+            let words = line.split(separator: " ")
+            return words.count == 2 && words[1] == "records" ? Int(words[0]) : nil
+        }.first
+    }
+    var loaded = 5000
     let deadline = Date().addingTimeInterval(300)
-    while !screen.contains("\(companies) records"), Date() < deadline {
+    while allLoaded(screen) == nil, Date() < deadline {
         try tmux(socket, ["send-keys", "End"])
-        let expected = loaded + 5000
-        screen = try waitFor(expected >= companies ? "\(companies) records" : "\(expected) loaded", seconds: 30)
-        loaded = expected
+        loaded += 5000
+        let until = Date().addingTimeInterval(30)
+        repeat {
+            screen = try tmux(socket, ["capture-pane", "-p"])
+            usleep(50_000)
+        } while allLoaded(screen) == nil && !screen.contains("\(loaded) loaded") && Date() < until
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
     let pid = Int32(try tmux(socket, ["list-panes", "-a", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
@@ -442,7 +452,8 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
     kill(pid, SIGTERM)
     usleep(200_000)
     try tmux(socket, ["kill-server"])
-    report(Figure(name: "Explorer: \(companies) companies loaded in tmux", samples: [seconds], memory: memory, note: screen.contains("\(companies) records") ? "memory: peak of the explorer process" : "did not load every row"))
+    let rows = allLoaded(screen)
+    report(Figure(name: "Explorer: \(rows.map(String.init) ?? "all") companies loaded in tmux", samples: [seconds], memory: memory, note: rows != nil ? "memory: peak of the explorer process; time: launch to the last page" : "did not load every row"))
 }
 
 try? FileManager.default.removeItem(at: folder)

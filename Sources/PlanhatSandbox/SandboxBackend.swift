@@ -25,11 +25,11 @@ public final class SandboxBackend: PlanhatBackend {
     }
 
     /// Opens the sandbox at `path` and seeds it with demo data on first use.
-    public static func open(path: String?, seedCompanies: Int = DemoData.defaultCompanies) throws -> SandboxBackend {
+    public static func open(path: String?, seedCompanies: Int = DemoData.defaultCompanies, pageCacheKiB: Int? = nil) throws -> SandboxBackend {
         if let path, !FileManager.default.fileExists(atPath: path) {
             try DemoData(companies: seedCompanies).reset(fileAt: path)
         }
-        let store = try SandboxStore(path: path)
+        let store = try SandboxStore(path: path, pageCacheKiB: pageCacheKiB)
         let backend = SandboxBackend(store: store)
         if try !store.isSeeded() {
             try DemoData(companies: seedCompanies).seed(into: store)
@@ -80,14 +80,13 @@ public final class SandboxBackend: PlanhatBackend {
         }
         let limit = request.queryValue("limit").flatMap(Int.init) ?? model.listLimit.default
         let offset = request.queryValue("offset").flatMap(Int.init) ?? 0
-        let sql = "SELECT doc FROM record WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?"
+        // With `select`, SQLite builds the smaller documents: only they are parsed.
+        let selection = request.queryValue("select").map(Selection.init).flatMap { $0.paths.isEmpty ? nil : $0 }
+        let column = selection?.sqlExpression ?? "doc"
+        let sql = "SELECT \(column) FROM record WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?"
         arguments += [limit, offset]
         let documents = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
-        let selection = request.queryValue("select").map(Selection.init)
-        return .array(try documents.map { text in
-            let record = try JSONValue.parse(text)
-            return selection?.apply(to: record) ?? record
-        })
+        return .array(try documents.map { try JSONValue.parse($0) })
     }
 
     private func addFilter(
@@ -455,25 +454,34 @@ struct Selection {
         }.filter { !$0.isEmpty }
     }
 
-    func apply(to record: JSONValue) -> JSONValue {
-        guard let members = record.objectValue, !paths.isEmpty else { return record }
-        var result: [String: JSONValue] = [:]
-        if let id = members["_id"] { result["_id"] = id }
+    /// The selected fields built by SQLite: `json_patch('{}', json_object('_id', doc -> '$._id', …))`,
+    /// nested paths as nested objects; the merge patch leaves out fields the record lacks.
+    var sqlExpression: String {
+        final class Node {
+            var children: [(String, Node)] = []
+            func child(_ name: String) -> Node {
+                if let existing = children.first(where: { $0.0 == name }) { return existing.1 }
+                let node = Node()
+                children.append((name, node))
+                return node
+            }
+        }
+        let root = Node()
+        _ = root.child("_id")
         for path in paths {
-            Self.copy(path[...], from: members, into: &result)
+            var node = root
+            for segment in path { node = node.child(segment) }
         }
-        return .object(result)
-    }
-
-    private static func copy(_ path: ArraySlice<String>, from source: [String: JSONValue], into target: inout [String: JSONValue]) {
-        guard let head = path.first, let value = source[head] else { return }
-        if path.count == 1 {
-            target[head] = value
-        } else if let nested = value.objectValue {
-            var inner = target[head]?.objectValue ?? [:]
-            copy(path.dropFirst(), from: nested, into: &inner)
-            target[head] = .object(inner)
+        func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
+        func build(_ node: Node, prefix: [String]) -> String {
+            let members = node.children.map { name, child -> String in
+                let path = prefix + [name]
+                let value = child.children.isEmpty ? "doc -> '\(JSONPath.path(path.joined(separator: ".")))'" : build(child, prefix: path)
+                return quoted(name) + ", " + value
+            }
+            return "json_object(" + members.joined(separator: ", ") + ")"
         }
+        return "json_patch('{}', \(build(root, prefix: [])))"
     }
 }
 

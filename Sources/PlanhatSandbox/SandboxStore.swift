@@ -14,14 +14,19 @@ public final class SandboxStore: Sendable {
 
     /// Opens (and creates, with its folder) the sandbox at `path`, or an in-memory one when `nil`.
     ///
+    /// - Parameter pageCacheKiB: each connection's page cache (SQLite's default is 2 000 KiB); the
+    ///   explorer, which keeps its rows itself, asks for less.
     /// - Throws: ``PlanhatError`` 500 naming the file when it cannot be opened.
-    public init(path: String?) throws {
+    public init(path: String?, pageCacheKiB: Int? = nil) throws {
         do {
             if let path {
                 let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 var configuration = Configuration()
                 configuration.busyMode = .timeout(10)
+                if let pageCacheKiB {
+                    configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)") }
+                }
                 database = try DatabasePool(path: path, configuration: configuration)
                 self.path = path
             } else {

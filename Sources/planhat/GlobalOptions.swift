@@ -63,13 +63,15 @@ struct BackendOptions: ParsableArguments {
     /// - Parameters:
     ///   - announceSandbox: say on stderr when the sandbox is used because no token is set.
     ///   - progress: called as multi-request operations advance.
-    func makeBackend(_ settings: Settings, announceSandbox: Bool = true, progress: (@Sendable (TransferProgress) -> Void)? = nil) throws -> any PlanhatBackend {
+    func makeBackend(
+        _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil
+    ) throws -> any PlanhatBackend {
         if usesSandbox(settings) {
             let path = resolvedSandboxPath
             if !sandbox && announceSandbox {
                 Console.err("planhat: no PLANHAT_API_TOKEN configured; using the offline sandbox at \(path)")
             }
-            return try SandboxBackend.open(path: path)
+            return try SandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
         }
         guard let token = settings.token else { throw PlanhatError(status: 401, message: "no API token configured") }
         return RemoteBackend(
@@ -82,12 +84,13 @@ struct BackendOptions: ParsableArguments {
     /// The service over the selected backend; read-only when asked or when the profile says so.
     /// Settings (and the config file) are read once.
     func makeService(
-        catalog: Catalog = .shared, readOnly: Bool = false, announceSandbox: Bool = true,
+        catalog: Catalog = .shared, readOnly: Bool = false, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil,
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> PlanhatService {
         let settings = try settings()
         return PlanhatService(
-            catalog: catalog, backend: try makeBackend(settings, announceSandbox: announceSandbox, progress: progress),
+            catalog: catalog,
+            backend: try makeBackend(settings, announceSandbox: announceSandbox, sandboxPageCacheKiB: sandboxPageCacheKiB, progress: progress),
             readOnly: readOnly || settings.profileReadOnly)
     }
 }

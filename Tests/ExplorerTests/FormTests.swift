@@ -328,8 +328,11 @@ struct FormTests {
         #expect(form.form.fields[form.focus].input.text == "Dup", "typed data survives")
         #expect(driver.effects.contains { if case .saveDraft(let draft) = $0 { return draft.states["name"]?.text == "Dup" && draft.reason.contains("400") } else { return false } })
         driver.send(.escape, .control("s"), .enter)
+        driver.answer(.failure(PlanhatError(status: 400, message: "Validation failed: name must be unique")))
+        #expect(driver.form?.form.fields.first { $0.key == "name" }?.issue == "the server said: Validation failed: name must be unique")
+        driver.send(.escape, .control("s"), .enter)
         driver.answer(.failure(PlanhatError(status: 503, message: "unavailable")))
-        #expect(driver.effects.filter { if case .saveDraft = $0 { return true } else { return false } }.count == 2)
+        #expect(driver.effects.filter { if case .saveDraft = $0 { return true } else { return false } }.count == 3)
         let screen = driver.screen().text
         #expect(screen.contains("503"))
     }

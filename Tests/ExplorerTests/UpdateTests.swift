@@ -92,7 +92,7 @@ struct UpdateTests {
         driver.send(.control("s"))
         let call = try #require(driver.lastCall)
         #expect(call.model == "endusers" && call.operation == .list)
-        #expect(call.parameters == ["limit": 100, "sort": "-lastActive"])
+        #expect(call.parameters == ["limit": 100, "sort": "-lastActive", "select": "name,email,companyName,position"], "the table asks only for its columns")
         #expect(driver.state.pending != nil)
         driver.answer(.success(companies(3)))
         guard case .results(let results) = driver.state.page else { Issue.record("not on results"); return }
@@ -183,7 +183,7 @@ struct UpdateTests {
         driver.send(.character("/"))
         driver.type("COMPANY 1")
         guard case .results(let page) = driver.state.page else { Issue.record("not on results"); return }
-        #expect(page.visibleRows.map { page.rows[$0]["name"] } == ["Company 1", "Company 10", "Company 11"])
+        #expect(page.visibleRows.map { page.record(at: $0)["name"] } == ["Company 1", "Company 10", "Company 11"])
     }
 
     @Test("Enter on a row fetches the full record; / searches it; n and N move between matches")

@@ -77,6 +77,15 @@ struct SandboxTests {
         #expect(past == [])
         let custom = try #require(try await service.call("companies", "list", ["select": "custom.Segment", "limit": 1]).arrayValue)
         #expect(custom.first?["custom"]?.objectValue?.keys.map { $0 } == ["Segment"])
+        // SQLite builds the selection: the values equal the full record's, missing fields stay out,
+        // and names with spaces are quoted.
+        let full = try #require(try await service.call("companies", "list", ["limit": 5]).arrayValue)
+        let chosen = try #require(try await service.call("companies", "list", ["limit": 5, "select": "name, arr,custom.Segment,nope,with space"]).arrayValue)
+        for (record, selected) in zip(full, chosen) {
+            #expect(selected["_id"] == record["_id"] && selected["name"] == record["name"] && selected["arr"] == record["arr"])
+            #expect(selected["custom"]?["Segment"] == record["custom"]?["Segment"])
+            #expect(Set(selected.objectValue?.keys.map { $0 } ?? []) == ["_id", "name", "arr", "custom"])
+        }
     }
 
     @Test("filters: companyId (also through cId and companyIds), email, status")

@@ -129,7 +129,7 @@ public struct Form: Hashable, Sendable {
     static func text(of issue: FieldIssue, under key: String) -> String {
         let rest = String(issue.path.dropFirst(key.count)).trimmingCharacters(in: CharacterSet(charactersIn: "."))
         let subject = rest.isEmpty ? "" : rest + ": "
-        if let problem = issue.problem { return "\(subject)\(problem); expected \(issue.expected)" }
+        if let problem = issue.problem { return subject + problem + (issue.expected.isEmpty ? "" : "; expected \(issue.expected)") }
         guard let value = issue.value else { return "\(subject)required: expected \(issue.expected.replacingOccurrences(of: " (required)", with: ""))" }
         return "\(subject)\(value) is not allowed; expected \(issue.expected)"
     }

