@@ -1,0 +1,146 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// What the backend answers to a form's calls: a record to edit, picker options, a result.
+extension ExplorerUpdate {
+    // MARK: - Answers for forms
+
+    /// An answer for a form's call. Returns nil when the purpose is not a form's.
+    static func receiveForForm(_ purpose: PendingCall.Purpose, _ result: Result<JSONValue, PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect]? {
+        switch purpose {
+        case .fillForm(let id):
+            guard case .form(var page) = state.page else { return [] }
+            switch result {
+            case .success(let record):
+                let typed = page.form.states
+                page.form.load(record)
+                if let index = page.form.index(of: "id") { page.form.fields[index].input = TextField(id) }
+                page.original = record
+                page.initial = page.form.states
+                if page.initial != typed, typed.values.contains(where: { !$0.text.isEmpty || $0.flag != nil || !$0.items.isEmpty }) {
+                    // Values typed before the record loaded are kept on top of it.
+                    var merged = page.form.states
+                    let before = FormPage(model: page.model, operation: page.operation).form.states
+                    for (key, value) in typed where key != "id" && value != before[key] { merged[key] = value }
+                    page.form.restore(merged)
+                }
+                page.summary = "Loaded \(record[page.model.titleField].map { CellText.of($0) } ?? id): change fields, then Ctrl-S"
+                replaceTop(&state, .form(page))
+                if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
+            case .failure(let error):
+                if let index = page.form.index(of: "id") { page.form.fields[index].issue = "\(error.status) \(error.title): \(error.message)" }
+                page.summary = error.headline
+                replaceTop(&state, .form(page))
+            }
+            return []
+        case .pickerOptions(let target):
+            guard case .picker(var picker)? = state.overlay else { return [] }
+            switch result {
+            case .success(let value):
+                let rows = value.arrayValue ?? []
+                picker.options = rows.compactMap { row in
+                    guard let id = row["_id"]?.stringValue else { return nil }
+                    let label = row[target.titleField].map { CellText.of($0) } ?? ""
+                    return Picker.Option(label: label.isEmpty ? id : label, value: id)
+                }
+                picker.loading = false
+                let limit = min(target.listLimit.max, 2_000)
+                picker.note = rows.count >= limit ? "the first \(CellText.grouped(limit)); type the id if it is not here" : "\(rows.count) \(target.plural.lowercased())"
+                state.overlay = .picker(picker)
+            case .failure(let error):
+                state.overlay = .error(error)
+            }
+            return []
+        case .confirmDelete(let draftKey):
+            switch result {
+            case .success(let record):
+                guard case .form(let page) = state.page else { return [] }
+                let id = record["_id"]?.stringValue ?? page.recordID ?? ""
+                state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: record, id: id, draftKey: draftKey))
+            case .failure(let error):
+                state.overlay = .error(error)
+            }
+            return []
+        case .submitted(let submission):
+            switch result {
+            case .success(let value):
+                showResult(value, heading: heading(for: submission, value: value), model: submission.model, &state)
+                return submission.draftKey.map { [.deleteDraft($0)] } ?? []
+            case .failure(let error):
+                state.overlay = .error(error)
+                guard case .form(var page) = state.page else { return [] }
+                page.form.show(error.fieldIssues.isEmpty ? namedFields(in: error, form: page.form) : error.fieldIssues)
+                page.summary = "Not \(pastTense(submission.operation)): \(error.headline)"
+                if let first = page.form.firstProblem { page.focus = first }
+                replaceTop(&state, .form(page))
+                guard context.drafts != nil else { return [] }
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+            }
+        case .bulkChunk(var run):
+            guard case .form(let page) = state.page else { return [] }
+            let chunkCount = min(BulkItems.chunkSize, run.items.count - run.sent)
+            switch result {
+            case .success(let value):
+                run.summary = BulkItems.merge(run.summary, value, offset: run.sent)
+                run.sent += chunkCount
+                if run.sent < run.items.count { return sendChunk(run, model: page.model, &state) }
+                let summary = run.summary
+                let heading = "Bulk upsert of \(CellText.grouped(run.items.count)) \(page.model.plural.lowercased()): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), errors \(["createdErrors", "updatedErrors", "permissionErrors", "errors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) })"
+                showResult(summary, heading: heading, model: page.model, &state)
+                return [.deleteDraft(run.draftKey)]
+            case .failure(var error):
+                if run.sent > 0 {
+                    error.message += " — stopped after \(CellText.grouped(run.sent)) of \(CellText.grouped(run.items.count)) items; those were applied (created \(run.summary["created"]?.intValue ?? 0), updated \(run.summary["updated"]?.intValue ?? 0))"
+                }
+                state.overlay = .error(error)
+                guard context.drafts != nil else { return [] }
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// The fields a server's message names (`"email is invalid"`), for a 400 without field details.
+    static func namedFields(in error: PlanhatError, form: Form) -> [FieldIssue] {
+        guard error.status == 400 else { return [] }
+        let words = Set(error.message.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }.map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        return form.fields.filter { $0.key.count >= 3 && words.contains($0.key) }.map { field in
+            FieldIssue(path: field.key, value: nil, expected: "", problem: "the server said: \(error.message)")
+        }
+    }
+
+    private static func pastTense(_ operation: ModelOperation) -> String {
+        switch operation {
+        case .create: return "created"
+        case .update: return "updated"
+        case .delete: return "deleted"
+        case .bulkUpsert: return "upserted"
+        case .list, .view: return "loaded"
+        }
+    }
+
+    private static func heading(for submission: Submission, value: JSONValue) -> String {
+        let model = submission.model
+        let name = value[model.titleField].map { CellText.of($0) } ?? submission.name ?? ""
+        let id = value["_id"]?.stringValue.map { " (_id \($0))" } ?? ""
+        let verb = pastTense(submission.operation).prefix(1).uppercased() + pastTense(submission.operation).dropFirst()
+        return "\(verb) \(model.name.lowercased()) \(name)\(id)".replacingOccurrences(of: "  ", with: " ")
+    }
+
+    /// Replaces the form (or the deleted record) on top with the result.
+    private static func showResult(_ value: JSONValue, heading: String, model: ModelDefinition, _ state: inout ExplorerState) {
+        let page = Page.record(RecordPage(model: model, record: value, heading: heading))
+        // An update opened from a record replaces that record, so going back never shows stale values.
+        if case .form = state.page, state.stack.count >= 2, case .record(let below) = state.stack[state.stack.count - 2],
+            let id = value["_id"]?.stringValue, below.record["_id"]?.stringValue == id {
+            state.stack.removeLast()
+        }
+        switch state.page {
+        case .form, .record: replaceTop(&state, page)
+        default: state.stack.append(page)
+        }
+        setStatus(&state, heading)
+    }
+}
