@@ -168,10 +168,28 @@ extension JSONValue {
     }
 
     /// A value from JSONSerialization's output.
+    ///
+    /// Containers and strings are tested first: testing a Swift dictionary or array held in `Any`
+    /// against a class (`NSNumber`, `NSNull`) bridges it to Foundation first, which made this
+    /// conversion cost more than the parse itself.
     init?(foundation object: Any) {
         switch object {
-        case is NSNull:
-            self = .null
+        case let members as [String: Any]:
+            var values: [String: JSONValue] = [:]
+            values.reserveCapacity(members.count)
+            for (key, member) in members {
+                guard let value = JSONValue(foundation: member) else { return nil }
+                values[key] = value
+            }
+            self = .object(values)
+        case let elements as [Any]:
+            var values: [JSONValue] = []
+            values.reserveCapacity(elements.count)
+            for element in elements {
+                guard let value = JSONValue(foundation: element) else { return nil }
+                values.append(value)
+            }
+            self = .array(values)
         case let text as String:
             self = .string(text)
         case let number as NSNumber:
@@ -184,22 +202,8 @@ extension JSONValue {
             case "Q" where number.uint64Value > UInt64(Int.max): self = .number(number.doubleValue)
             default: self = .integer(number.intValue)
             }
-        case let elements as [Any]:
-            var values: [JSONValue] = []
-            values.reserveCapacity(elements.count)
-            for element in elements {
-                guard let value = JSONValue(foundation: element) else { return nil }
-                values.append(value)
-            }
-            self = .array(values)
-        case let members as [String: Any]:
-            var values: [String: JSONValue] = [:]
-            values.reserveCapacity(members.count)
-            for (key, member) in members {
-                guard let value = JSONValue(foundation: member) else { return nil }
-                values[key] = value
-            }
-            self = .object(values)
+        case is NSNull:
+            self = .null
         default:
             return nil
         }
