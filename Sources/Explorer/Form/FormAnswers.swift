@@ -18,13 +18,11 @@ extension ExplorerUpdate {
                 if let index = page.form.index(of: "id") { page.form.fields[index].input = TextField(id) }
                 page.original = record
                 page.initial = page.form.states
-                if page.initial != typed, typed.values.contains(where: { !$0.text.isEmpty || $0.flag != nil || !$0.items.isEmpty }) {
-                    // Values typed before the record loaded are kept on top of it.
-                    var merged = page.form.states
-                    let before = FormPage(model: page.model, operation: page.operation).form.states
-                    for (key, value) in typed where key != "id" && value != before[key] { merged[key] = value }
-                    page.form.restore(merged)
-                }
+                // Values typed before the record loaded are kept on top of it (and count as changes).
+                let blank = FormPage(model: page.model, operation: page.operation).form.states
+                var merged = page.form.states
+                for (key, value) in typed where key != "id" && value != blank[key] { merged[key] = value }
+                page.form.restore(merged)
                 page.summary = "Loaded \(record[page.model.titleField].map { CellText.of($0) } ?? id): change fields, then Ctrl-S"
                 replaceTop(&state, .form(page))
                 if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
