@@ -408,6 +408,9 @@ struct FormTests {
         driver.send(.enter)
         let owner = try #require(driver.form?.focused)
         #expect(owner.input.text.count == 24 && owner.issue == nil)
+        #expect(owner.caption?.hasPrefix("grace") == true)
+        driver.send(.tab)
+        #expect(driver.screen().text.contains("\(owner.input.text)  (\(owner.caption ?? ""))"), "the picked record's name shows beside its id")
     }
 
     @Test("bulk upsert from a CSV file: counts in the preview, chunks of 5 000, the merged summary")

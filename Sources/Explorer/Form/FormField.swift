@@ -104,6 +104,8 @@ public struct FormField: Hashable, Sendable {
     public var items: [String] = []
     /// The problem shown under the field, if any.
     public var issue: String?
+    /// What a picked id stands for (the record's name), shown beside it.
+    public var caption: String?
 
     /// The dotted path: `name`, `address.city`.
     public var key: String { path.joined(separator: ".") }
@@ -167,6 +169,7 @@ public struct FormField: Hashable, Sendable {
     /// Fills the field from a value (a record's, a draft's or the raw JSON's); `nil` clears it.
     public mutating func load(_ value: JSONValue?) {
         input = TextField()
+        caption = nil
         flag = nil
         items = []
         guard let value, !value.isNull else { return }

@@ -21,7 +21,9 @@ extension ExplorerUpdate {
             } else {
                 let options = picker.visible
                 guard options.indices.contains(picker.cursor.selected) else { return [] }
-                page.form.fields[picker.field].input = TextField(options[picker.cursor.selected].value)
+                let option = options[picker.cursor.selected]
+                page.form.fields[picker.field].input = TextField(option.value)
+                page.form.fields[picker.field].caption = option.label == option.value ? nil : option.label
             }
             page.visited.insert(page.form.fields[picker.field].key)
             validate(&page, context: context)

@@ -104,6 +104,7 @@ extension ExplorerUpdate {
                 changed = false
             } else {
                 changed = field.input.handle(key)
+                if changed { field.caption = nil }
             }
         case .date(let withTime):
             if key == .control("t") {

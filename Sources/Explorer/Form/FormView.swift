@@ -87,6 +87,10 @@ extension ExplorerView {
         if field.widget.isTextual {
             field.input.render(into: &buffer, x: x, y: y, width: fieldWidth, style: focused ? theme[.text] : theme[.muted], cursorStyle: theme[.selection], focused: focused)
             if !focused, field.input.text.isEmpty { buffer.put("·", x: x, y: y, style: theme[.muted]) }
+            if !focused, let caption = field.caption {
+                let used = DisplayWidth.of(field.input.text) + 2
+                if used < fieldWidth - 4 { buffer.put("(\(caption))", x: x + used, y: y, style: theme[.muted], maxWidth: fieldWidth - used) }
+            }
         } else {
             var style = focused ? theme[.selection] : theme[.text]
             if field.summary.hasPrefix("(") || field.summary.hasPrefix("[ ] (") { style = focused ? theme[.selection] : theme[.muted] }
