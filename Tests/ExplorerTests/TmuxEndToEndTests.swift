@@ -170,4 +170,51 @@ struct TmuxEndToEndTests {
         try session.keys("q")
         #expect(session.exitStatus() == "EXIT=0")
     }
+
+    @Test("SIGTERM with a changed form keeps it as a draft (0600), offered back on the next start")
+    func draftOnSignal() throws {
+        let folder = ProcessRunner.temporaryDirectory("tui-draft")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let state = folder.appendingPathComponent("state").path
+        let command = "env PLANHAT_SANDBOX_PATH=\(sandbox) XDG_STATE_HOME=\(state) \(ProcessRunner.planhatBinary)"
+        let session = try TmuxSession(command: command)
+        try session.waitFor("24 models")
+        try session.keys(":")
+        try session.keys("-l", "companies")
+        try session.keys("Enter")
+        try session.waitFor("Company · /companies")
+        try session.keys("/")
+        try session.keys("-l", "create")
+        try session.keys("Enter")
+        try session.waitFor("Create a company")
+        try session.keys("-l", "Half Typed Ltd")
+        try session.waitFor("Half Typed Ltd")
+        // The pane runs a shell whose child is the explorer.
+        let shell = try session.tmux(["list-panes", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let explorer = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8))?
+            .split(separator: " ").first.map(String.init) ?? ""
+        #expect(!explorer.isEmpty)
+        _ = try ProcessRunner.run("/bin/kill", ["-TERM", explorer], environment: ProcessRunner.environment())
+        #expect(session.exitStatus(timeout: 30) == "EXIT=143")
+        let draft = state + "/planhat-explorer/drafts/companies-create.json"
+        let text = try String(contentsOfFile: draft, encoding: .utf8)
+        #expect(text.contains("Half Typed Ltd"))
+        let mode = try FileManager.default.attributesOfItem(atPath: draft)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+
+        let again = try TmuxSession(command: command)
+        try again.waitFor("24 models")
+        try again.keys(":")
+        try again.keys("-l", "companies")
+        try again.keys("Enter")
+        try again.waitFor("Company · /companies")
+        try again.keys("/")
+        try again.keys("-l", "create")
+        try again.keys("Enter")
+        try again.waitFor("A draft of this form was kept")
+        try again.keys("Enter")
+        try again.waitFor("Half Typed Ltd")
+        try again.keys("C-c")
+        #expect(again.exitStatus() == "EXIT=0")
+    }
 }
