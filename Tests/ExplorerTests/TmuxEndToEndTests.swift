@@ -56,6 +56,18 @@ final class TmuxSession: @unchecked Sendable {
         return last
     }
 
+    /// From the first screen: jumps to a model and opens one of its operations through the filter.
+    func openForm(_ route: String, _ operation: String) throws {
+        try waitFor("24 models")
+        try keys(":")
+        try keys("-l", route)
+        try keys("Enter")
+        try waitFor("/\(route)")
+        try keys("/")
+        try keys("-l", operation)
+        try keys("Enter")
+    }
+
     func exitStatus(timeout: TimeInterval = 20) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -121,14 +133,7 @@ struct TmuxEndToEndTests {
         let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
         let session = try TmuxSession(
             command: "env PLANHAT_SANDBOX_PATH=\(sandbox) XDG_STATE_HOME=\(folder.path)/state \(ProcessRunner.planhatBinary)", width: 100, height: 30)
-        try session.waitFor("24 models")
-        try session.keys(":")
-        try session.keys("-l", "companies")
-        try session.keys("Enter")
-        try session.waitFor("Company · /companies")
-        try session.keys("/")
-        try session.keys("-l", "create")
-        try session.keys("Enter")
+        try session.openForm("companies", "create")
         try session.waitFor("Create a company · POST /companies")
         try session.keys("C-s")
         let required = try session.waitFor("↳ required: expected a string")
@@ -178,14 +183,7 @@ struct TmuxEndToEndTests {
         let state = folder.appendingPathComponent("state").path
         let command = "env PLANHAT_SANDBOX_PATH=\(sandbox) XDG_STATE_HOME=\(state) \(ProcessRunner.planhatBinary)"
         let session = try TmuxSession(command: command)
-        try session.waitFor("24 models")
-        try session.keys(":")
-        try session.keys("-l", "companies")
-        try session.keys("Enter")
-        try session.waitFor("Company · /companies")
-        try session.keys("/")
-        try session.keys("-l", "create")
-        try session.keys("Enter")
+        try session.openForm("companies", "create")
         try session.waitFor("Create a company")
         try session.keys("-l", "Half Typed Ltd")
         try session.waitFor("Half Typed Ltd")
@@ -203,14 +201,7 @@ struct TmuxEndToEndTests {
         #expect(mode == 0o600)
 
         let again = try TmuxSession(command: command)
-        try again.waitFor("24 models")
-        try again.keys(":")
-        try again.keys("-l", "companies")
-        try again.keys("Enter")
-        try again.waitFor("Company · /companies")
-        try again.keys("/")
-        try again.keys("-l", "create")
-        try again.keys("Enter")
+        try again.openForm("companies", "create")
         try again.waitFor("A draft of this form was kept")
         try again.keys("Enter")
         try again.waitFor("Half Typed Ltd")
