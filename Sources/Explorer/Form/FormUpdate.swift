@@ -179,11 +179,16 @@ extension ExplorerUpdate {
         do {
             _ = try context.service.prepare(model: page.model, operation: page.operation, parameters: parameters)
             return []
-        } catch let error as PlanhatError {
-            return error.fieldIssues.isEmpty ? [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: error.message)] : error.fieldIssues
         } catch {
-            return [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: "\(error)")]
+            return issues(of: error)
         }
+    }
+
+    /// The fields an error names, or one problem for the whole form.
+    private static func issues(of error: any Error) -> [FieldIssue] {
+        if let error = error as? PlanhatError, !error.fieldIssues.isEmpty { return error.fieldIssues }
+        let message = (error as? PlanhatError)?.message ?? "\(error)"
+        return [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: message)]
     }
 
     /// `2 problems · Name: required … · ARR: "x" is not allowed …`
@@ -219,10 +224,8 @@ extension ExplorerUpdate {
         var prepared: PlanhatRequest?
         do {
             prepared = try context.service.prepare(model: page.model, operation: page.operation, parameters: built.parameters)
-        } catch let error as PlanhatError {
-            issues += error.fieldIssues.isEmpty ? [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: error.message)] : error.fieldIssues
         } catch {
-            issues.append(FieldIssue(path: "", value: nil, expected: "valid parameters", problem: "\(error)"))
+            issues += Self.issues(of: error)
         }
         if changed?.isEmpty == true {
             page.form.show([])
