@@ -192,6 +192,19 @@ public enum Page: Hashable, Sendable {
     case form(FormPage)
 }
 
+extension Page {
+    /// Whether both are the same kind of screen, whatever they hold.
+    func isSameKind(as other: Page) -> Bool {
+        switch (self, other) {
+        case (.models, .models), (.operations, .operations), (.parameters, .parameters), (.results, .results), (.record, .record),
+            (.schema, .schema), (.form, .form):
+            return true
+        default:
+            return false
+        }
+    }
+}
+
 /// A one-line prompt at the bottom: `:` to jump to a model, or the export path.
 public struct Prompt: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {

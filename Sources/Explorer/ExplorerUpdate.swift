@@ -122,39 +122,34 @@ public enum ExplorerUpdate {
                 break
             }
         }
-        // A handler that goes back or opens a page changes the depth: the page it edited is then gone.
-        let depth = state.stack.count
         switch state.page {
-        case .models(var page):
-            let effects = handleModels(key, &page, &state, context: context)
-            if state.stack.count == depth, case .models = state.page { replaceTop(&state, .models(page)) }
-            return effects
-        case .operations(var page):
-            let effects = handleOperations(key, &page, &state, context: context)
-            if state.stack.count == depth, case .operations = state.page { replaceTop(&state, .operations(page)) }
-            return effects
-        case .parameters(var page):
-            let effects = handleParameters(key, &page, &state, context: context)
-            if state.stack.count == depth, case .parameters = state.page { replaceTop(&state, .parameters(page)) }
-            return effects
-        case .results(var page):
-            let effects = handleResults(key, &page, &state, context: context)
-            if state.stack.count == depth, case .results = state.page { replaceTop(&state, .results(page)) }
-            return effects
-        case .record(var page):
-            let effects = handleRecord(key, &page, &state, context: context)
-            if state.stack.count == depth, case .record = state.page { replaceTop(&state, .record(page)) }
-            return effects
-        case .form(var page):
-            let effects = handleForm(key, &page, &state, context: context)
-            if state.stack.count == depth, case .form = state.page { replaceTop(&state, .form(page)) }
-            return effects
+        case .models(let page): return step(page, Page.models, key, &state, context: context, handleModels)
+        case .operations(let page): return step(page, Page.operations, key, &state, context: context, handleOperations)
+        case .parameters(let page): return step(page, Page.parameters, key, &state, context: context, handleParameters)
+        case .results(let page): return step(page, Page.results, key, &state, context: context, handleResults)
+        case .record(let page): return step(page, Page.record, key, &state, context: context, handleRecord)
+        case .form(let page): return step(page, Page.form, key, &state, context: context, handleForm)
         case .schema(var page):
             if isBack(key) { return back(&state) }
             page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: state.bodyHeight - 2)
             replaceTop(&state, .schema(page))
             return []
         }
+    }
+
+    /// Runs a page's key handler on a copy of the page, then writes the copy back on top, unless the
+    /// handler went back or opened a page (the depth changed): the copy then belongs to a page that
+    /// is gone, and writing it would overwrite the page now on top.
+    private static func step<Screen>(
+        _ page: Screen, _ wrap: (Screen) -> Page, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext,
+        _ handler: (Key, inout Screen, inout ExplorerState, ExplorerContext) -> [Effect]
+    ) -> [Effect] {
+        var page = page
+        let depth = state.stack.count
+        let effects = handler(key, &page, &state, context)
+        let edited = wrap(page)
+        if state.stack.count == depth, state.page.isSameKind(as: edited) { replaceTop(&state, edited) }
+        return effects
     }
 
     static func isBack(_ key: Key) -> Bool {

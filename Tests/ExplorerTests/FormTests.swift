@@ -247,6 +247,16 @@ struct FormTests {
         #expect(driver.state.stack.count == 2, "the result replaced the record the update started from")
     }
 
+    @Test("Esc from a page over a page of the same kind shows the one below, not a copy of the one left")
+    func backBetweenSameKind() throws {
+        var driver = try Driver()
+        let model = try #require(Catalog.shared.model(route: "companies"))
+        driver.state.stack += [.record(RecordPage(model: model, record: ["_id": "a", "name": "Below"])), .record(RecordPage(model: model, record: ["_id": "b", "name": "Above"]))]
+        driver.send(.escape)
+        guard case .record(let page) = driver.state.page else { Issue.record("not on a record"); return }
+        #expect(page.record["name"] == "Below" && driver.state.stack.count == 2)
+    }
+
     @Test("update from the operations list: leaving the id field loads the record")
     func updateByID() async throws {
         var driver = try Driver()
