@@ -133,12 +133,12 @@ enum ExternalEditor {
         let editor = [environment["VISUAL"], environment["EDITOR"]].compactMap { $0 }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty } ?? "vi"
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("planhat-\(UUID().uuidString).\(fileExtension)")
         defer { unlink(file.path) }
-        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { return .failure(PlanhatError(status: 500, message: "cannot create \(file.path) for the editor")) }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         do {
+            let handle = try FileOutput.createNew(file.path)
             try handle.write(contentsOf: Data(text.utf8))
             try handle.close()
+        } catch let error as PlanhatError {
+            return .failure(PlanhatError(status: 500, message: error.message + " for the editor"))
         } catch {
             return .failure(PlanhatError(status: 500, message: "cannot write \(file.path) for the editor: \(error)"))
         }
@@ -186,7 +186,7 @@ final class Mailbox: @unchecked Sendable {
 /// Writes the rows of a results table to a CSV or JSON file.
 enum Exporter {
     static func write(_ rows: [JSONValue], columns: [String], to path: String) -> Action {
-        let expanded = path.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst(1) : path
+        let expanded = UserPath.expand(path)
         let text: String
         if expanded.lowercased().hasSuffix(".json") {
             text = JSONValue.array(rows).prettyText() + "\n"

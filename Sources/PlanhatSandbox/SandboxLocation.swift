@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 
 /// Where the sandbox file lives: `--sandbox-path`, else `$PLANHAT_SANDBOX_PATH`, else
 /// `$XDG_DATA_HOME/planhat-explorer/sandbox.sqlite` (`~/.local/share/…` when unset).
@@ -16,6 +17,6 @@ public enum SandboxLocation {
     }
 
     static func expand(_ path: String, _ environment: [String: String]) -> String {
-        path.hasPrefix("~/") ? home(environment) + path.dropFirst(1) : path
+        UserPath.expand(path, home: home(environment))
     }
 }

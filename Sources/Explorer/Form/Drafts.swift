@@ -54,11 +54,7 @@ public struct DraftStore: Sendable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let target = file(for: draft.key)
         let staging = directory.appendingPathComponent(".\(UUID().uuidString).tmp")
-        let descriptor = open(staging.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else {
-            throw PlanhatError(status: 500, message: "cannot save the draft in \(directory.path): \(String(cString: strerror(errno)))")
-        }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        let handle = try FileOutput.createNew(staging.path)
         try handle.write(contentsOf: try encoder.encode(draft))
         try handle.close()
         guard rename(staging.path, target.path) == 0 else {

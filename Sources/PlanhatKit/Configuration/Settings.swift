@@ -199,7 +199,7 @@ public struct SettingsLoader: Sendable {
     }
 
     private func expand(_ path: String) -> String {
-        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+        UserPath.expand(path, home: home)
     }
 }
 

@@ -12,7 +12,7 @@ public enum BulkItems {
     ///
     /// - Throws: ``PlanhatError`` 400 naming the file, the line or column and what was expected.
     public static func load(path: String, model: ModelDefinition) throws -> [JSONValue] {
-        let expanded = path.hasPrefix("~/") ? FileManager.default.homeDirectoryForCurrentUser.path + path.dropFirst(1) : path
+        let expanded = UserPath.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else {
             throw PlanhatError(status: 400, message: "cannot read \(expanded): no such file, or it is not readable",
                                fieldIssues: [FieldIssue(path: "items", value: path, expected: "a readable .json or .csv file")])

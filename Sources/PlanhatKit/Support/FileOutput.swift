@@ -18,4 +18,24 @@ public enum FileOutput {
         }
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
+
+    /// A handle on a file created at `path`, readable by its owner only (mode 0600 by default). It
+    /// never opens an existing path or follows a link there (`O_EXCL`).
+    ///
+    /// - Throws: ``PlanhatError`` (500) naming the path and the system's reason.
+    public static func createNew(_ path: String, mode: mode_t = 0o600) throws -> FileHandle {
+        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        guard descriptor >= 0 else {
+            throw PlanhatError(status: 500, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+    }
+}
+
+/// Paths as people type them.
+public enum UserPath {
+    /// `~/exports/a.csv` → `<home>/exports/a.csv`; any other path as it is.
+    public static func expand(_ path: String, home: String = FileManager.default.homeDirectoryForCurrentUser.path) -> String {
+        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+    }
 }
