@@ -72,9 +72,7 @@ public struct Form: Hashable, Sendable {
     @discardableResult
     public mutating func load(_ object: JSONValue) -> [String] {
         for index in fields.indices {
-            var value: JSONValue? = object
-            for component in fields[index].path { value = value?[component] }
-            fields[index].load(value)
+            fields[index].load(object.value(at: fields[index].path))
         }
         let known = Set(fields.map { $0.path[0] })
         return (object.objectValue ?? [:]).keys.filter { !known.contains($0) }.sorted()
@@ -143,8 +141,7 @@ public struct Form: Hashable, Sendable {
     public func changedKeys(from original: JSONValue) -> [String] {
         fields.compactMap { field in
             guard field.key != "id" else { return nil }
-            var old: JSONValue? = original
-            for component in field.path { old = old?[component] }
+            let old = original.value(at: field.path)
             switch field.outcome {
             case .unset: return old == nil || old == .null || Self.isEmpty(old) ? nil : field.key
             case .invalid: return field.key
@@ -172,6 +169,11 @@ public struct Form: Hashable, Sendable {
 }
 
 extension JSONValue {
+    /// The value at a path of object keys (`["custom", "Segment"]`), if there is one.
+    func value(at path: some Sequence<String>) -> JSONValue? {
+        path.reduce(Optional(self)) { value, key in value?[key] }
+    }
+
     var isNumber: Bool {
         switch self {
         case .integer, .number: return true

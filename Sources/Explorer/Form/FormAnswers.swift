@@ -43,7 +43,7 @@ extension ExplorerUpdate {
                     return Picker.Option(label: label.isEmpty ? id : label, value: id)
                 }
                 picker.loading = false
-                let limit = min(target.listLimit.max, 2_000)
+                let limit = Picker.limit(for: target)
                 picker.note = rows.count >= limit ? "the first \(CellText.grouped(limit)); type the id if it is not here" : "\(rows.count) \(target.plural.lowercased())"
                 state.overlay = .picker(picker)
             case .failure(let error):

@@ -53,8 +53,7 @@ extension ExplorerUpdate {
             setStatus(&state, "\(route) cannot be listed here: type the id", error: true)
             return []
         }
-        let limit = min(target.listLimit.max, 2_000)
-        var parameters: [String: JSONValue] = ["limit": .integer(limit)]
+        var parameters: [String: JSONValue] = ["limit": .integer(Picker.limit(for: target))]
         if target.titleField != "_id" {
             parameters["sort"] = .string(target.titleField)
             parameters["select"] = .string(target.titleField)

@@ -87,6 +87,11 @@ public struct Picker: Hashable, Sendable {
     /// Said under the list ("the first 2 000 by name").
     public var note: String?
 
+    /// How many records a reference picker loads from `model` (its page maximum, at most 2 000).
+    static func limit(for model: ModelDefinition) -> Int {
+        min(model.listLimit.max, 2_000)
+    }
+
     /// The options the typed filter keeps.
     public var visible: [Option] {
         let query = filter.text.lowercased()

@@ -262,10 +262,8 @@ extension ExplorerUpdate {
         if let changed, let original = page.original {
             lines.append([Span(text: "Changes (only these are sent):", slot: .muted)])
             for key in changed {
-                var old: JSONValue? = original
-                for component in key.split(separator: ".") { old = old?[String(component)] }
-                var new: JSONValue? = parameters
-                for component in key.split(separator: ".") { new = new?[String(component)] }
+                let path = key.split(separator: ".").map(String.init)
+                let old = original.value(at: path), new = parameters.value(at: path)
                 lines.append([
                     Span(text: "  \(key): ", slot: .jsonKey), Span(text: old.map { $0.compactText() } ?? "(empty)", slot: .error),
                     Span(text: " → ", slot: .muted), Span(text: new.map { $0.compactText() } ?? "(empty)", slot: .success),
