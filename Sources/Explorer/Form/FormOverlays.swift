@@ -191,7 +191,8 @@ extension ExplorerUpdate {
         switch key {
         case .character("y"), .character("d"):
             state.overlay = nil
-            let effects: [Effect] = context.drafts?.load(page.draftKey) != nil ? [.deleteDraft(page.draftKey)] : []
+            // Deleting a draft that is not there does nothing: no need to read the file to find out.
+            let effects: [Effect] = context.drafts == nil ? [] : [.deleteDraft(page.draftKey)]
             return effects + back(&state)
         case .character("s"):
             state.overlay = nil
