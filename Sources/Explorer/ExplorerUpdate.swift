@@ -251,7 +251,25 @@ public enum ExplorerUpdate {
 
     /// What a key did to a filter being typed.
     enum FilterKey {
-        case cleared, submitted, finished, edited
+        case started, cleared, submitted, finished, edited
+    }
+
+    /// The filter keys every list shares: typing into the filter, `/` to start one, Esc to drop it;
+    /// editing the text moves the cursor back to the first row. `nil`: the key is the page's.
+    static func listFilterKey(_ key: Key, _ filter: inout FilterState?, _ cursor: inout ListCursor) -> FilterKey? {
+        if let outcome = typeIntoFilter(&filter, key) {
+            if outcome == .edited { cursor = ListCursor() }
+            return outcome
+        }
+        if key == .character("/") {
+            filter = FilterState()
+            return .started
+        }
+        if key == .escape, filter != nil {
+            filter = nil
+            return .cleared
+        }
+        return nil
     }
 
     /// Feeds a key to the filter being typed; `nil` when none is (the key is then the page's).
@@ -274,17 +292,8 @@ public enum ExplorerUpdate {
 
     private static func handleModels(_ key: Key, _ page: inout ModelsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visible = state.bodyHeight - 2
-        if let outcome = typeIntoFilter(&page.filter, key) {
-            if outcome == .edited { page.cursor = ListCursor() }
+        if let outcome = listFilterKey(key, &page.filter, &page.cursor) {
             return outcome == .submitted ? openModel(page, &state, context: context) : []
-        }
-        if key == .character("/") {
-            page.filter = FilterState()
-            return []
-        }
-        if key == .escape, page.filter != nil {
-            page.filter = nil
-            return []
         }
         if page.cursor.handle(key, count: modelRows(page, context: context).count, visible: visible) { return [] }
         if key == .enter || key == .character("l") || key == .right {
@@ -306,17 +315,8 @@ public enum ExplorerUpdate {
     // MARK: - Operations
 
     private static func handleOperations(_ key: Key, _ page: inout OperationsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
-        if let outcome = typeIntoFilter(&page.filter, key) {
-            if outcome == .edited { page.cursor = ListCursor() }
+        if let outcome = listFilterKey(key, &page.filter, &page.cursor) {
             return outcome == .submitted ? openOperation(page, &state, context: context) : []
-        }
-        if key == .character("/") {
-            page.filter = FilterState()
-            return []
-        }
-        if key == .escape, page.filter != nil {
-            page.filter = nil
-            return []
         }
         if isBack(key) { return back(&state) }
         if page.cursor.handle(key, count: page.visibleOperations.count, visible: state.bodyHeight - 2) { return [] }
@@ -423,23 +423,14 @@ public enum ExplorerUpdate {
 
     private static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visibleHeight = state.bodyHeight - 2
-        if let outcome = typeIntoFilter(&page.filter, key) {
-            if outcome == .edited { page.cursor = ListCursor() }
+        if listFilterKey(key, &page.filter, &page.cursor) != nil {
             page.refilter()
             return []
         }
         let rows = page.visibleRows
         switch key {
-        case .escape where page.filter != nil:
-            page.filter = nil
-            page.refilter()
-            return []
         case .escape, .backspace:
             return back(&state)
-        case .character("/"):
-            page.filter = FilterState()
-            page.refilter()
-            return []
         case .left, .character("h"):
             page.column = max(0, page.column - 1)
             return []
