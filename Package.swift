@@ -69,6 +69,7 @@ let package = Package(
         ),
         .target(name: "PlanhatTestSupport", path: "Tests/Support"),
         .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]

@@ -20,10 +20,13 @@ public struct TextArea: Hashable, Sendable {
     public mutating func handle(_ key: Key, visible: Int) -> Bool {
         switch key {
         case .character(let character):
-            var characters = Array(lines[row])
-            characters.insert(character, at: column)
-            lines[row] = String(characters)
-            column += 1
+            // A scalar may join the character before it (see TextField): edit the line as one
+            // field, so the column lands after whatever cluster the key made.
+            var field = TextField(lines[row])
+            field.cursor = column
+            field.insert(String(character))
+            lines[row] = field.text
+            column = field.cursor
         case .enter:
             let characters = Array(lines[row])
             let indent = characters.prefix { $0 == " " }.count
@@ -67,6 +70,7 @@ public struct TextArea: Hashable, Sendable {
         default:
             return false
         }
+        column = min(column, lines[row].count)
         scroll(visible: visible)
         return true
     }
@@ -88,7 +92,7 @@ public struct TextArea: Hashable, Sendable {
         for (index, line) in lines.dropFirst(offset).prefix(height).enumerated() {
             let lineIndex = offset + index
             let characters = Array(line)
-            let start = lineIndex == row ? max(0, column - width + 1) : 0
+            let start = lineIndex == row ? GraphemeText.scrollStart(characters, cursor: min(column, characters.count), width: width) : 0
             buffer.put(String(characters[min(start, characters.count)...]), x: x, y: y + index, style: style, maxWidth: width)
             if lineIndex == row {
                 let before = String(characters[min(start, characters.count)..<min(column, characters.count)])

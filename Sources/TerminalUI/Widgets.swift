@@ -39,57 +39,130 @@ public struct ListCursor: Hashable, Sendable {
     }
 }
 
-/// A single-line text field: its text and cursor, edited by keys.
+/// A single-line text field: its text and a cursor between grapheme clusters, edited by keys.
+///
+/// Keys arrive one Unicode scalar at a time, and a scalar may join the character before it (a
+/// zero-width joiner, a combining mark, a skin tone, the second half of a flag) instead of adding
+/// one. So the cursor is kept as a scalar offset and reported in characters: inserting never
+/// assumes the text grew by one character, and moving or deleting always takes a whole cluster.
 public struct TextField: Hashable, Sendable {
-    public var text: String
-    public var cursor: Int
+    public private(set) var text: String
+    /// Where the cursor is, in Unicode scalars from the start (always on a character boundary).
+    private var scalarOffset: Int
 
     public init(_ text: String = "") {
         self.text = text
-        cursor = text.count
+        scalarOffset = text.unicodeScalars.count
+    }
+
+    /// The cursor, in characters (grapheme clusters) from the start: 0 … `text.count`.
+    public var cursor: Int {
+        get { GraphemeText.characterOffset(ofScalarOffset: scalarOffset, in: text) }
+        set { scalarOffset = GraphemeText.scalarOffset(ofCharacterOffset: max(0, min(newValue, text.count)), in: text) }
+    }
+
+    /// Replaces the text and puts the cursor at its end.
+    public mutating func set(_ newText: String) {
+        self = TextField(newText)
     }
 
     /// Applies an editing key; returns whether the text field used it.
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
         case .character(let character):
-            let index = text.index(text.startIndex, offsetBy: cursor)
-            text.insert(character, at: index)
-            cursor += 1
+            insert(String(character))
         case .backspace:
-            guard cursor > 0 else { return true }
-            text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
-            cursor -= 1
+            let position = cursor
+            guard position > 0 else { return true }
+            let start = text.index(text.startIndex, offsetBy: position - 1)
+            let removedScalars = text[start].unicodeScalars.count
+            text.remove(at: start)
+            scalarOffset = GraphemeText.roundedUp(scalarOffset - removedScalars, in: text)
         case .delete:
-            guard cursor < text.count else { return true }
-            text.remove(at: text.index(text.startIndex, offsetBy: cursor))
-        case .left: cursor = max(0, cursor - 1)
-        case .right: cursor = min(text.count, cursor + 1)
-        case .home, .control("a"): cursor = 0
-        case .end, .control("e"): cursor = text.count
+            let position = cursor
+            guard position < text.count else { return true }
+            text.remove(at: text.index(text.startIndex, offsetBy: position))
+            scalarOffset = GraphemeText.roundedUp(scalarOffset, in: text)
+        case .left: cursor -= 1
+        case .right: cursor += 1
+        case .home, .control("a"): scalarOffset = 0
+        case .end, .control("e"): scalarOffset = text.unicodeScalars.count
         case .control("u"):
             text = ""
-            cursor = 0
+            scalarOffset = 0
         default:
             return false
         }
         return true
     }
 
-    /// Draws the field with a visible cursor block.
+    /// Inserts text (one key's scalar, or pasted text) at the cursor and moves past it. When the
+    /// inserted scalars join a neighbouring character, the cursor ends after the joined cluster.
+    public mutating func insert(_ inserted: String) {
+        let scalars = text.unicodeScalars
+        let index = scalars.index(scalars.startIndex, offsetBy: min(scalarOffset, scalars.count))
+        text.unicodeScalars.insert(contentsOf: inserted.unicodeScalars, at: index)
+        scalarOffset = GraphemeText.roundedUp(scalarOffset + inserted.unicodeScalars.count, in: text)
+    }
+
+    /// Draws the field with a visible cursor block, scrolled so the cursor stays in view.
     public func render(into buffer: inout CellBuffer, x: Int, y: Int, width: Int, style: Style, cursorStyle: Style, focused: Bool) {
         guard width > 0 else { return }
         let characters = Array(text)
-        let start = max(0, cursor - width + 1)
-        let shown = String(characters[min(start, characters.count)...].prefix(width))
+        let position = min(cursor, characters.count)
+        let start = GraphemeText.scrollStart(characters, cursor: position, width: width)
         buffer.fill(x: x, y: y, width: width, height: 1, style: style)
-        buffer.put(shown, x: x, y: y, style: style, maxWidth: width)
+        buffer.put(String(characters[start...]), x: x, y: y, style: style, maxWidth: width)
         if focused {
-            let before = String(characters[min(start, characters.count)..<min(cursor, characters.count)])
-            let column = x + DisplayWidth.of(before)
-            let under = cursor < characters.count ? String(characters[cursor]) : " "
+            let column = x + DisplayWidth.of(String(characters[start..<position]))
+            let under = position < characters.count ? String(characters[position]) : " "
             if column < x + width { buffer.put(under, x: column, y: y, style: cursorStyle, maxWidth: 2) }
         }
+    }
+}
+
+/// Positions in text counted in grapheme clusters and in Unicode scalars, and back.
+enum GraphemeText {
+    /// The characters before a scalar offset, a cluster cut in two counting as before it.
+    static func characterOffset(ofScalarOffset offset: Int, in text: String) -> Int {
+        var scalars = 0
+        var characters = 0
+        for character in text {
+            if scalars >= offset { break }
+            scalars += character.unicodeScalars.count
+            characters += 1
+        }
+        return characters
+    }
+
+    /// The scalar offset where the character at `offset` starts.
+    static func scalarOffset(ofCharacterOffset offset: Int, in text: String) -> Int {
+        text.prefix(offset).reduce(0) { $0 + $1.unicodeScalars.count }
+    }
+
+    /// A scalar offset moved forward to the next character boundary (it may fall inside a cluster
+    /// after an edit joined scalars).
+    static func roundedUp(_ offset: Int, in text: String) -> Int {
+        var scalars = 0
+        for character in text {
+            if scalars >= offset { return scalars }
+            scalars += character.unicodeScalars.count
+        }
+        return scalars
+    }
+
+    /// The first character to show so that the one at `cursor` (and the cursor block) fit in
+    /// `width` columns.
+    static func scrollStart(_ characters: [Character], cursor: Int, width: Int) -> Int {
+        var start = cursor
+        var used = cursor < characters.count ? max(1, DisplayWidth.of(characters[cursor])) : 1
+        while start > 0 {
+            let columns = DisplayWidth.of(characters[start - 1])
+            if used + columns > width { break }
+            used += columns
+            start -= 1
+        }
+        return start
     }
 }
 
