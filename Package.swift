@@ -40,12 +40,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "CSupport"),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNCursesW", "PlanhatKit", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CNCursesW", "CSupport", "PlanhatKit", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "Explorer", dependencies: ["TerminalUI", "PlanhatKit"]),
+        .target(name: "Explorer", dependencies: ["TerminalUI", "PlanhatKit", "CSupport"]),
         .executableTarget(
             name: "planhat",
             dependencies: [
@@ -54,6 +55,7 @@ let package = Package(
                 "PlanhatMCP",
                 "Explorer",
                 "TerminalUI",
+                "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

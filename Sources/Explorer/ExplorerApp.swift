@@ -36,6 +36,7 @@ public final class ExplorerApp: @unchecked Sendable {
         var state = ExplorerState(width: driver.size.width, height: driver.size.height)
         var dirty = true
         var lastTick = Date()
+        var crashDrafts = CrashDrafts()
         while !state.quitting {
             if let signal = driver.takeSignal() {
                 received = signal
@@ -63,7 +64,9 @@ public final class ExplorerApp: @unchecked Sendable {
                 perform(ExplorerUpdate.update(&state, action, context: context), driver: driver)
                 dirty = true
             }
+            if !actions.isEmpty { crashDrafts.keep(state, context: context) }
         }
+        crashDrafts.forget()
         lock.withLock { calls.values.forEach { $0.cancel() } }
     }
 
@@ -92,7 +95,7 @@ public final class ExplorerApp: @unchecked Sendable {
             case .copy(let text):
                 driver.emit(Clipboard.osc52(text))
             case .export(let path, let rows, let columns):
-                mailbox.post(Exporter.write(rows, columns: columns, to: path))
+                mailbox.post(Exporter.write(rows, columns: columns, to: context.directories.expand(path)))
             case .saveDraft(let draft):
                 guard let drafts = context.drafts else { break }
                 do {
@@ -110,9 +113,10 @@ public final class ExplorerApp: @unchecked Sendable {
                 mailbox.post(.edited(target, result))
             case .loadItems(let path, let model):
                 let mailbox = self.mailbox
+                let directories = context.directories
                 Task.detached {
                     do {
-                        mailbox.post(.itemsLoaded(.success(try BulkItems.load(path: path, model: model))))
+                        mailbox.post(.itemsLoaded(.success(try BulkItems.load(path: path, model: model, directories: directories))))
                     } catch let error as PlanhatError {
                         mailbox.post(.itemsLoaded(.failure(error)))
                     } catch {
@@ -123,6 +127,33 @@ public final class ExplorerApp: @unchecked Sendable {
                 break
             }
         }
+    }
+}
+
+/// Keeps the drafts of changed forms registered as emergency files, so that a crash (a fatal
+/// signal) still saves what was typed: the driver's crash handler writes them.
+struct CrashDrafts {
+    private var signature: [String: [String: FieldState]] = [:]
+
+    /// Registers the drafts of the state's changed forms, when they changed since the last call.
+    mutating func keep(_ state: ExplorerState, context: ExplorerContext) {
+        guard let store = context.drafts else { return }
+        let forms = ExplorerUpdate.changedForms(state)
+        let current = Dictionary(forms.map { ($0.draftKey, $0.form.states) }, uniquingKeysWith: { first, _ in first })
+        guard current != signature else { return }
+        signature = current
+        if !forms.isEmpty { try? FileManager.default.createDirectory(at: store.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]) }
+        EmergencyFiles.register(forms.compactMap { form in
+            let draft = ExplorerUpdate.draft(of: form, reason: "the explorer stopped on an error with the form changed", context: context)
+            guard let data = try? store.encoded(draft) else { return nil }
+            return EmergencyFiles.File(path: store.path(for: draft.key), contents: data)
+        })
+    }
+
+    /// Nothing to save any more (the explorer ended normally).
+    mutating func forget() {
+        signature = [:]
+        EmergencyFiles.register([])
     }
 }
 
@@ -186,7 +217,7 @@ final class Mailbox: @unchecked Sendable {
 /// Writes the rows of a results table to a CSV or JSON file.
 enum Exporter {
     static func write(_ rows: [JSONValue], columns: [String], to path: String) -> Action {
-        let expanded = UserPath.expand(path)
+        let expanded = path
         let text: String
         if expanded.lowercased().hasSuffix(".json") {
             text = JSONValue.array(rows).prettyText() + "\n"

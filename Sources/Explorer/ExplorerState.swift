@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 import PlanhatKit
 import TerminalUI
@@ -5,10 +6,6 @@ import TerminalUI
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// glibc's `strcasestr` (a GNU extension the Glibc module does not export).
-@_silgen_name("strcasestr")
-private func glibcStrcasestr(_ haystack: UnsafePointer<CChar>, _ needle: UnsafePointer<CChar>) -> UnsafeMutablePointer<CChar>?
 
 /// Substring search on UTF-8 bytes (strstr): the filter runs over every loaded row on each key.
 enum ByteSearch {
@@ -20,7 +17,7 @@ enum ByteSearch {
     /// Ignoring the case of ASCII letters (strcasestr), so rows need no lower-cased copy.
     static func containsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
         guard !needle.isEmpty else { return true }
-        return haystack.withCString { hay in needle.withCString { pin in glibcStrcasestr(hay, pin) != nil } }
+        return haystack.withCString { hay in needle.withCString { pin in csupport_strcasestr(hay, pin) != nil } }
     }
 }
 

@@ -10,14 +10,17 @@ public struct ExplorerContext: Sendable {
     public let now: @Sendable () -> Date
     /// Where unsent forms are kept (`nil`: drafts are not kept).
     public let drafts: DraftStore?
+    /// Home and the XDG folders, for `~` in paths typed into the explorer.
+    public let directories: UserDirectories
 
     public init(
         service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
-        now: @escaping @Sendable () -> Date = Date.init
+        directories: UserDirectories = UserDirectories(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.service = service
         self.exportFolder = exportFolder
         self.drafts = drafts
+        self.directories = directories
         self.now = now
     }
 

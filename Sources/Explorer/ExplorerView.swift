@@ -55,17 +55,12 @@ public enum ExplorerView {
 
     private static func header(_ buffer: inout CellBuffer, state: ExplorerState, context: ExplorerContext, theme: Theme) {
         let info = context.service.backend.info
-        var badge = info.kind == .sandbox ? "SANDBOX \(abbreviate(info.location))" : info.badge + (info.profile.map { " (\($0))" } ?? "")
+        var badge = info.kind == .sandbox ? "SANDBOX \(context.directories.abbreviate(info.location))" : info.badge + (info.profile.map { " (\($0))" } ?? "")
         if context.service.readOnly { badge += "  READ-ONLY" }
         let used = buffer.put(" Planhat Explorer ", x: 0, y: 0, style: theme[.accent])
         let badgeWidth = min(DisplayWidth.of(badge), max(0, state.width - used - 2))
         buffer.put(badge, x: state.width - badgeWidth - 1, y: 0, style: info.kind == .sandbox ? theme[.warning] : theme[.success], maxWidth: badgeWidth)
         buffer.put(breadcrumb(state), x: 1, y: 1, style: theme[.muted], maxWidth: state.width - 2)
-    }
-
-    static func abbreviate(_ path: String) -> String {
-        let home = FileManager.default.homeDirectoryForCurrentUser.path
-        return path.hasPrefix(home + "/") ? "~" + path.dropFirst(home.count) : path
     }
 
     /// `Models › companies › list › record`

@@ -1,4 +1,5 @@
 import CNCursesW
+import CSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -215,6 +216,8 @@ public final class NCursesDriver: TerminalDriver {
         }
         for signalNumber in [SIGQUIT, SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             signal(signalNumber) { received in
+                // What must not be lost (the drafts of changed forms) goes to disk first.
+                csupport_emergency_write()
                 endwin()
                 signal(received, SIG_DFL)
                 raise(received)

@@ -176,29 +176,56 @@ struct TmuxEndToEndTests {
         #expect(session.exitStatus() == "EXIT=0")
     }
 
-    @Test("SIGTERM with a changed form keeps it as a draft (0600), offered back on the next start")
+    /// The explorer in a pane with only `HOME` set (no XDG variables): every file it writes must land under that home.
+    static func homeOnlyCommand(home: String, sandbox: String, editor: String? = nil) -> String {
+        let editorPart = editor.map { "EDITOR=\($0) VISUAL= " } ?? ""
+        return "env -u XDG_STATE_HOME -u XDG_CONFIG_HOME -u XDG_DATA_HOME HOME=\(home) PLANHAT_SANDBOX_PATH=\(sandbox) \(editorPart)\(ProcessRunner.planhatBinary)"
+    }
+
+    /// The pid of the explorer: the child of the shell the pane runs.
+    static func explorerPID(_ session: TmuxSession) throws -> String {
+        let shell = try session.tmux(["list-panes", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8))?
+            .split(separator: " ").first.map(String.init) ?? ""
+    }
+
+    /// The drafts of `key` under a home's state folder, in whatever workspace folder they are.
+    static func drafts(under home: String, key: String) -> [String] {
+        let root = home + "/.local/state/planhat-explorer/drafts"
+        let workspaces = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return workspaces.map { "\(root)/\($0)/\(key).json" }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    @Test("SIGTERM with a changed form keeps it as a draft (0600) under $HOME, offered back on the next start of the same workspace only")
     func draftOnSignal() throws {
         let folder = ProcessRunner.temporaryDirectory("tui-draft")
+        let home = folder.appendingPathComponent("home").path
         let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
-        let state = folder.appendingPathComponent("state").path
-        let command = "env PLANHAT_SANDBOX_PATH=\(sandbox) XDG_STATE_HOME=\(state) \(ProcessRunner.planhatBinary)"
+        let command = Self.homeOnlyCommand(home: home, sandbox: sandbox)
         let session = try TmuxSession(command: command)
         try session.openForm("companies", "create")
         try session.waitFor("Create a company")
         try session.keys("-l", "Half Typed Ltd")
         try session.waitFor("Half Typed Ltd")
-        // The pane runs a shell whose child is the explorer.
-        let shell = try session.tmux(["list-panes", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let explorer = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8))?
-            .split(separator: " ").first.map(String.init) ?? ""
+        let explorer = try Self.explorerPID(session)
         #expect(!explorer.isEmpty)
         _ = try ProcessRunner.run("/bin/kill", ["-TERM", explorer], environment: ProcessRunner.environment())
         #expect(session.exitStatus(timeout: 30) == "EXIT=143")
-        let draft = state + "/planhat-explorer/drafts/companies-create.json"
+        let found = Self.drafts(under: home, key: "companies-create")
+        #expect(found.count == 1, "one draft, under the HOME given: \(found)")
+        let draft = try #require(found.first)
         let text = try String(contentsOfFile: draft, encoding: .utf8)
         #expect(text.contains("Half Typed Ltd"))
         let mode = try FileManager.default.attributesOfItem(atPath: draft)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+
+        // Another workspace (another sandbox file) never sees it.
+        let other = try TmuxSession(command: Self.homeOnlyCommand(home: home, sandbox: folder.appendingPathComponent("other.sqlite").path))
+        try other.openForm("companies", "create")
+        let screen = try other.waitFor("Create a company")
+        #expect(!screen.contains("A draft of this form was kept"))
+        try other.keys("C-c")
+        #expect(other.exitStatus() == "EXIT=0")
 
         let again = try TmuxSession(command: command)
         try again.openForm("companies", "create")
@@ -207,5 +234,22 @@ struct TmuxEndToEndTests {
         try again.waitFor("Half Typed Ltd")
         try again.keys("C-c")
         #expect(again.exitStatus() == "EXIT=0")
+    }
+
+    @Test("a fatal error (a crash signal) with a changed form still saves its draft and restores the terminal", arguments: ["SEGV", "ILL", "ABRT"])
+    func draftOnCrash(signal: String) throws {
+        let folder = ProcessRunner.temporaryDirectory("tui-crash")
+        let home = folder.appendingPathComponent("home").path
+        let session = try TmuxSession(command: Self.homeOnlyCommand(home: home, sandbox: folder.appendingPathComponent("sandbox.sqlite").path))
+        try session.openForm("companies", "create")
+        try session.waitFor("Create a company")
+        try session.keys("-l", "Crash Typed 👩‍💻 Ltd")
+        try session.waitFor("Crash Typed")
+        usleep(300_000)
+        _ = try ProcessRunner.run("/bin/kill", ["-\(signal)", try Self.explorerPID(session)], environment: ProcessRunner.environment())
+        #expect(session.exitStatus(timeout: 30) != "EXIT=0")
+        let draft = try #require(Self.drafts(under: home, key: "companies-create").first, "no draft after SIG\(signal)")
+        #expect(try String(contentsOfFile: draft, encoding: .utf8).contains("Crash Typed 👩‍💻 Ltd"))
+        #expect(!(try session.screen()).contains("Planhat Explorer"), "the terminal is restored")
     }
 }

@@ -67,3 +67,39 @@ struct BulkItemsTests {
         #expect(merged == ["created": 5, "createdErrors": [["index": 1], ["index": 5_000]]])
     }
 }
+
+@Suite("Home and XDG folders come from the environment")
+struct UserDirectoriesTests {
+    @Test("HOME is obeyed, and the XDG folders default under it")
+    func homeFromEnvironment() {
+        let directories = UserDirectories(environment: ["HOME": "/tmp/someone"])
+        #expect(directories.home == "/tmp/someone")
+        #expect(directories.config("config.yaml") == "/tmp/someone/.config/planhat-explorer/config.yaml")
+        #expect(directories.state("drafts") == "/tmp/someone/.local/state/planhat-explorer/drafts")
+        #expect(directories.data("sandbox.sqlite") == "/tmp/someone/.local/share/planhat-explorer/sandbox.sqlite")
+        #expect(directories.expand("~/x.csv") == "/tmp/someone/x.csv")
+        #expect(directories.expand("~") == "/tmp/someone")
+        #expect(directories.expand("~other/x") == "~other/x")
+        #expect(directories.abbreviate("/tmp/someone/a/b") == "~/a/b")
+        #expect(directories.abbreviate("/tmp/someoneelse/a") == "/tmp/someoneelse/a")
+    }
+
+    @Test("absolute XDG folders win; relative or empty ones are ignored, as the XDG spec says")
+    func xdgFolders() {
+        let set = UserDirectories(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/c", "XDG_STATE_HOME": "/s", "XDG_DATA_HOME": "/d"])
+        #expect(set.configHome == "/c" && set.stateHome == "/s" && set.dataHome == "/d")
+        let relative = UserDirectories(environment: ["HOME": "/h/", "XDG_CONFIG_HOME": "rel", "XDG_STATE_HOME": "", "XDG_DATA_HOME": "./d"])
+        #expect(relative.configHome == "/h/.config" && relative.stateHome == "/h/.local/state" && relative.dataHome == "/h/.local/share")
+    }
+
+    @Test("the settings, the sandbox path and bulk item files all use the same home")
+    func oneHomeEverywhere() throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID())").path
+        #expect(SettingsLoader(environment: ["HOME": home]).configPath == home + "/.config/planhat-explorer/config.yaml")
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try Data(#"[{"name":"A"}]"#.utf8).write(to: URL(fileURLWithPath: home + "/items.json"))
+        let model = try Catalog.shared.model(named: "companies")
+        let items = try BulkItems.load(path: "~/items.json", model: model, directories: UserDirectories(environment: ["HOME": home]))
+        #expect(items.count == 1)
+    }
+}

@@ -393,15 +393,20 @@ extension ExplorerUpdate {
     static func draft(of page: FormPage, reason: String, context: ExplorerContext) -> FormDraft {
         FormDraft(
             key: page.draftKey, model: page.model.route, operation: page.operation, savedAt: context.now(), states: page.form.filledStates, original: page.original,
-            reason: reason)
+            reason: reason, workspace: context.drafts?.workspace)
     }
 
     /// Drafts of every changed form on the stack, for a quit or a signal.
     static func draftsOnExit(_ state: ExplorerState, context: ExplorerContext) -> [Effect] {
         guard context.drafts != nil else { return [] }
-        return state.stack.compactMap { page in
+        return changedForms(state).map { .saveDraft(draft(of: $0, reason: "the explorer was closed with the form changed", context: context)) }
+    }
+
+    /// The write forms on the stack with something typed in them.
+    static func changedForms(_ state: ExplorerState) -> [FormPage] {
+        state.stack.compactMap { page in
             guard case .form(let form) = page, form.isChanged, form.operation.isWrite else { return nil }
-            return .saveDraft(draft(of: form, reason: "the explorer was closed with the form changed", context: context))
+            return form
         }
     }
 }

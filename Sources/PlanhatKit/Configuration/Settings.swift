@@ -80,12 +80,11 @@ public struct SettingsLoader: Sendable {
 
     /// The config file's path.
     public var configPath: String {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (home + "/.config")
-        return base + "/planhat-explorer/config.yaml"
+        directories.config("config.yaml")
     }
 
-    private var home: String {
-        environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
+    private var directories: UserDirectories {
+        UserDirectories(environment: environment)
     }
 
     /// Resolves the settings.
@@ -199,7 +198,7 @@ public struct SettingsLoader: Sendable {
     }
 
     private func expand(_ path: String) -> String {
-        UserPath.expand(path, home: home)
+        directories.expand(path)
     }
 }
 

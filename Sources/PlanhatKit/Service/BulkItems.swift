@@ -11,8 +11,8 @@ public enum BulkItems {
     /// empty cells are left out.
     ///
     /// - Throws: ``PlanhatError`` 400 naming the file, the line or column and what was expected.
-    public static func load(path: String, model: ModelDefinition) throws -> [JSONValue] {
-        let expanded = UserPath.expand(path)
+    public static func load(path: String, model: ModelDefinition, directories: UserDirectories = UserDirectories()) throws -> [JSONValue] {
+        let expanded = directories.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else {
             throw PlanhatError(status: 400, message: "cannot read \(expanded): no such file, or it is not readable",
                                fieldIssues: [FieldIssue(path: "items", value: path, expected: "a readable .json or .csv file")])

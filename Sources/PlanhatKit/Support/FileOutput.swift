@@ -34,8 +34,9 @@ public enum FileOutput {
 
 /// Paths as people type them.
 public enum UserPath {
-    /// `~/exports/a.csv` → `<home>/exports/a.csv`; any other path as it is.
-    public static func expand(_ path: String, home: String = FileManager.default.homeDirectoryForCurrentUser.path) -> String {
-        path.hasPrefix("~/") ? home + path.dropFirst(1) : path
+    /// `~/exports/a.csv` → `<home>/exports/a.csv`, home from `$HOME` (see ``UserDirectories``);
+    /// any other path as it is.
+    public static func expand(_ path: String, directories: UserDirectories = UserDirectories()) -> String {
+        directories.expand(path)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSupport
 import Explorer
 import Foundation
 import PlanhatKit
@@ -28,9 +29,9 @@ struct ExploreCommand: AsyncParsableCommand {
         }
         // The explorer keeps the rows it shows itself: small SQLite page caches, and one malloc arena
         // (it makes one call at a time), keep 100 000 loaded rows near 75 MB.
-        _ = glibcMallopt(glibcArenaMax, 1)
+        _ = csupport_set_malloc_arena_max(1)
         let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false, sandboxPageCacheKiB: 1024)
-        let app = ExplorerApp(context: ExplorerContext(service: service, drafts: DraftStore.standard()), theme: theme)
+        let app = ExplorerApp(context: ExplorerContext(service: service, drafts: DraftStore.standard(backend: service.backend.info)), theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 do {
@@ -61,8 +62,3 @@ struct ExploreCommand: AsyncParsableCommand {
         return ["explore"] + arguments
     }
 }
-
-/// glibc's `mallopt` and `M_ARENA_MAX` (malloc.h is not part of the Glibc module).
-@_silgen_name("mallopt")
-private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-private let glibcArenaMax: Int32 = -8
