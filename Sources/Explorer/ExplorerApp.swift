@@ -175,17 +175,8 @@ enum ExternalEditor {
         }
         var status: Int32 = -1
         driver.suspend {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
             // The editor command may carry arguments ("code --wait"); the file is passed as $1.
-            process.arguments = ["-c", editor + " \"$1\"", "planhat-editor", file.path]
-            do {
-                try process.run()
-                process.waitUntilExit()
-                status = process.terminationStatus
-            } catch {
-                status = -1
-            }
+            status = (try? ForegroundProcess.run(["/bin/sh", "-c", editor + " \"$1\"", "planhat-editor", file.path])) ?? -1
         }
         guard status == 0 else {
             return .failure(PlanhatError(status: 500, message: "the editor (\(editor)) ended with status \(status); the field is unchanged"))

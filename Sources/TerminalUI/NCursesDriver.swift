@@ -105,13 +105,29 @@ public final class NCursesDriver: TerminalDriver {
         endwin()
     }
 
+    /// Leaves curses mode completely while `body` runs another program on the terminal (nothing
+    /// reads the terminal meanwhile: the UI loop is inside this call), then takes the terminal back,
+    /// drops what arrived meanwhile (the terminal's replies to the program's queries, keys meant for
+    /// it) and redraws everything.
     public func suspend(_ body: () -> Void) {
         def_prog_mode()
         endwin()
         body()
         reset_prog_mode()
+        keypad(window, true)
+        discardPendingInput()
         clearok(window, true)
         wrefresh(window)
+    }
+
+    /// Discards typeahead: what is queued now, and what trickles in over the next few milliseconds
+    /// (a terminal answers a cursor-position query after the program that asked has ended).
+    private func discardPendingInput() {
+        flushinp()
+        wtimeout(window, 60)
+        var character: wint_t = 0
+        var discarded = 0
+        while wget_wch(window, &character) != ERR, discarded < 4_096 { discarded += 1 }
     }
 
     public func emit(_ sequence: String) {

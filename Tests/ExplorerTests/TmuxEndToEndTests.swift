@@ -252,4 +252,41 @@ struct TmuxEndToEndTests {
         #expect(try String(contentsOfFile: draft, encoding: .utf8).contains("Crash Typed 👩‍💻 Ltd"))
         #expect(!(try session.screen()).contains("Planhat Explorer"), "the terminal is restored")
     }
+
+    @Test("Ctrl-O hands the terminal to the editor: it runs in the foreground, reads what is typed, and its terminal queries never leak into the form")
+    func externalEditor() throws {
+        let folder = ProcessRunner.temporaryDirectory("tui-editor")
+        let log = folder.appendingPathComponent("editor.log").path
+        let editor = folder.appendingPathComponent("editor.sh").path
+        // Reads a line from the terminal (as vi does), writes it to the file, then asks the terminal
+        // for the cursor position and exits before the answer comes.
+        let script = """
+            #!/bin/sh
+            echo "pgid=$(ps -o pgid= -p $$ | tr -d ' ') tpgid=$(ps -o tpgid= -p $$ | tr -d ' ')" > \(log)
+            printf 'editor> '
+            if IFS= read -r line; then printf '%s\\n' "$line" > "$1"; else echo "read failed" >> \(log); exit 1; fi
+            printf '\\033[6n'
+            exit 0
+            """
+        try script.write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let session = try TmuxSession(command: Self.homeOnlyCommand(home: folder.appendingPathComponent("home").path, sandbox: folder.appendingPathComponent("sandbox.sqlite").path, editor: editor))
+        try session.openForm("companies", "create")
+        try session.waitFor("Create a company")
+        try session.keys("C-o")
+        try session.waitFor("editor>")
+        try session.keys("-l", "Typed in the editor")
+        try session.keys("Enter")
+        try session.waitFor("Create a company")
+        usleep(400_000)
+        let after = try session.screen()
+        #expect(after.contains("Typed in the editor"), "the field holds the editor's text:\n\(after)")
+        #expect(!after.contains(";1R") && !after.contains("[6n"), "the terminal's reply was dropped:\n\(after)")
+        let recorded = try String(contentsOfFile: log, encoding: .utf8)
+        let parts = recorded.split(separator: " ").map { $0.split(separator: "=").last.map(String.init) ?? "" }
+        #expect(parts.count >= 2 && parts[0] == parts[1].trimmingCharacters(in: .whitespacesAndNewlines), "the editor is the terminal's foreground process group: \(recorded)")
+        #expect(!recorded.contains("read failed"))
+        try session.keys("C-c")
+        #expect(session.exitStatus() == "EXIT=0")
+    }
 }
