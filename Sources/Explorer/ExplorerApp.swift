@@ -85,7 +85,7 @@ public final class ExplorerApp: @unchecked Sendable {
                     } catch let error as PlanhatError {
                         result = .failure(error)
                     } catch {
-                        result = .failure(PlanhatError(status: 500, message: "\(error)"))
+                        result = .failure(PlanhatError(.internal, message: "\(error)"))
                     }
                     mailbox.post(.response(id: id, result: result))
                 }
@@ -120,7 +120,7 @@ public final class ExplorerApp: @unchecked Sendable {
                     } catch let error as PlanhatError {
                         mailbox.post(.itemsLoaded(.failure(error)))
                     } catch {
-                        mailbox.post(.itemsLoaded(.failure(PlanhatError(status: 400, message: "cannot read \(path): \(error)"))))
+                        mailbox.post(.itemsLoaded(.failure(PlanhatError.file("cannot read \(path): \(error)"))))
                     }
                 }
             case .quit:
@@ -169,9 +169,9 @@ enum ExternalEditor {
             try handle.write(contentsOf: Data(text.utf8))
             try handle.close()
         } catch let error as PlanhatError {
-            return .failure(PlanhatError(status: 500, message: error.message + " for the editor"))
+            return .failure(PlanhatError.file(error.message + " for the editor"))
         } catch {
-            return .failure(PlanhatError(status: 500, message: "cannot write \(file.path) for the editor: \(error)"))
+            return .failure(PlanhatError.file("cannot write \(file.path) for the editor: \(error)"))
         }
         var status: Int32 = -1
         driver.suspend {
@@ -179,10 +179,10 @@ enum ExternalEditor {
             status = (try? ForegroundProcess.run(["/bin/sh", "-c", editor + " \"$1\"", "planhat-editor", file.path])) ?? -1
         }
         guard status == 0 else {
-            return .failure(PlanhatError(status: 500, message: "the editor (\(editor)) ended with status \(status); the field is unchanged"))
+            return .failure(PlanhatError(.cancelled, message: "the editor (\(editor)) ended with status \(status); the field is unchanged"))
         }
         guard let data = FileManager.default.contents(atPath: file.path), let edited = String(data: data, encoding: .utf8) else {
-            return .failure(PlanhatError(status: 500, message: "cannot read the edited text back; the field is unchanged"))
+            return .failure(PlanhatError.file("cannot read the edited text back; the field is unchanged"))
         }
         return .success(edited)
     }

@@ -304,11 +304,11 @@ public enum ExplorerView {
             lines += wrap("• \(issue)", width: width - 4)
         }
         lines.append("")
-        let guidance = wrap(error.guidance, width: width - 4)
+        let guidance = wrap(error.guidance(for: .explorer), width: width - 4)
         let height = min(buffer.height - 2, lines.count + guidance.count + 4)
         let x = (buffer.width - width) / 2, y = max(1, (buffer.height - height) / 2)
         buffer.fill(x: x, y: y, width: width, height: height, style: theme[.text])
-        buffer.box(x: x, y: y, width: width, height: height, style: theme[.error], title: "\(error.status) \(error.title)", titleStyle: theme[.error])
+        buffer.box(x: x, y: y, width: width, height: height, style: theme[.error], title: error.label, titleStyle: theme[.error])
         var row = y + 1
         for line in lines where row < y + height - 2 {
             buffer.put(line, x: x + 2, y: row, style: theme[.text], maxWidth: width - 4)

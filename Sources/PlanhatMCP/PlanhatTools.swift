@@ -203,9 +203,9 @@ public struct PlanhatTools: Sendable {
         } catch let error as PlanhatError {
             return failure(error)
         } catch is CancellationError {
-            return failure(PlanhatError(status: 499, message: "the call was cancelled"))
+            return failure(PlanhatError(.cancelled, message: "the call was cancelled"))
         } catch {
-            return failure(PlanhatError(status: 500, message: "unexpected error: \(error)"))
+            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
         }
     }
 
@@ -216,7 +216,7 @@ public struct PlanhatTools: Sendable {
         } catch let error as PlanhatError {
             return failure(error)
         } catch {
-            return failure(PlanhatError(status: 500, message: "unexpected error: \(error)"))
+            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
         }
     }
 

@@ -46,7 +46,7 @@ public struct DemoData: Sendable {
         try queue.close()
         for suffix in ["-wal", "-shm"] { try? files.removeItem(atPath: path + suffix) }
         guard rename(staging, path) == 0 else {
-            throw PlanhatError(status: 500, message: "cannot move the new sandbox into place at \(path): \(String(cString: strerror(errno)))")
+            throw PlanhatError.file("cannot move the new sandbox into place at \(path): \(String(cString: strerror(errno)))")
         }
     }
 

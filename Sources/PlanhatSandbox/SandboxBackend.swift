@@ -56,7 +56,7 @@ public final class SandboxBackend: PlanhatBackend {
         } catch let error as PlanhatError {
             throw error
         } catch let error as DatabaseError {
-            throw PlanhatError(status: 500, message: "sandbox database error: \(error.message ?? error.description)")
+            throw PlanhatError(.internal, message: "sandbox database error: \(error.message ?? error.description)")
         }
     }
 

@@ -17,7 +17,7 @@ enum Console {
 
     /// Reports an error on stderr: the full explanation, or a one-line JSON envelope.
     static func report(_ error: PlanhatError, json: Bool) {
-        err(json ? error.jsonValue.compactText() : "error: " + error.report)
+        err(json ? error.jsonValue(for: .cli).compactText() : "error: " + error.report(for: .cli))
     }
 
     static func flush() {

@@ -38,7 +38,7 @@ enum Entry {
                 return 0
             }
             if wantsJSON {
-                Console.err(PlanhatError(status: 400, message: message).jsonValue.compactText())
+                Console.err(PlanhatError(.usage, message: message).jsonValue(for: .cli).compactText())
             } else {
                 Console.err(message)
             }
@@ -57,11 +57,13 @@ enum ExitStatus {
     static let serverOrNetwork: Int32 = 7
 
     static func code(for error: PlanhatError) -> Int32 {
-        switch error.status {
-        case 400, 409, 413, 422: return invalidParameters
-        case 401, 403: return auth
-        case 404: return notFound
-        case 429: return rateLimited
+        switch error.cause {
+        case .configuration, .usage: return usage
+        case .invalidParameters, .conflict, .tooLarge, .file: return invalidParameters
+        case .unauthorized, .forbidden, .readOnly: return auth
+        case .unknownModel, .unknownOperation, .recordNotFound, .notFound: return notFound
+        case .rateLimited: return rateLimited
+        case .cancelled: return 130
         default: return serverOrNetwork
         }
     }
@@ -137,7 +139,7 @@ struct ScopeOptions: ParsableArguments {
         do {
             return try Catalog.shared.restricted(to: names)
         } catch let error as PlanhatError {
-            throw PlanhatError(status: 400, message: "--models: \(error.message)", details: ["See planhat models for the names."])
+            throw PlanhatError.configuration("--models: \(error.message)", details: ["See planhat models for the names."])
         }
     }
 }

@@ -73,7 +73,7 @@ struct BackendOptions: ParsableArguments {
             }
             return try SandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
         }
-        guard let token = settings.token else { throw PlanhatError(status: 401, message: "no API token configured") }
+        guard let token = settings.token else { throw PlanhatError(.unauthorized, message: "no API token configured") }
         return RemoteBackend(
             baseURL: settings.baseURL, token: token, profile: settings.profile, timeout: timeout,
             retry: RetryPolicy(rateLimitAttempts: rateLimitAttempts, rateLimitBudget: rateLimitBudget),

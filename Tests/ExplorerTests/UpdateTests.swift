@@ -165,7 +165,8 @@ struct UpdateTests {
         guard case .parameters = driver.state.page else { Issue.record("screen changed"); return }
         let screen = ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text
         #expect(screen.contains("429 Too Many Requests"))
-        #expect(screen.contains("Retry-After"))
+        #expect(screen.contains("Rate limit hit"))
+        #expect(!screen.contains("get_model_action") && !screen.contains("MODEL_ROUTE"), "guidance in the explorer's words")
     }
 
     @Test("sort by the focused column toggles direction; live filter keeps matching rows")

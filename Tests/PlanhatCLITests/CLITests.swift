@@ -114,7 +114,8 @@ struct CLITests {
         let envelope = try JSONValue.parse(String(lines[0]))
         #expect(envelope["error"]?["status"] == 400)
         #expect(envelope["error"]?["fields"]?.arrayValue?.first?["path"] == "status")
-        #expect(envelope["error"]?["guidance"]?.stringValue?.contains("get_model_action_parameters") == true)
+        #expect(envelope["error"]?["cause"] == "invalidParameters")
+        #expect(envelope["error"]?["guidance"]?.stringValue?.contains("planhat schema") == true, "guidance in the CLI's words")
     }
 
     @Test("sandbox reset reseeds with the company count asked for")

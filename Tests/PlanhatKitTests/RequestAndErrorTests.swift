@@ -70,6 +70,56 @@ struct ErrorTests {
         #expect(error.report.hasPrefix("\(status) \(error.title): m"))
     }
 
+    static let causes: [PlanhatError.Cause] = [
+        .invalidParameters, .unknownModel, .unknownOperation, .recordNotFound, .notFound, .readOnly, .unauthorized, .forbidden,
+        .conflict, .tooLarge, .rateLimited, .server, .network, .timeout, .configuration, .file, .cancelled, .usage, .internal,
+    ]
+
+    @Test("each cause says what to do in each face's own words: MCP tool names only to MCP clients, App Center only for Planhat's 403, the Planhat team only for its 5xx")
+    func guidanceByFace() {
+        let toolWords = ["get_model_action", "perform_model_action", "MODEL_ROUTE", "OPERATION", "PARAMETERS"]
+        for cause in Self.causes {
+            for face in Face.allCases {
+                let text = PlanhatError(cause, message: "m").guidance(for: face)
+                #expect(!text.isEmpty)
+                if face != .mcp { #expect(!toolWords.contains { text.contains($0) }, "\(cause) in the \(face) face: \(text)") }
+                if cause != .forbidden { #expect(!text.contains("App Center"), "\(cause): \(text)") }
+                if cause != .server { #expect(!text.contains("Planhat team"), "\(cause): \(text)") }
+            }
+        }
+    }
+
+    @Test("local failures carry no HTTP status: their headline names the kind of failure", arguments: [
+        (PlanhatError.Cause.file, "File error"), (.configuration, "Configuration error"), (.network, "Network error"), (.timeout, "Timed out"),
+        (.cancelled, "Cancelled"), (.internal, "Internal error"),
+    ])
+    func localFailures(cause: PlanhatError.Cause, title: String) {
+        let error = PlanhatError(cause, message: "m")
+        #expect(error.status == nil)
+        #expect(error.headline == "\(title): m")
+        #expect(error.jsonValue["error"]?["status"] == nil)
+        #expect(error.jsonValue["error"]?["cause"] == .string(cause.name))
+    }
+
+    @Test("a read-only refusal says the session is read-only, not that the token lacks permissions")
+    func readOnlyGuidance() throws {
+        let model = try Catalog.shared.model(named: "companies")
+        let error = PlanhatError.readOnly(.create, model: model)
+        #expect(error.status == 403 && error.cause == .readOnly)
+        for face in Face.allCases {
+            #expect(error.guidance(for: face).contains("read-only"))
+            #expect(!error.guidance(for: face).contains("App Center"))
+        }
+    }
+
+    @Test("status lines use the standard reason phrases, successes included", arguments: [
+        (200, "OK"), (201, "Created"), (400, "Bad Request"), (404, "Not Found"), (405, "Method Not Allowed"), (411, "Length Required"),
+        (413, "Content Too Large"), (431, "Request Header Fields Too Large"), (429, "Too Many Requests"), (503, "Service Unavailable"),
+    ])
+    func reasonPhrases(status: Int, phrase: String) {
+        #expect(HTTPStatus.reasonPhrase(status) == phrase)
+    }
+
     @Test("the JSON envelope carries status, fields and guidance")
     func envelope() throws {
         let error = PlanhatError.invalidParameters(

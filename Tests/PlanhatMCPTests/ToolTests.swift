@@ -95,7 +95,8 @@ struct ToolTests {
         let gone = try await perform(tools, "companies", "view", .object(["id": .string(id)]))
         #expect(gone.isError == true)
         #expect(Self.text(gone).hasPrefix("404 Not Found:"))
-        #expect(Self.text(gone).contains("get_model_actions"))
+        #expect(Self.text(gone).contains("no record has this id"))
+        #expect(!Self.text(gone).contains("MODEL_ROUTE"), "a missing record does not send the assistant to fix the model name")
     }
 
     @Test("every bad input is an isError result that starts with the status", arguments: [

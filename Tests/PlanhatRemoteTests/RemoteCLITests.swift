@@ -150,14 +150,15 @@ struct RemoteCLITests {
                 token: inline-token
                 region: eu
               broken:
-                region: mars
+                region: "Mars!"
             """.utf8).write(to: configFile)
         var environment = ProcessRunner.environment(["XDG_CONFIG_HOME": config.path])
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: configFile.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile.path)
         let open = try ProcessRunner.planhat(["doctor"], environment: environment)
-        #expect(open.status == 3)
+        #expect(open.status == 2, "a configuration problem is a usage error")
         #expect(open.stderr.contains("chmod 600 \(configFile.path)"))
+        #expect(!open.stderr.contains("get_model_action_parameters"), "no MCP guidance for a configuration problem")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: configFile.path)
         let doctor = try ProcessRunner.planhat(["doctor"], environment: environment)
         #expect(doctor.status == 0, "\(doctor.stderr)")
@@ -167,14 +168,16 @@ struct RemoteCLITests {
         #expect(!doctor.stdout.contains("file-token-XYZ"))
         try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: tokenFile.path)
         let openToken = try ProcessRunner.planhat(["call", "companies", "list"], environment: environment)
-        #expect(openToken.status == 3 && openToken.stderr.contains("chmod 600"))
+        #expect(openToken.status == 2 && openToken.stderr.contains("chmod 600"))
         environment["PLANHAT_PROFILE"] = "eu"
         let eu = try ProcessRunner.planhat(["doctor"], environment: environment)
         #expect(eu.stdout.contains("https://api-eu.planhat.com"))
         let demo = try ProcessRunner.planhat(["doctor", "--demo"], environment: environment)
         #expect(demo.stdout.contains("https://api.planhatdemo.com"))
         let broken = try ProcessRunner.planhat(["doctor", "--profile", "broken"], environment: environment)
-        #expect(broken.status == 3 && broken.stderr.contains("unknown region 'mars'"))
+        #expect(broken.status == 2 && broken.stderr.contains("'Mars!' is not a region name"), "\(broken.stderr)")
+        let us4 = try ProcessRunner.planhat(["doctor", "--region", "us4"], environment: environment)
+        #expect(us4.stdout.contains("https://api-us4.planhat.com"), "any cluster of the right shape")
         let unknown = try ProcessRunner.planhat(["doctor", "--profile", "nope"], environment: environment)
         #expect(unknown.stderr.contains("no profile 'nope'") && unknown.stderr.contains("eu, work"))
     }

@@ -76,7 +76,7 @@ public struct DraftStore: Sendable {
         try handle.close()
         guard rename(staging.path, target.path) == 0 else {
             unlink(staging.path)
-            throw PlanhatError(status: 500, message: "cannot save the draft as \(target.path): \(String(cString: strerror(errno)))")
+            throw PlanhatError.file("cannot save the draft as \(target.path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -27,7 +27,7 @@ extension ExplorerUpdate {
                 replaceTop(&state, .form(page))
                 if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
             case .failure(let error):
-                if let index = page.form.index(of: "id") { page.form.fields[index].issue = "\(error.status) \(error.title): \(error.message)" }
+                if let index = page.form.index(of: "id") { page.form.fields[index].issue = error.headline }
                 page.summary = error.headline
                 replaceTop(&state, .form(page))
             }
@@ -73,7 +73,7 @@ extension ExplorerUpdate {
                 if let first = page.form.firstProblem { page.focus = first }
                 replaceTop(&state, .form(page))
                 guard context.drafts != nil else { return [] }
-                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.label)", context: context))]
             }
         case .bulkChunk(var run):
             guard case .form(let page) = state.page else { return [] }
@@ -93,7 +93,7 @@ extension ExplorerUpdate {
                 }
                 state.overlay = .error(error)
                 guard context.drafts != nil else { return [] }
-                return [.saveDraft(draft(of: page, reason: "not sent: \(error.status) \(error.title)", context: context))]
+                return [.saveDraft(draft(of: page, reason: "not sent: \(error.label)", context: context))]
             }
         default:
             return nil

@@ -25,8 +25,8 @@ public struct Settings: Sendable {
     public static let defaultBaseURL = "https://api.planhat.com"
     /// Planhat's demo environment.
     public static let demoBaseURL = "https://api.planhatdemo.com"
-    /// The regional clusters Planhat documents.
-    public static let regions = ["eu", "eu2", "eu3", "us2"]
+    /// Regional clusters seen in use (`api-<region>.planhat.com`); any name of that shape is accepted.
+    public static let regions = ["eu", "eu2", "eu3", "us2", "us4"]
 
     public var token: APIToken?
     /// Where the token came from: `PLANHAT_API_TOKEN`, `profile work (token_file …)`.
@@ -99,7 +99,7 @@ public struct SettingsLoader: Sendable {
             guard let found = file?.profiles[profileName] else {
                 let known = file?.profiles.keys.sorted().joined(separator: ", ") ?? ""
                 throw PlanhatError(
-                    status: 400, message: "no profile '\(profileName)' in \(configPath)",
+                    .configuration, message: "no profile '\(profileName)' in \(configPath)",
                     details: [known.isEmpty ? "The file defines no profiles." : "Profiles there: \(known)."])
             }
             profile = found
@@ -119,7 +119,7 @@ public struct SettingsLoader: Sendable {
                 guard let text = FileManager.default.contents(atPath: expanded).map({ String(decoding: $0, as: UTF8.self) }),
                     let parsed = APIToken(text)
                 else {
-                    throw PlanhatError(status: 400, message: "the token file \(expanded) of profile \(profileName) is missing or empty")
+                    throw PlanhatError(.configuration, message: "the token file \(expanded) of profile \(profileName) is missing or empty")
                 }
                 token = parsed
                 source = "profile \(profileName) (token_file \(expanded))"
@@ -151,17 +151,19 @@ public struct SettingsLoader: Sendable {
         let trimmed = candidate.hasSuffix("/") ? String(candidate.dropLast()) : candidate
         guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
             throw PlanhatError(
-                status: 400, message: "the API URL '\(candidate)' is not an http(s) URL",
+                .configuration, message: "the API URL '\(candidate)' is not an http(s) URL",
                 fieldIssues: [FieldIssue(path: "api-url", value: candidate, expected: "a URL such as https://api.planhat.com")])
         }
         return trimmed
     }
 
     private func regionURL(_ region: String) throws -> String {
-        guard Settings.regions.contains(region) else {
+        // Planhat names a cluster after the app's subdomain (api-us4.planhat.com is in use and
+        // undocumented), so the shape is checked, not a list.
+        guard region.range(of: "^[a-z]{2}[a-z0-9-]{0,14}$", options: .regularExpression) != nil else {
             throw PlanhatError(
-                status: 400, message: "unknown region '\(region)'",
-                fieldIssues: [FieldIssue(path: "region", value: region, expected: "one of " + Settings.regions.joined(separator: ", "))])
+                .configuration, message: "'\(region)' is not a region name",
+                fieldIssues: [FieldIssue(path: "region", value: region, expected: "a cluster name such as " + Settings.regions.joined(separator: ", ") + " (api-<region>.planhat.com)")])
         }
         return "https://api-\(region).planhat.com"
     }
@@ -171,13 +173,13 @@ public struct SettingsLoader: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         try requirePrivate(path, kind: "config file")
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PlanhatError(status: 400, message: "cannot read the config file \(path)")
+            throw PlanhatError(.configuration, message: "cannot read the config file \(path)")
         }
         do {
             return try YAMLDecoder().decode(ConfigFile.self, from: data)
         } catch {
             throw PlanhatError(
-                status: 400, message: "the config file \(path) is not valid: \(ConfigFile.describe(error))",
+                .configuration, message: "the config file \(path) is not valid: \(ConfigFile.describe(error))",
                 details: ["Expected: profile: NAME and profiles: {NAME: {token_file | token, base_url | region, read_only}}."])
         }
     }
@@ -187,11 +189,11 @@ public struct SettingsLoader: Sendable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let permissions = attributes[.posixPermissions] as? Int
         else {
-            throw PlanhatError(status: 400, message: "cannot read the \(kind) \(path)")
+            throw PlanhatError(.configuration, message: "cannot read the \(kind) \(path)")
         }
         if permissions & 0o077 != 0 {
             throw PlanhatError(
-                status: 400,
+                .configuration,
                 message: "the \(kind) \(path) is readable by others (mode \(String(permissions & 0o777, radix: 8))); it may hold a token",
                 details: ["Fix it with: chmod 600 \(path)"])
         }

@@ -130,9 +130,8 @@ public final class RemoteBackend: PlanhatBackend {
                 let elapsed = Date().timeIntervalSince(started)
                 guard rateLimited < retry.rateLimitAttempts, elapsed + delay <= retry.rateLimitBudget else {
                     var error = failure(request, data: data, status: 429, started: started)
-                    error.details.insert(
-                        String(format: "Gave up after %d attempt%@ over %.1f s (waited %.1f s on Retry-After/backoff).",
-                               rateLimited, rateLimited == 1 ? "" : "s", elapsed, waited), at: 0)
+                    error.details.insert(RateLimitReport(
+                        attempts: rateLimited, elapsed: elapsed, waited: waited, nextDelay: delay, policy: retry).text, at: 0)
                     throw error
                 }
                 logger.notice("\(request.method) \(request.path) → 429; retrying in \(String(format: "%.1f", delay)) s")
@@ -141,7 +140,7 @@ public final class RemoteBackend: PlanhatBackend {
             case .answered(let data, let response) where response.statusCode >= 500:
                 failures += 1
                 guard RetryPolicy.isIdempotent(request) else {
-                    throw mayHaveApplied(request, reason: "the server answered \(response.statusCode)", status: response.statusCode, started: started)
+                    throw mayHaveApplied(request, reason: "the server answered \(response.statusCode)", cause: .server, status: response.statusCode, started: started)
                 }
                 guard failures < retry.serverErrorAttempts else {
                     var error = failure(request, data: data, status: response.statusCode, started: started)
@@ -153,13 +152,13 @@ public final class RemoteBackend: PlanhatBackend {
                 throw failure(request, data: data, status: response.statusCode, started: started)
             case .failed(let error):
                 failures += 1
-                let (status, reason) = Self.describe(error, host: URL(string: baseURL)?.host ?? baseURL)
+                let (cause, reason) = Self.describe(error, host: URL(string: baseURL)?.host ?? baseURL)
                 guard RetryPolicy.isIdempotent(request) else {
-                    throw mayHaveApplied(request, reason: reason, status: status, started: started)
+                    throw mayHaveApplied(request, reason: reason, cause: cause, started: started)
                 }
                 guard failures < retry.serverErrorAttempts else {
                     throw PlanhatError(
-                        status: status, message: reason,
+                        cause, message: reason,
                         details: ["Tried \(failures) times.", requestLine(request, started)])
                 }
                 try await Task.sleep(for: .seconds(retry.backoff(attempt: failures)))
@@ -174,7 +173,7 @@ public final class RemoteBackend: PlanhatBackend {
 
     func makeURLRequest(_ request: PlanhatRequest) throws -> URLRequest {
         guard let url = URL(string: baseURL + request.pathAndQuery) else {
-            throw PlanhatError(status: 400, message: "cannot build a URL from \(baseURL) and \(request.pathAndQuery)")
+            throw PlanhatError.configuration("cannot build a URL from \(baseURL) and \(request.pathAndQuery)")
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
@@ -221,12 +220,14 @@ public final class RemoteBackend: PlanhatBackend {
         let subject = "\(request.operation.rawValue) on \(request.model.route)"
         var message = "\(subject) failed"
         if let said { message += ": \(said)" }
-        return PlanhatError(status: status, message: message, details: [requestLine(request, started)])
+        // A 404 on a record's path means the record, not the route, is missing.
+        let cause = status == 404 && request.recordID != nil ? PlanhatError.Cause.recordNotFound : PlanhatError.Cause(status: status)
+        return PlanhatError(cause, status: status, message: message, details: [requestLine(request, started)])
     }
 
-    private func mayHaveApplied(_ request: PlanhatRequest, reason: String, status: Int, started: Date) -> PlanhatError {
+    private func mayHaveApplied(_ request: PlanhatRequest, reason: String, cause: PlanhatError.Cause, status: Int? = nil, started: Date) -> PlanhatError {
         PlanhatError(
-            status: status,
+            cause, status: status,
             message: "\(request.operation.rawValue) on \(request.model.route) may or may not have been applied: \(reason)",
             details: [
                 "It was not retried, so nothing can be duplicated. Check first (list or view, e.g. by externalId) before sending it again.",
@@ -247,20 +248,27 @@ public final class RemoteBackend: PlanhatBackend {
         error is CancellationError || (error as? URLError)?.code == .cancelled
     }
 
-    static func describe(_ error: any Error, host: String) -> (status: Int, reason: String) {
+    /// A transport failure (no HTTP answer) as a cause and a sentence.
+    static func describe(_ error: any Error, host: String) -> (cause: PlanhatError.Cause, reason: String) {
         if let urlError = error as? URLError {
             switch urlError.code {
             case .timedOut:
-                return (504, "no answer from \(host) in time (timed out)")
+                return (.timeout, "no answer from \(host) in time (timed out)")
             case .networkConnectionLost:
-                return (502, "the connection to \(host) was dropped before an answer arrived")
-            case .cannotConnectToHost, .cannotFindHost, .dnsLookupFailed, .notConnectedToInternet:
-                return (503, "cannot reach \(host): \(urlError.localizedDescription)")
+                return (.network, "the connection to \(host) was dropped before an answer arrived")
+            case .cannotConnectToHost:
+                return (.network, "cannot connect to \(host): the connection was refused (nothing listens there, or a firewall blocks it)")
+            case .cannotFindHost, .dnsLookupFailed:
+                return (.network, "cannot find the host \(host) (DNS lookup failed)")
+            case .notConnectedToInternet:
+                return (.network, "cannot reach \(host): this machine is not connected to a network")
+            case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                return (.network, "the TLS connection to \(host) failed: \(urlError.localizedDescription)")
             default:
-                return (502, "network error talking to \(host): \(urlError.localizedDescription)")
+                return (.network, "network error talking to \(host): \(urlError.localizedDescription)")
             }
         }
-        return (502, "network error talking to \(host): \(error)")
+        return (.network, "network error talking to \(host): \(error)")
     }
 }
 

@@ -63,3 +63,23 @@ public enum RetryAfter {
         return nil
     }
 }
+
+/// Why the client stopped retrying a 429, in words that name the limit that stopped it.
+struct RateLimitReport {
+    var attempts: Int
+    var elapsed: TimeInterval
+    var waited: TimeInterval
+    /// The wait the next attempt would have needed (Retry-After or backoff).
+    var nextDelay: TimeInterval
+    var policy: RetryPolicy
+
+    var text: String {
+        let tries = "\(attempts) attempt\(attempts == 1 ? "" : "s")"
+        if attempts >= policy.rateLimitAttempts {
+            return "Gave up after \(tries), the most --rate-limit-attempts allows (\(policy.rateLimitAttempts)); "
+                + String(format: "%.1f s spent, %.1f s of it waiting.", elapsed, waited)
+        }
+        return String(format: "Not retried: Planhat asked to wait %.1f s (Retry-After or backoff), beyond the --rate-limit-budget of %.1f s ", nextDelay, policy.rateLimitBudget)
+            + String(format: "(%.1f s spent so far after %@). Raise --rate-limit-budget to wait that long.", elapsed, tries)
+    }
+}

@@ -14,7 +14,7 @@ public enum BulkItems {
     public static func load(path: String, model: ModelDefinition, directories: UserDirectories = UserDirectories()) throws -> [JSONValue] {
         let expanded = directories.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else {
-            throw PlanhatError(status: 400, message: "cannot read \(expanded): no such file, or it is not readable",
+            throw PlanhatError(.file, message: "cannot read \(expanded): no such file, or it is not readable",
                                fieldIssues: [FieldIssue(path: "items", value: path, expected: "a readable .json or .csv file")])
         }
         guard let text = String(data: data, encoding: .utf8) else {

@@ -14,7 +14,7 @@ public enum FileOutput {
     public static func open(_ path: String) throws -> FileHandle {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            throw PlanhatError(status: 400, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            throw PlanhatError.file("cannot write \(path): \(String(cString: strerror(errno)))")
         }
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
@@ -26,7 +26,7 @@ public enum FileOutput {
     public static func createNew(_ path: String, mode: mode_t = 0o600) throws -> FileHandle {
         let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
-            throw PlanhatError(status: 500, message: "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw PlanhatError.file("cannot create \(path): \(String(cString: strerror(errno)))")
         }
         return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }

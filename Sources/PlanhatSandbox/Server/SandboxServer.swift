@@ -190,16 +190,17 @@ public final class SandboxServer: Sendable {
 
     static func json(_ status: Int, _ value: PlanhatJSON) -> HTTPResponse {
         HTTPResponse(
-            statusCode: HTTPStatusCode(status, phrase: PlanhatError(status: status, message: "").title),
+            statusCode: HTTPStatusCode(status, phrase: HTTPStatus.reasonPhrase(status)),
             headers: [.contentType: "application/json"], body: value.compactData())
     }
 
     static func errorResponse(_ error: PlanhatError) -> HTTPResponse {
-        var body: [String: PlanhatJSON] = ["error": .string(error.message), "status": .integer(error.status)]
+        let status = error.status ?? 500
+        var body: [String: PlanhatJSON] = ["error": .string(error.message), "status": .integer(status)]
         if !error.fieldIssues.isEmpty {
             body["fields"] = .array(error.fieldIssues.map { .object(["path": .string($0.path), "expected": .string($0.expected)]) })
         }
-        return json(error.status, .object(body))
+        return json(status, .object(body))
     }
 
     /// An answer that never arrives: the headers promise a body and the connection closes instead.

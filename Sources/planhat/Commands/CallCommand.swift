@@ -59,7 +59,7 @@ enum ParameterSource {
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw PlanhatError(status: 400, message: "cannot read the parameters file '\(path)'",
+                throw PlanhatError(.file, message: "cannot read the parameters file '\(path)'",
                                    fieldIssues: [FieldIssue(path: "--params", value: argument, expected: "a readable JSON file")])
             }
             return String(decoding: data, as: UTF8.self)

@@ -82,12 +82,12 @@ struct SandboxCommand: ParsableCommand {
             var rules: [FaultRule] = []
             if let faults {
                 guard let data = FileManager.default.contents(atPath: faults) else {
-                    throw PlanhatError(status: 400, message: "cannot read the faults file \(faults)")
+                    throw PlanhatError.file("cannot read the faults file \(faults)")
                 }
                 do {
                     rules = try FaultRule.decodeList(data)
                 } catch {
-                    throw PlanhatError(status: 400, message: "the faults file \(faults) is not a list of fault rules: \(error)")
+                    throw PlanhatError(.usage, message: "the faults file \(faults) is not a list of fault rules: \(error)")
                 }
             }
             let path = sandboxFile.resolved

@@ -29,6 +29,6 @@ struct CatalogOnlyBackend: PlanhatBackend {
     var info: BackendInfo { BackendInfo(kind: .sandbox, location: "catalog") }
 
     func execute(_ request: PlanhatRequest) async throws -> JSONValue {
-        throw PlanhatError(status: 500, message: "this command does not send requests")
+        throw PlanhatError(.internal, message: "this command does not send requests")
     }
 }
