@@ -73,13 +73,13 @@ public final class ExplorerApp: @unchecked Sendable {
     private func perform(_ effects: [Effect], driver: any TerminalDriver) {
         for effect in effects {
             switch effect {
-            case .perform(let id, let model, let operation, let parameters):
+            case .perform(let id, let request):
                 let service = context.service
                 let mailbox = self.mailbox
                 let task = Task {
                     let result: Result<JSONValue, PlanhatError>
                     do {
-                        result = .success(try await service.perform(model: model, operation: operation.rawValue, parameters: parameters))
+                        result = .success(try await service.perform(request))
                     } catch is CancellationError {
                         return
                     } catch let error as PlanhatError {

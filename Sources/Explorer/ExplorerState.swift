@@ -92,6 +92,8 @@ public struct ResultsPage: Hashable, Sendable {
     public var cursor = ListCursor()
     public var column = 0
     public var pageSize: Int
+    /// The offset of the first row (the list's `offset` parameter).
+    public var startOffset = 0
     public var exhausted = false
     public var filter: FilterState?
     /// The rows the filter keeps, computed when the filter or the rows change (nil: no filter).
@@ -147,8 +149,19 @@ public struct ResultsPage: Hashable, Sendable {
 
 /// One record as coloured JSON.
 public struct RecordPage: Hashable, Sendable {
+    /// What the JSON shown is: a record as stored, or something that only looks like one.
+    public enum Kind: Hashable, Sendable {
+        /// A record as Planhat stores it (viewed, listed, created or updated): it can be updated or deleted.
+        case stored
+        /// The answer to a delete: the record is gone.
+        case deleted
+        /// The summary of a bulk upsert: counts and keys, not a record.
+        case bulkSummary
+    }
+
     public var model: ModelDefinition
     public var record: JSONValue
+    public var kind: Kind
     /// Said above the record when it is an operation's result ("Created company Acme").
     public var heading: String?
     public var lines: [[JSONLines.Span]]
@@ -156,9 +169,10 @@ public struct RecordPage: Hashable, Sendable {
     public var search: FilterState?
     public var match = 0
 
-    public init(model: ModelDefinition, record: JSONValue, heading: String? = nil) {
+    public init(model: ModelDefinition, record: JSONValue, heading: String? = nil, kind: Kind = .stored) {
         self.model = model
         self.record = record
+        self.kind = kind
         self.heading = heading
         lines = JSONLines.render(record)
     }
@@ -304,7 +318,9 @@ public struct ExplorerState: Sendable {
 
 /// Work the update asks the app to do: backend calls, the clipboard, files, quitting.
 public enum Effect: Hashable, Sendable {
-    case perform(id: Int, model: String, operation: ModelOperation, parameters: JSONValue)
+    /// Send this request, validated and built by the core in the update: exactly what was
+    /// previewed is what is sent.
+    case perform(id: Int, request: PlanhatRequest)
     case cancel(id: Int)
     case copy(String)
     case export(path: String, rows: [JSONValue], columns: [String])

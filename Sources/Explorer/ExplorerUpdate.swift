@@ -134,7 +134,7 @@ public enum ExplorerUpdate {
         case .form(let page): return step(page, Page.form, key, &state, context: context, handleForm)
         case .schema(var page):
             if isBack(key) { return back(&state) }
-            page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: state.bodyHeight - 2)
+            page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: state.listRows)
             replaceTop(&state, .schema(page))
             return []
         }
@@ -199,7 +199,7 @@ public enum ExplorerUpdate {
         case .preview(let preview):
             return handlePreview(preview, key, &state, context: context)
         case .confirmDelete(let confirmation):
-            return handleDeleteConfirmation(confirmation, key, &state)
+            return handleDeleteConfirmation(confirmation, key, &state, context: context)
         case .confirmDiscard:
             return handleDiscard(key, &state, context: context)
         case .draftOffer(let draft):
@@ -219,7 +219,7 @@ public enum ExplorerUpdate {
                 if let index = context.models.firstIndex(where: { $0.model.route == model.route }) {
                     var models = ModelsPage()
                     models.cursor.selected = index
-                    models.cursor.clamp(count: context.models.count, visible: state.bodyHeight - 2)
+                    models.cursor.clamp(count: context.models.count, visible: state.listRows)
                     state.stack[0] = .models(models)
                 }
                 state.status = nil
@@ -294,7 +294,7 @@ public enum ExplorerUpdate {
     }
 
     private static func handleModels(_ key: Key, _ page: inout ModelsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
-        let visible = state.bodyHeight - 2
+        let visible = state.listRows
         if let outcome = listFilterKey(key, &page.filter, &page.cursor) {
             return outcome == .submitted ? openModel(page, &state, context: context) : []
         }
@@ -322,7 +322,7 @@ public enum ExplorerUpdate {
             return outcome == .submitted ? openOperation(page, &state, context: context) : []
         }
         if isBack(key) { return back(&state) }
-        if page.cursor.handle(key, count: page.visibleOperations.count, visible: state.bodyHeight - 2) { return [] }
+        if page.cursor.handle(key, count: page.visibleOperations.count, visible: state.listRows) { return [] }
         guard key == .enter || key == .character("l") || key == .right else { return [] }
         return openOperation(page, &state, context: context)
     }
@@ -377,23 +377,21 @@ public enum ExplorerUpdate {
             let text = field.input.text.trimmingCharacters(in: .whitespaces)
             parameters[field.name] = field.isInteger ? (Int(text).map { .integer($0) } ?? .string(text)) : .string(text)
         }
-        do {
-            _ = try context.service.prepare(model: page.model, operation: .list, parameters: .object(parameters))
-        } catch let error as PlanhatError {
-            state.overlay = .error(error)
-            return []
-        } catch {
-            return []
-        }
-        let offset = parameters.removeValue(forKey: "offset")?.intValue ?? 0
         let pageSize = parameters["limit"]?.intValue ?? page.model.listLimit.default
         let shown = columns(for: page.model, select: parameters["select"]?.stringValue)
         if parameters["select"] == nil, page.model.supports(.view) {
             // The table asks only for its columns (Enter fetches the whole record): less to send, parse and keep.
             parameters["select"] = .string(shown.filter { $0 != "_id" }.joined(separator: ","))
         }
-        let results = ResultsPage(model: page.model, parameters: parameters, columns: shown, pageSize: pageSize)
-        return request(&state, label: "list \(page.model.route)", purpose: .openResults(results), model: page.model, operation: .list, parameters: withOffset(parameters, offset))
+        // The first request carries the offset as typed (the core checks it); the page keeps where it starts.
+        if parameters["offset"] == .integer(0) { parameters.removeValue(forKey: "offset") }
+        var paging = parameters
+        let offset = paging.removeValue(forKey: "offset")?.intValue ?? 0
+        var results = ResultsPage(model: page.model, parameters: paging, columns: shown, pageSize: pageSize)
+        results.startOffset = offset
+        return request(
+            &state, label: "list \(page.model.route)", purpose: .openResults(results), model: page.model, operation: .list, parameters: .object(parameters),
+            context: context)
     }
 
     static func columns(for model: ModelDefinition, select: String?) -> [String] {
@@ -408,24 +406,39 @@ public enum ExplorerUpdate {
         return .object(copy)
     }
 
+    /// Asks the core to check and build the request, then sends it; a refusal (a 400 naming the
+    /// field, a read-only 403) shows in the error dialog and nothing is sent.
     static func request(
         _ state: inout ExplorerState, label: String, purpose: PendingCall.Purpose, model: ModelDefinition,
-        operation: ModelOperation, parameters: JSONValue
+        operation: ModelOperation, parameters: JSONValue, context: ExplorerContext
     ) -> [Effect] {
+        do {
+            let prepared = try context.service.prepare(model: model, operation: operation, parameters: parameters)
+            return send(&state, label: label, purpose: purpose, request: prepared)
+        } catch let error as PlanhatError {
+            state.overlay = .error(error)
+        } catch {
+            state.overlay = .error(PlanhatError(.internal, message: "\(error)"))
+        }
+        return []
+    }
+
+    /// Sends a request the core built (cancelling the call in flight, if any).
+    static func send(_ state: inout ExplorerState, label: String, purpose: PendingCall.Purpose, request: PlanhatRequest) -> [Effect] {
         var effects: [Effect] = []
         if let pending = state.pending { effects.append(.cancel(id: pending.id)) }
         let id = state.nextRequestID
         state.nextRequestID += 1
         state.pending = PendingCall(id: id, label: label, purpose: purpose)
         state.status = nil
-        effects.append(.perform(id: id, model: model.route, operation: operation, parameters: parameters))
+        effects.append(.perform(id: id, request: request))
         return effects
     }
 
     // MARK: - Results
 
     private static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
-        let visibleHeight = state.bodyHeight - 2
+        let visibleHeight = state.listRows
         if listFilterKey(key, &page.filter, &page.cursor) != nil {
             page.refilter()
             return []
@@ -441,12 +454,12 @@ public enum ExplorerUpdate {
             page.column = min(page.columns.count - 1, page.column + 1)
             return []
         case .character("s"):
-            return sortByColumn(&page, &state)
+            return sortByColumn(&page, &state, context: context)
         case .character("r"):
             var fresh = page
             fresh.rows = []
             fresh.exhausted = false
-            return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters))
+            return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters), context: context)
         case .character("y"):
             guard rows.indices.contains(page.cursor.selected) else { return [] }
             setStatus(&state, "copied the row's JSON to the clipboard (OSC 52)")
@@ -463,17 +476,17 @@ public enum ExplorerUpdate {
                 state.stack.append(.record(RecordPage(model: page.model, record: row)))
                 return []
             }
-            return request(&state, label: "view \(page.model.route) \(id)", purpose: .openRecord(page.model), model: page.model, operation: .view, parameters: ["id": .string(id)])
+            return request(&state, label: "view \(page.model.route) \(id)", purpose: .openRecord(page.model), model: page.model, operation: .view, parameters: ["id": .string(id)], context: context)
         default:
             break
         }
         if page.cursor.handle(key, count: rows.count, visible: visibleHeight) {
-            return loadMoreIfNeeded(page, &state)
+            return loadMoreIfNeeded(page, &state, context: context)
         }
         return []
     }
 
-    private static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState) -> [Effect] {
+    private static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         guard page.columns.indices.contains(page.column) else { return [] }
         let field = page.columns[page.column]
         var fresh = page
@@ -481,19 +494,21 @@ public enum ExplorerUpdate {
         fresh.rows = []
         fresh.exhausted = false
         fresh.cursor = ListCursor()
-        return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters))
+        return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters), context: context)
     }
 
     /// At the last loaded row, fetches the next page (k9s-style paging on scroll).
-    private static func loadMoreIfNeeded(_ page: ResultsPage, _ state: inout ExplorerState) -> [Effect] {
+    private static func loadMoreIfNeeded(_ page: ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         guard !page.exhausted, state.pending == nil, page.filter == nil, page.cursor.selected >= page.rows.count - 1 else { return [] }
-        return request(&state, label: "more \(page.model.route)", purpose: .appendPage, model: page.model, operation: .list, parameters: withOffset(page.parameters, (page.parameters["offset"]?.intValue ?? 0) + page.rows.count))
+        return request(
+            &state, label: "more \(page.model.route)", purpose: .appendPage, model: page.model, operation: .list,
+            parameters: withOffset(page.parameters, page.startOffset + page.rows.count), context: context)
     }
 
     // MARK: - Record
 
     private static func handleRecord(_ key: Key, _ page: inout RecordPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
-        let visible = state.bodyHeight - 2
+        let visible = state.listRows
         if var search = page.search, search.editing {
             switch key {
             case .escape: page.search = nil
@@ -522,8 +537,15 @@ public enum ExplorerUpdate {
         case .character("y"):
             setStatus(&state, "copied the record's JSON to the clipboard (OSC 52)")
             return [.copy(page.record.prettyText())]
+        case .character("u") where page.kind != .stored, .character("d") where page.kind != .stored:
+            let verb = key == .character("u") ? "update" : "delete"
+            let name = page.model.name.lowercased()
+            setStatus(&state, page.kind == .deleted
+                ? "this \(name) was deleted: there is nothing left to \(verb)"
+                : "this is the summary of a bulk upsert, not a record: open a \(name) from the list to \(verb) it", error: true)
+            return []
         case .character("u"):
-            guard context.service.operations(of: page.model).contains(.update), page.record["_id"] != nil, page.heading == nil || page.record["_id"] != nil else {
+            guard context.service.operations(of: page.model).contains(.update), page.record["_id"] != nil else {
                 setStatus(&state, "update is not offered for \(page.model.route)\(context.service.readOnly ? " (read-only)" : "")", error: true)
                 return []
             }
@@ -538,7 +560,7 @@ public enum ExplorerUpdate {
             return []
         case .character("r"):
             guard let id = page.record["_id"]?.stringValue, page.model.supports(.view) else { return [] }
-            return request(&state, label: "refresh \(id)", purpose: .replaceRecord, model: page.model, operation: .view, parameters: ["id": .string(id)])
+            return request(&state, label: "refresh \(id)", purpose: .replaceRecord, model: page.model, operation: .view, parameters: ["id": .string(id)], context: context)
         default:
             page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: visible)
         }
@@ -625,13 +647,13 @@ public enum ExplorerUpdate {
     }
 
     private static func clampCursors(_ state: inout ExplorerState, context: ExplorerContext) {
-        let visible = state.bodyHeight - 2
+        let visible = state.listRows
         switch state.page {
         case .models(var page):
             page.cursor.clamp(count: modelRows(page, context: context).count, visible: visible)
             replaceTop(&state, .models(page))
         case .results(var page):
-            page.cursor.clamp(count: page.visibleRows.count, visible: state.bodyHeight - 2)
+            page.cursor.clamp(count: page.visibleRows.count, visible: state.listRows)
             replaceTop(&state, .results(page))
         default:
             break

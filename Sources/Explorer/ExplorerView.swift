@@ -121,7 +121,7 @@ public enum ExplorerView {
             let schema = SchemaBuilder.schema(for: page.model, operation: operation)
             return [operation.rawValue, schema["description"]?.stringValue ?? ""]
         }
-        table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 2), theme: theme)
+        table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: Layout.listRows(bodyHeight: body.height)), theme: theme)
         let info = page.filter.map { "/\($0.query)" } ?? "\(rows.count) operations"
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
     }
@@ -148,7 +148,7 @@ public enum ExplorerView {
 
     private static func results(_ buffer: inout CellBuffer, _ page: ResultsPage, _ body: Rect, theme: Theme) {
         let indexes = page.visibleRows
-        let visible = body.height - 2
+        let visible = Layout.listRows(bodyHeight: body.height)
         let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
         let rows = shown.map { index in page.rows[index].cells.map { CellText.of($0) } }
         var cursor = page.cursor
@@ -186,7 +186,7 @@ public enum ExplorerView {
         let matches = page.matches
         let current = matches.isEmpty ? nil : matches[page.match % matches.count]
         let matchSet = Set(matches)
-        let visible = body.height - 2
+        let visible = Layout.listRows(bodyHeight: body.height)
         for (row, index) in (page.offset..<min(page.lines.count, page.offset + visible)).enumerated() {
             let y = body.y + 1 + row
             var x = 1
@@ -206,7 +206,7 @@ public enum ExplorerView {
     private static func schema(_ buffer: inout CellBuffer, _ page: SchemaPage, _ body: Rect, theme: Theme) {
         buffer.put("\(page.operation.rawValue) \(page.model.route): parameters (JSON Schema)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
         buffer.put("The same schema get_model_action_parameters and planhat schema \(page.model.route) \(page.operation.rawValue) show · Esc back", x: 1, y: body.y + 1, style: theme[.muted], maxWidth: body.width - 2)
-        for (row, index) in (page.offset..<min(page.lines.count, page.offset + body.height - 2)).enumerated() {
+        for (row, index) in (page.offset..<min(page.lines.count, page.offset + Layout.listRows(bodyHeight: body.height))).enumerated() {
             var x = 1
             for span in page.lines[index] {
                 x += buffer.put(span.text, x: x, y: body.y + 2 + row, style: theme[span.slot], maxWidth: body.width - x - 1)

@@ -321,7 +321,7 @@ while rows.count < companies {
     if page.count < 5000 { break }
 }
 let effects = key(.enter)
-if case .perform(let id, _, _, _)? = effects.last {
+if case .perform(let id, _)? = effects.last {
     _ = ExplorerUpdate.update(&state, .response(id: id, result: .success(.array(rows))), context: context)
 }
 var frames: [Double] = []

@@ -310,8 +310,14 @@ public final class SandboxBackend: PlanhatBackend {
         var document = stored
         for (name, value) in changes {
             if name == "custom", let custom = value.objectValue {
-                let existing = document["custom"]?.objectValue ?? [:]
-                document["custom"] = .object(existing.merging(custom) { _, new in new })
+                var merged = document["custom"]?.objectValue ?? [:]
+                for (key, entry) in custom {
+                    // null clears one custom field; the others are kept.
+                    if entry.isNull { merged.removeValue(forKey: key) } else { merged[key] = entry }
+                }
+                document["custom"] = .object(merged)
+            } else if value.isNull {
+                document.removeValue(forKey: name)
             } else {
                 document[name] = value
             }
@@ -327,12 +333,11 @@ public final class SandboxBackend: PlanhatBackend {
         for name in Self.timestampFields where model.field(named: name) != nil {
             document[name] = .string(now)
         }
-        if let companyField = model.companyField, model.companyFieldKind == "single",
-            let companyID = document[companyField]?.stringValue,
-            let company = try locate(db, model.catalogCompanies(catalog), companyID)
-        {
+        if let companyField = model.companyField, model.companyFieldKind == "single" {
+            let company = try document[companyField]?.stringValue.flatMap { try locate(db, model.catalogCompanies(catalog), $0) }
             for nameField in ["companyName", "cName"] where model.field(named: nameField) != nil {
-                document[nameField] = company.document["name"] ?? .null
+                // A cleared company clears its name too.
+                if let company { document[nameField] = company.document["name"] ?? .null } else { document.removeValue(forKey: nameField) }
             }
         }
         if model.field(named: "firstName") != nil, model.field(named: "name") != nil, model.field(named: "nickName") == nil {

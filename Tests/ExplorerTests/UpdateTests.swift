@@ -30,9 +30,9 @@ struct Driver {
     mutating func run() async {
         guard let pending = state.pending else { return }
         for effect in effects.reversed() {
-            guard case .perform(let id, let model, let operation, let parameters) = effect, id == pending.id else { continue }
+            guard case .perform(let id, let request) = effect, id == pending.id else { continue }
             do {
-                answer(.success(try await context.service.perform(model: model, operation: operation.rawValue, parameters: parameters)))
+                answer(.success(try await context.service.perform(request)))
             } catch let error as PlanhatError {
                 answer(.failure(error))
             } catch {
@@ -55,10 +55,10 @@ struct Driver {
         effects += ExplorerUpdate.update(&state, .response(id: id, result: result), context: context)
     }
 
-    /// The last `perform` effect.
-    var lastCall: (model: String, operation: ModelOperation, parameters: JSONValue)? {
+    /// The request of the last `perform` effect.
+    var lastCall: PlanhatRequest? {
         for effect in effects.reversed() {
-            if case .perform(_, let model, let operation, let parameters) = effect { return (model, operation, parameters) }
+            if case .perform(_, let request) = effect { return request }
         }
         return nil
     }
@@ -91,8 +91,8 @@ struct UpdateTests {
         driver.type("-lastActive")
         driver.send(.control("s"))
         let call = try #require(driver.lastCall)
-        #expect(call.model == "endusers" && call.operation == .list)
-        #expect(call.parameters == ["limit": 100, "sort": "-lastActive", "select": "name,email,companyName,position"], "the table asks only for its columns")
+        #expect(call.model.route == "endusers" && call.operation == .list)
+        #expect(call.pathAndQuery == "/endusers?limit=100&sort=-lastActive&select=name,email,companyName,position", "the table asks only for its columns")
         #expect(driver.state.pending != nil)
         driver.answer(.success(companies(3)))
         guard case .results(let results) = driver.state.page else { Issue.record("not on results"); return }
@@ -137,7 +137,7 @@ struct UpdateTests {
         driver.answer(.success(companies(5)))
         driver.send(.character("G"))
         let call = try #require(driver.lastCall)
-        #expect(call.parameters["offset"] == 5 && call.parameters["limit"] == 5)
+        #expect(call.queryValue("offset") == "5" && call.queryValue("limit") == "5")
         driver.answer(.success(companies(2, from: 5)))
         guard case .results(let page) = driver.state.page else { Issue.record("not on results"); return }
         #expect(page.rows.count == 7 && page.exhausted)
@@ -176,10 +176,10 @@ struct UpdateTests {
         driver.answer(.success(companies(12)))
         driver.send(.right, .right)
         driver.send(.character("s"))
-        #expect(driver.lastCall?.parameters["sort"] == "-arr")
+        #expect(driver.lastCall?.queryValue("sort") == "-arr")
         driver.answer(.success(companies(12)))
         driver.send(.character("s"))
-        #expect(driver.lastCall?.parameters["sort"] == "arr")
+        #expect(driver.lastCall?.queryValue("sort") == "arr")
         driver.answer(.success(companies(12)))
         driver.send(.character("/"))
         driver.type("COMPANY 1")
@@ -194,7 +194,7 @@ struct UpdateTests {
         driver.answer(.success(companies(3)))
         driver.send(.enter)
         #expect(driver.lastCall?.operation == .view)
-        #expect(driver.lastCall?.parameters == ["id": .string(String(format: "%024x", 1))])
+        #expect(driver.lastCall?.recordID == String(format: "%024x", 1))
         var record: [String: JSONValue] = ["_id": "a", "name": "Acme"]
         for index in 0..<30 { record["field\(index)"] = .string(index % 10 == 0 ? "needle \(index)" : "hay") }
         driver.answer(.success(.object(record)))

@@ -31,7 +31,7 @@ public struct Form: Hashable, Sendable {
         return names.flatMap { name -> [FormField] in
             let property = properties[name] ?? .object([:])
             let title = property["title"]?.stringValue ?? SchemaBuilder.humanize(name)
-            if property["type"]?.stringValue == "object", property["properties"] != nil {
+            if property.schemaType == "object", property["properties"] != nil {
                 return fields(of: property, path: path + [name], section: (section.map { $0 + " › " } ?? "") + title, order: [])
             }
             return [FormField(
@@ -137,6 +137,53 @@ public struct Form: Hashable, Sendable {
         fields.firstIndex { $0.issue != nil }
     }
 
+    /// What an update sends: only the fields whose value differs from `original` (a record); a
+    /// field emptied is sent as `null`, which clears it (the core's rule for clearing); `custom`
+    /// as the entries changed, an entry removed as `null`. Each change names its path, the old
+    /// value and the new one (`nil`: cleared), in the order of the form.
+    public func update(from original: JSONValue) -> (parameters: JSONValue, changes: [FieldChange], problems: [FieldIssue]) {
+        var root = JSONValue.object([:])
+        var changes: [FieldChange] = []
+        var problems: [FieldIssue] = []
+        for field in fields where field.key != "id" {
+            let old = original.value(at: field.path)
+            switch field.outcome {
+            case .invalid(let reason):
+                problems.append(FieldIssue(path: field.key, value: field.input.text.isEmpty ? nil : field.summary, expected: field.widget == .keyValue ? "name = value entries" : "JSON", problem: reason))
+            case .unset:
+                guard let old, !old.isNull, !Self.isEmpty(old) else { continue }
+                if field.widget == .keyValue, let members = old.objectValue {
+                    var patch: [String: JSONValue] = [:]
+                    for name in members.keys.sorted() {
+                        patch[name] = .null
+                        changes.append(FieldChange(path: field.path + [name], old: members[name], new: nil))
+                    }
+                    root = Self.setting(.object(patch), at: field.path[...], in: root)
+                } else {
+                    root = Self.setting(.null, at: field.path[...], in: root)
+                    changes.append(FieldChange(path: field.path, old: old, new: nil))
+                }
+            case .value(let value):
+                if field.widget == .keyValue, let new = value.objectValue {
+                    let before = old?.objectValue ?? [:]
+                    var patch: [String: JSONValue] = [:]
+                    for name in Set(before.keys).union(new.keys).sorted() {
+                        let newEntry = new[name]
+                        guard !(newEntry.map { Self.same($0, before[name]) } ?? (before[name] == nil)) else { continue }
+                        patch[name] = newEntry ?? .null
+                        changes.append(FieldChange(path: field.path + [name], old: before[name], new: newEntry))
+                    }
+                    if !patch.isEmpty { root = Self.setting(.object(patch), at: field.path[...], in: root) }
+                } else if !Self.same(value, old) {
+                    root = Self.setting(value, at: field.path[...], in: root)
+                    changes.append(FieldChange(path: field.path, old: old, new: value))
+                }
+            }
+        }
+        if let index = index(of: "id"), case .value(let id) = fields[index].outcome { root = Self.setting(id, at: ["id"], in: root) }
+        return (root, changes, problems)
+    }
+
     /// The keys of the fields whose value differs from `original` (a record), for `update`.
     public func changedKeys(from original: JSONValue) -> [String] {
         fields.compactMap { field in
@@ -168,7 +215,26 @@ public struct Form: Hashable, Sendable {
     }
 }
 
+/// One change an update makes: the field's path (`["custom", "Tier"]`), what it held and what it
+/// will hold (`nil`: cleared, sent as `null`).
+public struct FieldChange: Hashable, Sendable {
+    public var path: [String]
+    public var old: JSONValue?
+    public var new: JSONValue?
+
+    /// `phase`, `custom.Tier`.
+    public var key: String { path.joined(separator: ".") }
+}
+
 extension JSONValue {
+    /// A schema's type, leaving out the `null` that makes a field clearable: `string` for
+    /// `"string"` and for `["string", "null"]`.
+    var schemaType: String? {
+        if let name = self["type"]?.stringValue { return name }
+        let types = self["type"]?.arrayValue?.compactMap(\.stringValue).filter { $0 != "null" } ?? []
+        return types.count == 1 ? types[0] : nil
+    }
+
     /// The value at a path of object keys (`["custom", "Segment"]`), if there is one.
     func value(at path: some Sequence<String>) -> JSONValue? {
         path.reduce(Optional(self)) { value, key in value?[key] }

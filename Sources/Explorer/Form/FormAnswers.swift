@@ -63,7 +63,8 @@ extension ExplorerUpdate {
         case .submitted(let submission):
             switch result {
             case .success(let value):
-                showResult(value, heading: heading(for: submission, value: value), model: submission.model, &state)
+                let kind: RecordPage.Kind = submission.operation == .delete ? .deleted : .stored
+                showResult(value, heading: heading(for: submission, value: value), model: submission.model, kind: kind, &state)
                 return submission.draftKey.map { [.deleteDraft($0)] } ?? []
             case .failure(let error):
                 state.overlay = .error(error)
@@ -77,19 +78,19 @@ extension ExplorerUpdate {
             }
         case .bulkChunk(var run):
             guard case .form(let page) = state.page else { return [] }
-            let chunkCount = min(BulkItems.chunkSize, run.items.count - run.sent)
             switch result {
             case .success(let value):
                 run.summary = BulkItems.merge(run.summary, value, offset: run.sent)
-                run.sent += chunkCount
-                if run.sent < run.items.count { return sendChunk(run, model: page.model, &state) }
+                run.next += 1
+                if run.next < run.chunks.count { return sendChunk(run, model: page.model, &state) }
                 let summary = run.summary
-                let heading = "Bulk upsert of \(CellText.grouped(run.items.count)) \(page.model.plural.lowercased()): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), errors \(["createdErrors", "updatedErrors", "permissionErrors", "errors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) })"
-                showResult(summary, heading: heading, model: page.model, &state)
+                let errors = ["createdErrors", "updatedErrors", "permissionErrors", "errors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) }
+                let heading = "Bulk upsert of \(English.count(run.total, page.model.name.lowercased(), plural: page.model.plural.lowercased())): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), \(English.count(errors, "error"))"
+                showResult(summary, heading: heading, model: page.model, kind: .bulkSummary, &state)
                 return [.deleteDraft(run.draftKey)]
             case .failure(var error):
                 if run.sent > 0 {
-                    error.message += " — stopped after \(CellText.grouped(run.sent)) of \(CellText.grouped(run.items.count)) items; those were applied (created \(run.summary["created"]?.intValue ?? 0), updated \(run.summary["updated"]?.intValue ?? 0))"
+                    error.message += " — stopped after \(CellText.grouped(run.sent)) of \(English.count(run.total, "item")); those were applied (created \(run.summary["created"]?.intValue ?? 0), updated \(run.summary["updated"]?.intValue ?? 0))"
                 }
                 state.overlay = .error(error)
                 guard context.drafts != nil else { return [] }
@@ -128,8 +129,8 @@ extension ExplorerUpdate {
     }
 
     /// Replaces the form (or the deleted record) on top with the result.
-    private static func showResult(_ value: JSONValue, heading: String, model: ModelDefinition, _ state: inout ExplorerState) {
-        let page = Page.record(RecordPage(model: model, record: value, heading: heading))
+    private static func showResult(_ value: JSONValue, heading: String, model: ModelDefinition, kind: RecordPage.Kind, _ state: inout ExplorerState) {
+        let page = Page.record(RecordPage(model: model, record: value, heading: heading, kind: kind))
         // An update opened from a record replaces that record, so going back never shows stale values.
         if case .form = state.page, state.stack.count >= 2, case .record(let below) = state.stack[state.stack.count - 2],
             let id = value["_id"]?.stringValue, below.record["_id"]?.stringValue == id {

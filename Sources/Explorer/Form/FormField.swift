@@ -34,8 +34,8 @@ public enum FieldWidget: Hashable, Sendable {
     /// The widget for a property schema. Anything not mapped falls back to ``json``.
     public static func of(_ schema: JSONValue, name: String = "") -> FieldWidget {
         if let constant = schema["const"] { return .choice([CellText.of(constant)]) }
-        if let values = schema["enum"]?.arrayValue { return .choice(values.map { CellText.of($0) }) }
-        switch schema["type"]?.stringValue {
+        if let values = schema["enum"]?.arrayValue { return .choice(values.filter { !$0.isNull }.map { CellText.of($0) }) }
+        switch schema.schemaType {
         case "boolean": return .toggle
         case "integer": return schema["x-dayNumber"]?.boolValue == true ? .dayNumber : .number(integer: true)
         case "number": return .number(integer: false)
@@ -48,9 +48,9 @@ public enum FieldWidget: Hashable, Sendable {
             }
         case "array":
             let items = schema["items"] ?? .object([:])
-            if let values = items["enum"]?.arrayValue { return .checklist(values.map { CellText.of($0) }) }
-            switch items["type"]?.stringValue {
-            case "string", "number", "integer", "boolean": return .list(itemType: items["type"]?.stringValue ?? "string")
+            if let values = items["enum"]?.arrayValue { return .checklist(values.filter { !$0.isNull }.map { CellText.of($0) }) }
+            switch items.schemaType {
+            case "string", "number", "integer", "boolean": return .list(itemType: items.schemaType ?? "string")
             case "object" where name == "items" && items["properties"] != nil: return .file
             default: return .json
             }

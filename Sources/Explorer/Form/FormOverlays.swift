@@ -8,7 +8,7 @@ extension ExplorerUpdate {
 
     static func handlePicker(_ picker: Picker, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         var picker = picker
-        let visibleRows = max(1, min(state.height - 8, 16))
+        let visibleRows = Layout.dialogListRows(screenHeight: state.height)
         switch key {
         case .escape:
             state.overlay = nil
@@ -61,12 +61,12 @@ extension ExplorerUpdate {
         var picker = Picker(title: "Pick a \(target.name.lowercased()) (type to filter)", field: field, options: [], multiple: false)
         picker.loading = true
         state.overlay = .picker(picker)
-        return request(&state, label: "list \(route)", purpose: .pickerOptions(target), model: target, operation: .list, parameters: .object(parameters))
+        return request(&state, label: "list \(route)", purpose: .pickerOptions(target), model: target, operation: .list, parameters: .object(parameters), context: context)
     }
 
     static func handleItemsEditor(_ editor: ItemsEditor, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         var editor = editor
-        let visibleRows = max(1, min(state.height - 8, 16))
+        let visibleRows = Layout.dialogListRows(screenHeight: state.height)
         if var field = editor.editing {
             switch key {
             case .enter:
@@ -145,20 +145,20 @@ extension ExplorerUpdate {
             state.overlay = nil
             guard case .form(let page) = state.page else { return [] }
             switch preview.plan {
-            case .single(let parameters):
+            case .single:
                 let submission = Submission(model: page.model, operation: page.operation, draftKey: page.draftKey, name: page.original?[page.model.titleField]?.stringValue)
-                return request(&state, label: "\(page.operation.rawValue) \(page.model.route)", purpose: .submitted(submission), model: page.model, operation: page.operation, parameters: parameters)
-            case .bulk(let items):
-                return sendChunk(BulkRun(items: items, sent: 0, draftKey: page.draftKey), model: page.model, &state)
+                return send(&state, label: "\(page.operation.rawValue) \(page.model.route)", purpose: .submitted(submission), request: preview.request)
+            case .bulk:
+                return sendChunk(BulkRun(request: preview.request, draftKey: page.draftKey), model: page.model, &state)
             }
         default:
-            preview.offset = scroll(preview.offset, key: key, count: preview.lines.count, visible: max(1, state.height - 8))
+            preview.offset = scroll(preview.offset, key: key, count: PreviewText.lines(preview).count, visible: Layout.previewRows(screenHeight: state.height))
             state.overlay = .preview(preview)
             return []
         }
     }
 
-    static func handleDeleteConfirmation(_ confirmation: DeleteConfirmation, _ key: Key, _ state: inout ExplorerState) -> [Effect] {
+    static func handleDeleteConfirmation(_ confirmation: DeleteConfirmation, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         var confirmation = confirmation
         switch key {
         case .escape:
@@ -174,7 +174,7 @@ extension ExplorerUpdate {
             let submission = Submission(model: confirmation.model, operation: .delete, draftKey: confirmation.draftKey, name: confirmation.name)
             return request(
                 &state, label: "delete \(confirmation.model.route) \(confirmation.id)", purpose: .submitted(submission), model: confirmation.model, operation: .delete,
-                parameters: ["id": .string(confirmation.id)])
+                parameters: ["id": .string(confirmation.id)], context: context)
         default:
             _ = confirmation.answer.handle(key)
             confirmation.wrongAnswer = false

@@ -112,21 +112,39 @@ public struct ItemsEditor: Hashable, Sendable {
     public var keyValue: Bool
 }
 
-/// The request a form will send, shown before it is sent.
+/// The request a form will send, shown before it is sent (the view lays it out as text).
 public struct RequestPreview: Hashable, Sendable {
     /// How the request is sent.
     public enum Plan: Hashable, Sendable {
-        /// One call with these parameters.
-        case single(JSONValue)
-        /// Bulk upsert items, in chunks.
-        case bulk([JSONValue])
+        /// This one request, as previewed.
+        case single
+        /// A bulk upsert of the request's items, in chunks of at most ``BulkItems/chunkSize``.
+        case bulk
     }
 
-    public var title: String
-    public var lines: [[JSONLines.Span]]
-    public var curl: String
+    /// The request, built and validated by the core: Enter sends exactly this.
+    public var request: PlanhatRequest
     public var plan: Plan
+    /// An update's changes, field by field (`nil` for other operations).
+    public var changes: [FieldChange]?
+    /// The base URL the curl command names.
+    public var baseURL: String
+    /// Columns the model matches bulk items on besides `_id` (for the bulk counts).
+    public var keyables: [String] = []
     public var offset = 0
+
+    /// `PUT /companies/64b…`
+    public var title: String {
+        plan == .bulk ? "Bulk upsert \(request.model.plural.lowercased())" : "\(request.method) \(request.path)"
+    }
+
+    /// The request (for bulk: its first chunk) as a curl command, the token masked.
+    public var curl: String {
+        guard plan == .bulk, let items = request.body?.arrayValue else { return request.curlCommand(baseURL: baseURL) }
+        var first = request
+        first.body = .array(Array(BulkItems.chunks(items).first ?? []))
+        return first.curlCommand(baseURL: baseURL)
+    }
 }
 
 /// The dialog that must be answered before anything is deleted.
@@ -156,13 +174,28 @@ public struct DeleteConfirmation: Hashable, Sendable {
     }
 }
 
-/// A bulk upsert running chunk by chunk: what is left and the summary so far.
+/// A bulk upsert running chunk by chunk: the previewed request, the chunk in flight and the
+/// summary so far.
 public struct BulkRun: Hashable, Sendable {
-    public var items: [JSONValue]
-    /// The index of the first item of the chunk in flight.
-    public var sent: Int
+    /// The request previewed, with every item.
+    public var request: PlanhatRequest
+    /// The items in chunks (``BulkItems/chunks(_:)``).
+    public var chunks: [ArraySlice<JSONValue>]
+    /// The chunk in flight.
+    public var next = 0
     public var summary: JSONValue = .object([:])
     public var draftKey: String
+
+    public init(request: PlanhatRequest, draftKey: String) {
+        self.request = request
+        chunks = BulkItems.chunks(request.body?.arrayValue ?? [])
+        self.draftKey = draftKey
+    }
+
+    /// How many items the run sends in all.
+    public var total: Int { chunks.reduce(0) { $0 + $1.count } }
+    /// How many items were sent before the chunk in flight.
+    public var sent: Int { chunks.prefix(next).reduce(0) { $0 + $1.count } }
 }
 
 /// What a submitted form's answer is for.

@@ -153,7 +153,7 @@ extension ExplorerUpdate {
         if page.operation == .update, leaving.key == "id", leaving.issue == nil, let id = page.recordID, id != page.loadedID {
             page.loadedID = id
             replaceTop(&state, .form(page))
-            return request(&state, label: "load \(page.model.route) \(id)", purpose: .fillForm(id: id), model: page.model, operation: .view, parameters: ["id": .string(id)])
+            return request(&state, label: "load \(page.model.route) \(id)", purpose: .fillForm(id: id), model: page.model, operation: .view, parameters: ["id": .string(id)], context: context)
         }
         return []
     }
@@ -213,24 +213,24 @@ extension ExplorerUpdate {
             page.summary = "reading \(path)…"
             return [.loadItems(path: path, model: page.model)]
         }
-        var changed: [String]?
+        var changes: [FieldChange]?
         var built = page.form.parameters()
         if page.operation == .update, let original = page.original {
-            let keys = page.form.changedKeys(from: original)
-            changed = keys
-            built = page.form.parameters(only: Set(keys + ["id"]))
+            let update = page.form.update(from: original)
+            changes = update.changes
+            built = (update.parameters, update.problems)
         }
         var issues = built.problems
         var prepared: PlanhatRequest?
+        if changes?.isEmpty == true && issues.isEmpty {
+            page.form.show([])
+            page.summary = "Nothing changed: edit a field first (only changed fields are sent)"
+            return []
+        }
         do {
             prepared = try context.service.prepare(model: page.model, operation: page.operation, parameters: built.parameters)
         } catch {
             issues += Self.issues(of: error)
-        }
-        if changed?.isEmpty == true {
-            page.form.show([])
-            page.summary = "Nothing changed: edit a field first (only changed fields are sent)"
-            return []
         }
         guard issues.isEmpty, let request = prepared else {
             let unplaced = page.form.show(issues)
@@ -244,41 +244,16 @@ extension ExplorerUpdate {
         replaceTop(&state, .form(page))
         switch page.operation {
         case .view:
-            return ExplorerUpdate.request(&state, label: "view \(page.model.route)", purpose: .openRecord(page.model), model: page.model, operation: .view, parameters: built.parameters)
+            return send(&state, label: "view \(page.model.route)", purpose: .openRecord(page.model), request: request)
         case .delete:
+            // The record is shown first: the delete is asked for, and built, once it is confirmed.
             return ExplorerUpdate.request(
                 &state, label: "look up \(page.model.route) \(page.recordID ?? "")", purpose: .confirmDelete(draftKey: page.draftKey), model: page.model,
-                operation: .view, parameters: built.parameters)
+                operation: .view, parameters: built.parameters, context: context)
         default:
-            state.overlay = .preview(preview(request, parameters: built.parameters, page: page, changed: changed, context: context))
+            state.overlay = .preview(RequestPreview(request: request, plan: .single, changes: changes, baseURL: baseURL(context)))
             return []
         }
-    }
-
-    /// The request as it will be sent: method and path, the changes (update), the body, the curl.
-    static func preview(_ request: PlanhatRequest, parameters: JSONValue, page: FormPage, changed: [String]?, context: ExplorerContext) -> RequestPreview {
-        typealias Span = JSONLines.Span
-        var lines: [[Span]] = [[Span(text: "\(request.method) \(request.pathAndQuery)", slot: .accent)], []]
-        if let changed, let original = page.original {
-            lines.append([Span(text: "Changes (only these are sent):", slot: .muted)])
-            for key in changed {
-                let path = key.split(separator: ".").map(String.init)
-                let old = original.value(at: path), new = parameters.value(at: path)
-                lines.append([
-                    Span(text: "  \(key): ", slot: .jsonKey), Span(text: old.map { $0.compactText() } ?? "(empty)", slot: .error),
-                    Span(text: " → ", slot: .muted), Span(text: new.map { $0.compactText() } ?? "(empty)", slot: .success),
-                ])
-            }
-            lines.append([])
-        }
-        if let body = request.body {
-            lines.append([Span(text: "Body:", slot: .muted)])
-            lines += JSONLines.render(body)
-        }
-        let curl = request.curlCommand(baseURL: baseURL(context))
-        lines += [[], [Span(text: "c copies this as curl, the token masked as $PLANHAT_API_TOKEN:", slot: .muted)]]
-        lines += ExplorerView.wrap(curl, width: 74).map { [Span(text: $0, slot: .muted)] }
-        return RequestPreview(title: "\(request.method) \(request.path)", lines: lines, curl: curl, plan: .single(parameters))
     }
 
     static func baseURL(_ context: ExplorerContext) -> String {
@@ -299,7 +274,8 @@ extension ExplorerUpdate {
                 let request = try context.service.prepare(model: page.model, operation: .bulkUpsert, parameters: ["items": .array(items)])
                 page.form.fields[index].issue = nil
                 page.summary = nil
-                state.overlay = .preview(bulkPreview(request, items: items, page: page, context: context))
+                state.overlay = .preview(RequestPreview(
+                    request: request, plan: .bulk, changes: nil, baseURL: baseURL(context), keyables: page.model.keyables.filter { $0 != "_id" }))
             } catch let error as PlanhatError {
                 let issues = error.fieldIssues
                 page.form.fields[index].issue = "\(issues.count) problem\(issues.count == 1 ? "" : "s") in the file; the first: " + (issues.first?.description ?? error.message)
@@ -311,35 +287,13 @@ extension ExplorerUpdate {
         replaceTop(&state, .form(page))
     }
 
-    private static func bulkPreview(_ request: PlanhatRequest, items: [JSONValue], page: FormPage, context: ExplorerContext) -> RequestPreview {
-        typealias Span = JSONLines.Span
-        let keys = page.model.keyables.filter { $0 != "_id" }
-        let byID = items.filter { $0["_id"] != nil }.count
-        let byKey = items.filter { item in item["_id"] == nil && keys.contains { item[$0] != nil } }.count
-        let chunks = BulkItems.chunks(items).count
-        var lines: [[Span]] = [
-            [Span(text: "\(request.method) \(request.path)  (bulk upsert)", slot: .accent)], [],
-            [Span(text: "\(CellText.grouped(items.count)) items in \(chunks) request\(chunks == 1 ? "" : "s") of at most \(CellText.grouped(BulkItems.chunkSize))", slot: .text)],
-            [Span(text: "  \(CellText.grouped(byID)) carry an _id: they update that record", slot: .text)],
-            [Span(text: "  \(CellText.grouped(byKey)) carry \(keys.joined(separator: " or ")): updated when a record has it", slot: .text)],
-            [Span(text: "  \(CellText.grouped(items.count - byID - byKey)) carry no key: created", slot: .text)], [],
-        ]
-        if let first = items.first {
-            lines.append([Span(text: "First item:", slot: .muted)])
-            lines += JSONLines.render(first)
-        }
-        var firstChunk = request
-        firstChunk.body = .array(Array(items.prefix(BulkItems.chunkSize)))
-        lines += [[], [Span(text: "c copies the first request as curl, the token masked as $PLANHAT_API_TOKEN", slot: .muted)]]
-        return RequestPreview(title: "Bulk upsert \(page.model.plural.lowercased())", lines: lines, curl: firstChunk.curlCommand(baseURL: baseURL(context)), plan: .bulk(items))
-    }
-
-    /// Sends the next chunk of a bulk upsert.
+    /// Sends the next chunk of a bulk upsert: the previewed request, cut by ``BulkItems/chunks(_:)``.
     static func sendChunk(_ run: BulkRun, model: ModelDefinition, _ state: inout ExplorerState) -> [Effect] {
-        let chunk = Array(run.items[run.sent..<min(run.items.count, run.sent + BulkItems.chunkSize)])
-        return request(
-            &state, label: "bulk upsert \(model.route): \(CellText.grouped(run.sent)) of \(CellText.grouped(run.items.count)) sent", purpose: .bulkChunk(run),
-            model: model, operation: .bulkUpsert, parameters: ["items": .array(chunk)])
+        var chunk = run.request
+        chunk.body = .array(Array(run.chunks[run.next]))
+        return send(
+            &state, label: "bulk upsert \(model.route): \(CellText.grouped(run.sent)) of \(CellText.grouped(run.total)) sent", purpose: .bulkChunk(run),
+            request: chunk)
     }
 
     // MARK: - Raw JSON mode

@@ -120,7 +120,7 @@ extension ExplorerView {
 
     static func pickerDialog(_ buffer: inout CellBuffer, _ picker: Picker, theme: Theme) {
         let options = picker.visible
-        let listHeight = max(1, min(buffer.height - 8, 16, picker.loading ? 16 : max(1, picker.options.count)))
+        let listHeight = min(Layout.dialogListRows(screenHeight: buffer.height), picker.loading ? 16 : max(1, picker.options.count))
         let labelWidth = options.prefix(200).map { DisplayWidth.of($0.label) }.max() ?? 10
         let inner = dialog(&buffer, width: max(40, min(76, labelWidth + 34)), height: listHeight + 5, title: picker.title, border: theme[.border], theme: theme)
         let used = buffer.put("/", x: inner.x, y: inner.y, style: theme[.accent])
@@ -149,7 +149,7 @@ extension ExplorerView {
     }
 
     static func itemsEditor(_ buffer: inout CellBuffer, _ editor: ItemsEditor, theme: Theme) {
-        let listHeight = max(1, min(buffer.height - 8, 16, max(3, editor.rows.count + 1)))
+        let listHeight = min(Layout.dialogListRows(screenHeight: buffer.height), max(3, editor.rows.count + 1))
         let inner = dialog(&buffer, width: 64, height: listHeight + 5, title: editor.title + (editor.keyValue ? " (name = value)" : ""), border: theme[.border], theme: theme)
         if editor.rows.isEmpty, editor.editing == nil {
             buffer.put(editor.keyValue ? "no fields yet: a adds one, e.g. Segment = Enterprise" : "empty: a adds an item", x: inner.x, y: inner.y, style: theme[.muted], maxWidth: inner.width)
@@ -175,9 +175,11 @@ extension ExplorerView {
 
     static func previewDialog(_ buffer: inout CellBuffer, _ preview: RequestPreview, theme: Theme) {
         let inner = dialog(&buffer, width: 100, height: buffer.height - 2, title: "Preview: " + preview.title, border: theme[.accent], theme: theme)
-        let height = inner.height - 1
-        for (row, index) in (preview.offset..<min(preview.lines.count, preview.offset + height)).enumerated() {
-            spans(&buffer, preview.lines[index], x: inner.x, y: inner.y + row, width: inner.width, theme: theme)
+        let height = Layout.previewRows(screenHeight: buffer.height)
+        let lines = PreviewText.lines(preview, width: inner.width)
+        let offset = max(0, min(preview.offset, lines.count - height))
+        for (row, index) in (offset..<min(lines.count, offset + height)).enumerated() {
+            spans(&buffer, lines[index], x: inner.x, y: inner.y + row, width: inner.width, theme: theme)
         }
         buffer.put("Enter sends · c copies curl · ↑↓ scroll · Esc back to the form", x: inner.x, y: inner.y + inner.height - 1, style: theme[.accent], maxWidth: inner.width)
     }

@@ -50,6 +50,10 @@ public struct FieldDefinition: Sendable, Codable, Hashable {
     public var custom: Bool?
     /// Whether the text is long enough to deserve a multi-line editor.
     public var multiline: Bool?
+    /// The label people read (`Health` for `h`), when the name does not say it.
+    public var title: String?
+    /// The most characters a text may have (our limit where Planhat documents none).
+    public var maxLength: Int?
     public var requiredOnCreate: Bool
     /// Whether Planhat computes the field: shown, never sent.
     public var readOnly: Bool
@@ -113,6 +117,8 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     public var titleField: String
     /// The columns a results table shows first.
     public var columns: [String]
+    /// The fields a person fills in first, in order (forms show them first).
+    public var primaryFields: [String]?
     public var filters: [FilterDefinition]
     public var fields: [FieldDefinition]
     /// Values the model always has (notes are conversations of `type` `note`).
@@ -130,6 +136,11 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     /// The fields a client may send (everything not computed by Planhat).
     public var writableFields: [FieldDefinition] {
         fields.filter { !$0.readOnly }
+    }
+
+    /// The fields Planhat computes: shown, never sent.
+    public var computedFields: [FieldDefinition] {
+        fields.filter(\.readOnly)
     }
 
     /// Whether the model offers `operation`.
@@ -221,11 +232,13 @@ enum NameKey {
         ([model.route, model.name, model.plural] + model.aliases).map(normalize)
     }
 
-    /// Levenshtein distance between two short names.
+    /// Edit distance between two short names, a swap of two neighbours counting as one edit
+    /// (`nmae` is one edit from `name`), as people mistype.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var beforePrevious = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -233,8 +246,9 @@ enum NameKey {
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = min(current[j], beforePrevious[j - 2] + 1) }
             }
-            swap(&previous, &current)
+            (beforePrevious, previous, current) = (previous, current, beforePrevious)
         }
         return previous[b.count]
     }

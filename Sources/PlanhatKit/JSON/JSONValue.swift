@@ -159,7 +159,8 @@ extension JSONValue {
         do {
             object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw JSONParseError(reason: (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")
+            let said = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+            throw JSONParseError(reason: JSONParseError.explain(said, in: data))
         }
         guard let value = JSONValue(foundation: object) else {
             throw JSONParseError(reason: "unsupported value of type \(type(of: object))")
@@ -235,6 +236,61 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "invalid JSON: \(reason)" }
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+
+    /// The parser's words made plain: an invalid UTF-8 byte with its offset, a number too large
+    /// with the range allowed; anything else as the parser said it.
+    static func explain(_ said: String, in data: Data) -> String {
+        if let offset = UTF8Check.firstInvalidByte(in: data) {
+            return "the text is not valid UTF-8: byte \(offset) (0x\(String(format: "%02X", data[data.startIndex + offset]))) cannot start or continue a character"
+        }
+        if said.hasPrefix("Number "), said.hasSuffix(" is not representable in Swift.") {
+            let number = said.dropFirst("Number ".count).dropLast(" is not representable in Swift.".count)
+            return "the number \(number) is too large: numbers must lie within ±1.8e308"
+        }
+        return said
+    }
+}
+
+/// Finds the first byte of `data` that is not part of a well-formed UTF-8 sequence.
+enum UTF8Check {
+    /// The 0-based offset of the first invalid byte, or `nil` when the whole text is valid UTF-8.
+    static func firstInvalidByte(in data: Data) -> Int? {
+        data.withUnsafeBytes { raw -> Int? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var index = 0
+            while index < bytes.count {
+                let lead = bytes[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length: Int
+                var lowest: UInt8 = 0x80, highest: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: length = 3; lowest = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED: length = 3; highest = 0x9F
+                case 0xF0: length = 4; lowest = 0x90
+                case 0xF1...0xF3: length = 4
+                case 0xF4: length = 4; highest = 0x8F
+                default: return index
+                }
+                for offset in 1..<length {
+                    guard index + offset < bytes.count else { return index }
+                    let byte = bytes[index + offset]
+                    let (low, high) = offset == 1 ? (lowest, highest) : (UInt8(0x80), UInt8(0xBF))
+                    guard byte >= low && byte <= high else { return index + offset }
+                }
+                index += length
+            }
+            return nil
+        }
+    }
 }
 
 /// Writes JSON text with sorted keys, UTF-8 left as is and `/` unescaped, into a byte buffer.

@@ -39,6 +39,7 @@ public enum SchemaBuilder {
             schema["properties"] = .object(properties)
             if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
             schema["additionalProperties"] = false
+            schema["x-computed"] = computedNames(model)
         case .update:
             var (properties, _) = recordProperties(model, forCreate: false)
             properties["id"] = idProperty(model)
@@ -46,6 +47,7 @@ public enum SchemaBuilder {
             schema["required"] = ["id"]
             schema["minProperties"] = 2
             schema["additionalProperties"] = false
+            schema["x-computed"] = computedNames(model)
         case .bulkUpsert:
             var (properties, _) = recordProperties(model, forCreate: false)
             properties["_id"] = .object([
@@ -57,7 +59,7 @@ public enum SchemaBuilder {
             ])
             let item: JSONValue = .object([
                 "type": "object", "properties": .object(properties), "additionalProperties": false,
-                "title": .string(model.name),
+                "title": .string(model.name), "x-computed": computedNames(model, except: ["_id"]),
             ])
             schema["properties"] = .object([
                 "items": .object([
@@ -75,13 +77,19 @@ public enum SchemaBuilder {
         return .object(schema)
     }
 
+    /// The fields Planhat computes, named so a validator can say why they cannot be sent.
+    private static func computedNames(_ model: ModelDefinition, except: Set<String> = []) -> JSONValue {
+        .array(model.computedFields.map(\.name).filter { !except.contains($0) }.map { .string($0) })
+    }
+
     private static func title(_ model: ModelDefinition, _ operation: ModelOperation) -> String {
+        let one = English.withArticle(model.name.lowercased())
         switch operation {
         case .list: return "List \(model.plural.lowercased())"
-        case .view: return "View a \(model.name.lowercased())"
-        case .create: return "Create a \(model.name.lowercased())"
-        case .update: return "Update a \(model.name.lowercased())"
-        case .delete: return "Delete a \(model.name.lowercased())"
+        case .view: return "View \(one)"
+        case .create: return "Create \(one)"
+        case .update: return "Update \(one)"
+        case .delete: return "Delete \(one)"
         case .bulkUpsert: return "Bulk upsert \(model.plural.lowercased())"
         }
     }
@@ -96,9 +104,9 @@ public enum SchemaBuilder {
         case .view:
             return "GET \(path)/{id}: one \(model.name.lowercased())."
         case .create:
-            return "POST \(path): creates a \(model.name.lowercased()) and answers with it, including its new _id."
+            return "POST \(path): creates \(English.withArticle(model.name.lowercased())) and answers with it, including its new _id."
         case .update:
-            return "PUT \(path)/{id}: changes only the fields given (a partial update); custom fields merge."
+            return "PUT \(path)/{id}: changes only the fields given (a partial update); custom fields merge. \(clearDescription)"
         case .delete:
             return "DELETE \(path)/{id}: deletes the \(model.name.lowercased())."
         case .bulkUpsert:
@@ -188,16 +196,29 @@ public enum SchemaBuilder {
                 ])
                 continue
             }
-            properties[field.name] = fieldSchema(field)
+            // In an update (and a bulk item, which may update), null clears a field.
+            properties[field.name] = forCreate ? fieldSchema(field) : clearable(fieldSchema(field))
             if forCreate && field.requiredOnCreate { required.append(field.name) }
         }
         return (properties, required)
     }
 
+    /// How a partial update clears a field: it sends `null` (Planhat's REST API stores what it is
+    /// sent; an empty string would be a value, and is not even allowed for enums, dates and ids).
+    public static let clearDescription = "Send null to clear the field."
+
+    /// A field's schema that also accepts `null`, meaning "clear this field".
+    static func clearable(_ schema: JSONValue) -> JSONValue {
+        guard var members = schema.objectValue, let type = members["type"]?.stringValue else { return schema }
+        members["type"] = .array([.string(type), "null"])
+        if let values = members["enum"]?.arrayValue { members["enum"] = .array(values + [.null]) }
+        return .object(members)
+    }
+
     /// The schema of one field.
     public static func fieldSchema(_ field: FieldDefinition) -> JSONValue {
         var schema: [String: JSONValue] = [
-            "title": .string(humanize(field.name)),
+            "title": .string(field.title ?? humanize(field.name)),
             "description": .string(field.description),
         ]
         switch field.format {
@@ -221,6 +242,7 @@ public enum SchemaBuilder {
         if let maximum = field.maximum { schema["maximum"] = number(maximum) }
         if let exclusiveMinimum = field.exclusiveMinimum { schema["exclusiveMinimum"] = number(exclusiveMinimum) }
         if let value = field.default { schema["default"] = value }
+        if let maxLength = field.maxLength { schema["maxLength"] = .integer(maxLength) }
         if field.multiline == true { schema["x-multiline"] = true }
         if let items = field.items {
             var item: [String: JSONValue] = ["type": .string(items.type)]
@@ -233,7 +255,7 @@ public enum SchemaBuilder {
         }
         if field.isCustom {
             schema["additionalProperties"] = .object([
-                "type": ["string", "number", "boolean", "null"],
+                "type": ["string", "number", "boolean", "null"], "maxLength": .integer(SchemaBuilder.maxCustomTextLength),
                 "description": "A custom field value: text, number, Boolean or date string.",
             ])
             schema["description"] = .string(
@@ -246,7 +268,10 @@ public enum SchemaBuilder {
         value.rounded() == value ? .integer(Int(value)) : .number(value)
     }
 
-    /// `companyId` → `Company id`, `_currency` → `Currency`, `arr` → `ARR`.
+    /// The most characters a custom field's text may have (our limit; Planhat documents none).
+    public static let maxCustomTextLength = 65_535
+
+    /// `companyId` → `Company id`, `_currency` → `Currency`, `arr` → `ARR`, `nrr30` → `NRR 30`.
     public static func humanize(_ name: String) -> String {
         let acronyms: Set<String> = ["arr", "mrr", "nrr", "nps", "id", "url", "csm"]
         let trimmed = name.drop { $0 == "_" }
@@ -254,7 +279,8 @@ public enum SchemaBuilder {
         var words: [String] = []
         var current = ""
         for character in trimmed {
-            if character.isUppercase && !current.isEmpty && !(current.last?.isUppercase ?? false) {
+            let startsNumber = character.isNumber && !(current.last?.isNumber ?? true)
+            if (character.isUppercase && !current.isEmpty && !(current.last?.isUppercase ?? false)) || startsNumber {
                 words.append(current)
                 current = ""
             }

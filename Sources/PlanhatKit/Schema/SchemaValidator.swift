@@ -67,7 +67,15 @@ public struct SchemaValidator: Sendable {
     }
 
     private func checkString(_ text: String, _ schema: [String: JSONValue], path: String, into issues: inout [FieldIssue]) {
-        let count = text.count
+        if let nul = text.unicodeScalars.firstIndex(of: "\u{0}") {
+            let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: nul)
+            issues.append(FieldIssue(
+                path: path, value: JSONValue.string(text).preview(), expected: "text without NUL characters",
+                problem: "holds a NUL character (U+0000) at position \(position)"))
+            return
+        }
+        // Counting characters walks the text: its UTF-8 length is an upper bound that settles most cases.
+        let count = text.utf8.count <= (schema["maxLength"]?.intValue ?? .max) && schema["minLength"] == nil ? 0 : text.count
         if let minimum = schema["minLength"]?.intValue, count < minimum {
             issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: "at least \(minimum) characters"))
         }
@@ -128,9 +136,7 @@ public struct SchemaValidator: Sendable {
                 check(member, propertySchema, path: join(path, name), depth: depth + 1, into: &issues)
             } else if let additional = schema["additionalProperties"] {
                 if additional == .bool(false) {
-                    issues.append(FieldIssue(
-                        path: join(path, name), value: member.preview(),
-                        expected: unknownFieldExpectation(name, properties), problem: "unknown field"))
+                    issues.append(unknownField(name, member, path: join(path, name), schema: schema, properties: properties))
                 } else if additional.objectValue != nil {
                     check(member, additional, path: join(path, name), depth: depth + 1, into: &issues)
                 }
@@ -139,9 +145,32 @@ public struct SchemaValidator: Sendable {
         }
     }
 
+    /// A field the schema does not take: computed by Planhat (and named as such), or unknown with
+    /// the close matches a person may have meant.
+    private func unknownField(_ name: String, _ member: JSONValue, path: String, schema: [String: JSONValue], properties: [String: JSONValue]) -> FieldIssue {
+        let computed = Set(schema["x-computed"]?.arrayValue?.compactMap(\.stringValue) ?? [])
+        if computed.contains(name) {
+            let why = name == "_id"
+                ? "assigned by Planhat when the record is created; to change an existing record, use update with its id"
+                : "computed by Planhat, so it cannot be set"
+            return FieldIssue(path: path, value: member.preview(), expected: "to leave it out", problem: "\(name) is \(why)")
+        }
+        return FieldIssue(path: path, value: member.preview(), expected: unknownFieldExpectation(name, properties), problem: "unknown field")
+    }
+
+    /// Names close enough to be a typo of `name`: one edit for short names, a third of the length for long ones.
+    static func closeMatches(_ name: String, among known: [String]) -> [String] {
+        let typed = name.lowercased()
+        let allowed = typed.count <= 4 ? 1 : max(2, typed.count / 3)
+        return known.filter { candidate in
+            let lowered = candidate.lowercased()
+            return NameKey.editDistance(lowered, typed) <= allowed && (typed.count > 4 || lowered.first == typed.first)
+        }
+    }
+
     private func unknownFieldExpectation(_ name: String, _ properties: [String: JSONValue]) -> String {
         let known = properties.keys.sorted()
-        let close = known.filter { NameKey.editDistance($0.lowercased(), name.lowercased()) <= max(2, name.count / 3) }
+        let close = Self.closeMatches(name, among: known)
         var text: String
         if !close.isEmpty {
             text = "a known field; did you mean " + close.prefix(3).joined(separator: " or ") + "?"

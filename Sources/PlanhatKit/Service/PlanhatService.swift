@@ -108,11 +108,18 @@ public struct PlanhatService: Sendable {
     ///
     /// - Throws: ``PlanhatError`` 400 when the text is not JSON or not an object.
     public static func parseParameters(_ text: String) throws -> JSONValue {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { return .object([:]) }
+        try parseParameters(Data(text.utf8))
+    }
+
+    /// Parses `PARAMETERS` bytes (a file, stdin): a JSON object, or nothing at all for `{}`.
+    /// Bytes that are not UTF-8 are refused with the offset of the first bad one, never replaced.
+    ///
+    /// - Throws: ``PlanhatError`` 400 when the bytes are not UTF-8 JSON or not an object.
+    public static func parseParameters(_ data: Data) throws -> JSONValue {
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .object([:]) }
         let value: JSONValue
         do {
-            value = try JSONValue.parse(trimmed)
+            value = try JSONValue.parse(data)
         } catch let error as JSONParseError {
             throw PlanhatError.malformedParameters(error.reason)
         }

@@ -70,3 +70,20 @@ public struct CivilDate: Sendable, Hashable, Comparable {
         lhs.dayNumber < rhs.dayNumber
     }
 }
+
+/// Small rules of English that messages follow.
+public enum English {
+    /// `a company`, `an end user`, `an NPS`.
+    public static func withArticle(_ noun: String) -> String {
+        let first = noun.first.map(String.init)?.lowercased() ?? ""
+        let vowelSound = "aeiou".contains(first) || noun.hasPrefix("NPS") || noun.hasPrefix("nps")
+        return (vowelSound ? "an " : "a ") + noun
+    }
+
+    /// `1 item`, `2 items`, `1 company`, `3 companies` (numbers grouped: `12,000 items`).
+    public static func count(_ number: Int, _ singular: String, plural: String? = nil) -> String {
+        let grouped = number.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        let word = number == 1 ? singular : (plural ?? (singular.hasSuffix("y") && !singular.hasSuffix("ey") ? String(singular.dropLast()) + "ies" : singular + "s"))
+        return "\(grouped) \(word)"
+    }
+}

@@ -51,10 +51,12 @@ struct CallCommand: AsyncParsableCommand {
 
 /// Where `--params` comes from: inline text, `@file`, or `-` for stdin.
 enum ParameterSource {
-    static func read(_ argument: String?) throws -> String {
-        guard let argument else { return "" }
+    /// The bytes of the parameters, as they are: decoding is the JSON parser's job, so invalid
+    /// UTF-8 is refused with its offset instead of being replaced.
+    static func read(_ argument: String?) throws -> Data {
+        guard let argument else { return Data() }
         if argument == "-" {
-            return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            return FileHandle.standardInput.readDataToEndOfFile()
         }
         if argument.hasPrefix("@") {
             let path = String(argument.dropFirst())
@@ -62,8 +64,8 @@ enum ParameterSource {
                 throw PlanhatError(.file, message: "cannot read the parameters file '\(path)'",
                                    fieldIssues: [FieldIssue(path: "--params", value: argument, expected: "a readable JSON file")])
             }
-            return String(decoding: data, as: UTF8.self)
+            return data
         }
-        return argument
+        return Data(argument.utf8)
     }
 }

@@ -1,0 +1,60 @@
+import PlanhatKit
+import TerminalUI
+
+/// The request preview as lines of text: what the view draws and the update scrolls over. Built
+/// from the request the core made, so what it shows is what is sent.
+enum PreviewText {
+    typealias Span = JSONLines.Span
+
+    /// The longest rendering of one value in a change line, so `old → new` always fits both.
+    static let valueWidth = 60
+
+    static func lines(_ preview: RequestPreview, width: Int = 96) -> [[Span]] {
+        let request = preview.request
+        var lines: [[Span]] = []
+        switch preview.plan {
+        case .single:
+            lines += [[Span(text: "\(request.method) \(request.pathAndQuery)", slot: .accent)], []]
+            if let changes = preview.changes {
+                lines.append([Span(text: "Changes (only these are sent; null clears a field):", slot: .muted)])
+                for change in changes { lines += changeLines(change, width: width) }
+                lines.append([])
+            }
+            if let body = request.body {
+                lines.append([Span(text: "Body:", slot: .muted)])
+                lines += JSONLines.render(body)
+            }
+            lines += [[], [Span(text: "c copies this as curl, the token masked as $PLANHAT_API_TOKEN:", slot: .muted)]]
+            lines += ExplorerView.wrap(preview.curl, width: width).map { [Span(text: $0, slot: .muted)] }
+        case .bulk:
+            let items = request.body?.arrayValue ?? []
+            let byID = items.filter { $0["_id"] != nil }.count
+            let byKey = items.filter { item in item["_id"] == nil && preview.keyables.contains { item[$0] != nil } }.count
+            let chunks = BulkItems.chunks(items).count
+            lines += [
+                [Span(text: "\(request.method) \(request.path)  (bulk upsert)", slot: .accent)], [],
+                [Span(text: "\(English.count(items.count, "item")) in \(English.count(chunks, "request")) of at most \(CellText.grouped(BulkItems.chunkSize))", slot: .text)],
+                [Span(text: "  \(CellText.grouped(byID)) carry an _id: they update that record", slot: .text)],
+                [Span(text: "  \(CellText.grouped(byKey)) carry \(preview.keyables.joined(separator: " or ")): updated when a record has it", slot: .text)],
+                [Span(text: "  \(CellText.grouped(items.count - byID - byKey)) carry no key: created", slot: .text)], [],
+            ]
+            if let first = items.first {
+                lines.append([Span(text: "First item:", slot: .muted)])
+                lines += JSONLines.render(first)
+            }
+            lines += [[], [Span(text: "c copies the first request as curl, the token masked as $PLANHAT_API_TOKEN", slot: .muted)]]
+        }
+        return lines
+    }
+
+    /// `  phase: "Onboarding" → null (cleared)`, wrapped when it does not fit on one line.
+    static func changeLines(_ change: FieldChange, width: Int) -> [[Span]] {
+        let old = change.old.map { DisplayWidth.truncate($0.compactText(), to: valueWidth) } ?? "(not set)"
+        let new = change.new.map { DisplayWidth.truncate($0.compactText(), to: valueWidth) } ?? "null (cleared)"
+        let key = Span(text: "  \(change.key): ", slot: .jsonKey)
+        let before = Span(text: old, slot: .error), arrow = Span(text: " → ", slot: .muted), after = Span(text: new, slot: change.new == nil ? .warning : .success)
+        let oneLine = DisplayWidth.of(key.text + old + arrow.text + new)
+        if oneLine <= width { return [[key, before, arrow, after]] }
+        return [[key, before], [Span(text: "    ", slot: .text), arrow, after]]
+    }
+}
