@@ -180,9 +180,17 @@ struct TransportPieceTests {
         #expect(TopLevelKeys.scan(Data(#"[{"id":1}]"#.utf8)) == .batch(isEmpty: false))
         #expect(TopLevelKeys.scan(Data("not json".utf8)) == .other)
         #expect(TopLevelKeys.scan(Data(#"{"id":1,"method":"#.utf8)) == .other, "a cut-off object is not an object")
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#.utf8)) == (true, false))
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"error":{"code":1}}"#.utf8)) == (false, true))
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)) == (false, false))
+    }
+
+    @Test("the raw id of a message is found in the same pass, whatever comes around it", arguments: [
+        (#"{"error":{"code":1,"id":9},"id":7,"jsonrpc":"2.0"}"#, "7"),
+        (#"{"id":"a,}\"b","result":{}}"#, #""a,}\"b""#),
+        (#"{ "result" : [1,{"id":2}] , "id" : -3 }"#, "-3"),
+        (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, nil),
+    ] as [(String, String?)])
+    func rawID(_ message: String, _ id: String?) {
+        let found = TopLevelKeys.summary(Data(message.utf8)).id.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        #expect(found == id)
     }
 
     @Test("the shortcut takes only plain tools/call requests for the three tools")
