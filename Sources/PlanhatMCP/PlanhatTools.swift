@@ -86,7 +86,7 @@ public struct PlanhatTools: Sendable {
         let routes = offeredRoutes
         return [
             "MODEL_ROUTE": .object([
-                "type": "string", "description": .string("The model's route, e.g. \(Self.sample(routes, limit: 2)) (see get_model_actions)."),
+                "type": "string", "description": .string("The model's route, e.g. \(Self.sample(routes, limit: 2, conjunction: "or")) (see get_model_actions)."),
                 "enum": .array(routes.map { .string($0) }),
             ]),
             "OPERATION": .object([
@@ -96,15 +96,15 @@ public struct PlanhatTools: Sendable {
         ]
     }
 
-    /// `list, view or create`.
-    static func alternatives(_ names: [String]) -> String {
+    /// `list, view or create` (or `and` for `conjunction`).
+    static func alternatives(_ names: [String], conjunction: String = "or") -> String {
         guard let last = names.last else { return "" }
-        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " or " + last
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " \(conjunction) " + last
     }
 
     /// The first few routes, then `…` when there are more.
-    static func sample(_ routes: [String], limit: Int = 5) -> String {
-        routes.count > limit ? routes.prefix(limit).joined(separator: ", ") + ", …" : alternatives(routes)
+    static func sample(_ routes: [String], limit: Int = 5, conjunction: String = "and") -> String {
+        routes.count > limit ? routes.prefix(limit).joined(separator: ", ") + ", …" : alternatives(routes, conjunction: conjunction)
     }
 
     private var schemaTool: Tool {
@@ -132,7 +132,7 @@ public struct PlanhatTools: Sendable {
         }
         let keyed = offered.filter { [.view, .update, .delete].contains($0) }.map(\.rawValue)
         if !keyed.isEmpty {
-            parts.append(Self.alternatives(keyed).replacingOccurrences(of: " or ", with: " and ")
+            parts.append(Self.alternatives(keyed, conjunction: "and")
                 + (keyed.count == 1 ? " takes" : " take") + " the record in id (a Planhat _id, extid-<externalId> or srcid-<sourceId>)")
         }
         if offered.contains(.update) { parts.append("update sends only the fields to change") }
