@@ -51,7 +51,7 @@ struct MessageGate: Sendable {
         } catch {
             return .answer(ErrorAnswer.data(id: nil, error: .parseError("\(error)")))
         }
-        guard case .array(let elements) = value else { return check(message: value, line: line) }
+        guard case .array(let elements) = value else { return check(message: value) }
         guard !elements.isEmpty else {
             return .answer(ErrorAnswer.data(id: nil, error: .invalidRequest("an empty batch is not a request")))
         }
@@ -64,12 +64,12 @@ struct MessageGate: Sendable {
             if element["method"] == .string(Initialize.name) {
                 return (element, .answer(ErrorAnswer.data(id: RequestID.id(element["id"]), error: .invalidRequest("initialize must not be part of a batch"))))
             }
-            return (element, check(message: element, line: nil))
+            return (element, check(message: element))
         })
     }
 
-    /// Checks one message; `line` is its text when it came alone on a line.
-    func check(message value: JSONValue, line: Data?) -> Verdict {
+    /// Checks one message (a line's, or a batch element).
+    func check(message value: JSONValue) -> Verdict {
         guard case .object(let message) = value else {
             return .answer(ErrorAnswer.data(id: nil, error: .invalidRequest("a message must be a JSON object, got \(value.typeName)")))
         }

@@ -8,7 +8,7 @@ import PlanhatKit
 ///
 /// The request arrives already parsed and checked by ``MessageGate`` (so a malformed one never gets
 /// here); the answer is the SDK's own `Response<CallTool>`, encoded as the SDK encodes it. Anything
-/// else (other methods, batches' requests with `_meta`, unknown tools) goes to the SDK unchanged.
+/// else (other methods, requests with `_meta`, unknown tools) goes to the SDK unchanged.
 /// A call runs as a task registered under its id in the ``CallRegistry``, so `notifications/cancelled`
 /// stops it; a cancelled call gets no answer, and what it had done is told by the
 /// ``CancellationReporter``, exactly as on the SDK's path.

@@ -102,7 +102,7 @@ final class RawServer: @unchecked Sendable {
 
 /// A real cancellation in the middle of a 5 000-item bulk upsert, on both paths: the plain line the
 /// shortcut serves, and one with `_meta` (a progress token) that the SDK's server serves.
-@Suite("MCP cancellation of a running bulk upsert")
+@Suite("MCP cancellation of a running bulk upsert", .serialized)
 struct CancellationTests {
     static let total = 5_000
 

@@ -22,7 +22,7 @@ enum Expected: Sendable, CustomStringConvertible {
 }
 
 /// Raw lines through `planhat --stdio --sandbox`: JSON-RPC 2.0 and MCP's answers to malformed input.
-@Suite("MCP protocol errors over stdio")
+@Suite("MCP protocol errors over stdio", .serialized)
 struct ProtocolErrorTests {
     static func initialize(_ version: String) -> String {
         #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\#(version)","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#
