@@ -7,13 +7,14 @@ import PlanhatKit
 ///
 /// stdout carries only JSON-RPC; logs go to stderr through swift-log. Calls are served
 /// concurrently; when the client closes stdin, the calls in flight are answered before it returns.
+/// A cancelled call gets no answer; what it had applied is logged and sent as a log message.
 public struct PlanhatMCPServer: Sendable {
     public let tools: PlanhatTools
     public let version: String
     let logger: Logger
 
     public init(service: PlanhatService, version: String, logger: Logger = Logger(label: "planhat.mcp")) {
-        tools = PlanhatTools(service: service)
+        tools = PlanhatTools(service: service, logger: logger)
         self.version = version
         self.logger = logger
     }
@@ -24,24 +25,63 @@ public struct PlanhatMCPServer: Sendable {
             name: "planhat-explorer", version: version,
             instructions: "Planhat customer-success data. Call get_model_actions to see the models, "
                 + "get_model_action_parameters for an operation's fields, then perform_model_action.",
-            capabilities: .init(tools: .init(listChanged: false)))
+            capabilities: .init(logging: .init(), tools: .init(listChanged: false)))
         let tools = self.tools
         let logger = self.logger
+        let reporter = CancellationReporter(logger: logger) { transport.post($0) }
+        let calls = transport.calls
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.definitions)
         }
-        await server.withMethodHandler(CallTool.self) { parameters in
-            let started = ContinuousClock.now
-            let result = try await tools.call(parameters.name, arguments: parameters.arguments)
-            logger.debug("tools/call \(parameters.name) → \(result.isError == true ? "error" : "ok") in \(ContinuousClock.now - started)")
-            return result
+        await server.withMethodHandler(SetLoggingLevel.self) { parameters in
+            reporter.clientLevel.set(parameters.level)
+            return Empty()
         }
-        await transport.shortcutToolCalls(to: tools)
+        await server.withMethodHandler(CallTool.self) { parameters in
+            let id = SDKHandlerContext.requestID()
+            let progress = Self.progress(for: parameters._meta?.progressToken, post: transport.post)
+            return try await calls.run(id) {
+                let started = ContinuousClock.now
+                do {
+                    let result = try await tools.call(parameters.name, arguments: parameters.arguments, progress: progress)
+                    logger.debug("tools/call \(parameters.name) → \(result.isError == true ? "error" : "ok") in \(ContinuousClock.now - started)")
+                    return result
+                } catch let cancelled as CancelledCall {
+                    reporter.report(cancelled, requestID: id)
+                    throw CancellationError()
+                }
+            }
+        }
+        await transport.shortcutToolCalls(to: tools, reporter: reporter)
         try await server.start(transport: transport) { client, _ in
             logger.info("MCP client connected: \(client.name) \(client.version)")
         }
         await server.waitUntilCompleted()
         await transport.drain()
         await server.stop()
+    }
+
+    /// `notifications/progress` for a request that asked for it with a progress token.
+    static func progress(for token: ProgressToken?, post: @escaping @Sendable (Data) -> Void) -> PlanhatTools.Progress? {
+        guard let token else { return nil }
+        return { done, total in
+            let notification = ProgressNotification.message(
+                .init(progressToken: token, progress: Double(done), total: Double(total), message: "\(done) of \(total) items applied"))
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(notification) { post(data) }
+        }
+    }
+}
+
+/// The JSON-RPC id of the request an SDK method handler is serving.
+///
+/// The SDK sets `Server.currentHandlerContext` for every handler but keeps its `id` package-scoped;
+/// it is read by reflection. Should the SDK change that layout, this answers nil: cancellation still
+/// reaches the call through the SDK's own handler task, and reports just lack the request id.
+enum SDKHandlerContext {
+    static func requestID() -> ID? {
+        guard let context = Server.currentHandlerContext else { return nil }
+        return Mirror(reflecting: context).children.first { $0.label == "id" }?.value as? ID
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MCP
 import PlanhatKit
 
@@ -7,17 +8,36 @@ import PlanhatKit
 ///
 /// Failures of a call (bad `PARAMETERS`, unknown model or operation, invalid parameters, API
 /// errors) are tool results with `isError: true` whose text starts with the status and carries
-/// Planhat's guidance; only an unknown tool is a protocol error.
+/// Planhat's guidance; only an unknown tool is a protocol error. The schemas offer only what the
+/// session allows: the models of `--models`, and with `--read-only` only list and view.
 public struct PlanhatTools: Sendable {
     public static let discoverName = "get_model_actions"
     public static let schemaName = "get_model_action_parameters"
     public static let performName = "perform_model_action"
+    /// Items per request of a bulk upsert on the sandbox: small, so a cancellation stops it soon
+    /// (each chunk is one transaction of a few hundred milliseconds at most).
+    public static let sandboxBulkChunkSize = 500
 
     public let service: PlanhatService
+    let logger: Logger
 
-    public init(service: PlanhatService) {
+    public init(service: PlanhatService, logger: Logger = Logger(label: "planhat.mcp")) {
         self.service = service
+        self.logger = logger
     }
+
+    /// Items per request of a bulk upsert: Planhat's limit on the API (``BulkItems/chunkSize``),
+    /// ``sandboxBulkChunkSize`` on the sandbox. A cancelled upsert stops between two requests.
+    public var bulkChunkSize: Int { isRemote ? BulkItems.chunkSize : Self.sandboxBulkChunkSize }
+
+    /// The operations offered on at least one model, in their usual order: only reads when read-only.
+    public var offeredOperations: [ModelOperation] {
+        let offered = Set(service.discover().flatMap(\.operations))
+        return ModelOperation.allCases.filter(offered.contains)
+    }
+
+    /// The routes of the models offered (`--models` narrows them).
+    public var offeredRoutes: [String] { service.discover().map(\.route) }
 
     private var readOnly: Bool { service.readOnly }
     private var isRemote: Bool { service.backend.info.kind == .remote }
@@ -39,8 +59,8 @@ public struct PlanhatTools: Sendable {
     private var discoverTool: Tool {
         Tool(
             name: Self.discoverName, title: "Discover Planhat models and operations",
-            description: "Lists the Planhat data models (companies, endusers, licenses, conversations, tasks, …) and the "
-                + "operations each supports (list, view, create, update, delete, bulkUpsert). Call it first to learn "
+            description: "Lists the Planhat data models (\(Self.sample(offeredRoutes))) and the operations each supports ("
+                + offeredOperations.map(\.rawValue).joined(separator: ", ") + "). Call it first to learn "
                 + "valid MODEL_ROUTE and OPERATION values. No arguments." + scopeNote,
             inputSchema: .object(["type": "object", "properties": .object([:]), "additionalProperties": false]),
             annotations: .init(title: "Discover Planhat models and operations", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
@@ -61,14 +81,31 @@ public struct PlanhatTools: Sendable {
             ]))
     }
 
-    /// `MODEL_ROUTE` and `OPERATION`, as both model tools take them.
-    private static let targetProperties: [String: Value] = [
-        "MODEL_ROUTE": .object(["type": "string", "description": "The model, e.g. companies or endusers (see get_model_actions)."]),
-        "OPERATION": .object([
-            "type": "string", "description": "list, view, create, update, delete or bulkUpsert.",
-            "enum": .array(ModelOperation.allCases.map { .string($0.rawValue) }),
-        ]),
-    ]
+    /// `MODEL_ROUTE` and `OPERATION`, as both model tools take them: enums of what this session offers.
+    private var targetProperties: [String: Value] {
+        let routes = offeredRoutes
+        return [
+            "MODEL_ROUTE": .object([
+                "type": "string", "description": .string("The model's route, e.g. \(Self.sample(routes, limit: 2, conjunction: "or")) (see get_model_actions)."),
+                "enum": .array(routes.map { .string($0) }),
+            ]),
+            "OPERATION": .object([
+                "type": "string", "description": .string(Self.alternatives(offeredOperations.map(\.rawValue)) + "."),
+                "enum": .array(offeredOperations.map { .string($0.rawValue) }),
+            ]),
+        ]
+    }
+
+    /// `list, view or create` (or `and` for `conjunction`).
+    static func alternatives(_ names: [String], conjunction: String = "or") -> String {
+        guard let last = names.last else { return "" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " \(conjunction) " + last
+    }
+
+    /// The first few routes, then `…` when there are more.
+    static func sample(_ routes: [String], limit: Int = 5, conjunction: String = "and") -> String {
+        routes.count > limit ? routes.prefix(limit).joined(separator: ", ") + ", …" : alternatives(routes, conjunction: conjunction)
+    }
 
     private var schemaTool: Tool {
         Tool(
@@ -78,24 +115,39 @@ public struct PlanhatTools: Sendable {
                 + "(Companies, company and companies all work)." + scopeNote,
             inputSchema: .object([
                 "type": "object", "required": ["MODEL_ROUTE", "OPERATION"], "additionalProperties": false,
-                "properties": .object(Self.targetProperties),
+                "properties": .object(targetProperties),
             ]),
             annotations: .init(title: "Get the parameters of a model operation", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
             outputSchema: .object(["type": "object", "description": "A JSON Schema (draft 2020-12) of the operation's PARAMETERS."]))
     }
 
+    /// What `perform_model_action` does, naming only the operations offered.
+    private var performDescription: String {
+        let offered = offeredOperations
+        var parts = ["Performs " + Self.alternatives(offered.map(\.rawValue)) + " on a Planhat model and returns the API's "
+            + "response. PARAMETERS is a JSON object (or a JSON string of one)"]
+        if offered.contains(.list) {
+            parts.append("list takes limit, offset, sort (a field, -field for descending, e.g. -arr), select "
+                + "(comma-separated fields) and filters such as companyId")
+        }
+        let keyed = offered.filter { [.view, .update, .delete].contains($0) }.map(\.rawValue)
+        if !keyed.isEmpty {
+            parts.append(Self.alternatives(keyed, conjunction: "and")
+                + (keyed.count == 1 ? " takes" : " take") + " the record in id (a Planhat _id, extid-<externalId> or srcid-<sourceId>)")
+        }
+        if offered.contains(.update) { parts.append("update sends only the fields to change") }
+        if offered.contains(.bulkUpsert) { parts.append("bulkUpsert takes items") }
+        let uses = parts.dropFirst().joined(separator: "; ")
+        return parts[0] + (uses.isEmpty ? "" : ": " + uses) + ". Check the fields with get_model_action_parameters first." + scopeNote
+    }
+
     private var performTool: Tool {
         Tool(
             name: Self.performName, title: "Perform a Planhat operation",
-            description: "Performs list, view, create, update, delete or bulkUpsert on a Planhat model and returns the API's "
-                + "response. PARAMETERS is a JSON object (or a JSON string of one): list takes limit, offset, sort "
-                + "(a field, -field for descending, e.g. -arr), select (comma-separated fields) and filters such as "
-                + "companyId; view, update and delete take the record in id (a Planhat _id, extid-<externalId> or "
-                + "srcid-<sourceId>); update sends only the fields to change; bulkUpsert takes items. Check the fields "
-                + "with get_model_action_parameters first." + scopeNote,
+            description: performDescription,
             inputSchema: .object([
                 "type": "object", "required": ["MODEL_ROUTE", "OPERATION"], "additionalProperties": false,
-                "properties": .object(Self.targetProperties.merging([
+                "properties": .object(targetProperties.merging([
                     "PARAMETERS": .object([
                         "type": ["object", "string"],
                         "description": "The operation's parameters: a JSON object, or a JSON string of one, e.g. {\"limit\": 3, \"sort\": \"-arr\", \"select\": \"name,arr\"}.",
@@ -119,46 +171,87 @@ public struct PlanhatTools: Sendable {
 
     // MARK: - Calls
 
+    /// Reports a bulk upsert's progress: `done` of `total` items after each chunk.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) async -> Void
+
     /// Handles a `tools/call`.
     ///
-    /// - Throws: `MCPError.invalidParams` for an unknown tool name only.
-    public func call(_ name: String, arguments: [String: Value]?) async throws -> CallTool.Result {
+    /// A call whose task is cancelled stops between the chunks of a bulk upsert; a write already
+    /// sent runs to its end, so what was applied is known. It then throws ``CancelledCall`` instead
+    /// of answering (MCP: a cancelled request gets no response).
+    ///
+    /// - Parameter progress: told after each chunk of a bulk upsert (`notifications/progress`).
+    /// - Throws: `MCPError.invalidParams` for an unknown tool name; ``CancelledCall`` when cancelled.
+    public func call(_ name: String, arguments: [String: Value]?, progress: Progress? = nil) async throws -> CallTool.Result {
         let arguments = arguments ?? [:]
+        let result: CallTool.Result
         switch name {
         case Self.discoverName:
             let models = JSONValue.array(service.discover().map(\.jsonValue))
-            return Self.success(text: models, structured: ["models": models])
+            result = Self.success(text: models, structured: ["models": models])
         case Self.schemaName:
-            return Self.outcome {
-                let (model, operation) = try Self.target(arguments)
+            result = Self.outcome {
+                let (model, operation) = try target(arguments)
                 let schema = try service.schema(model: model, operation: operation)
                 return (schema, schema)
             }
         case Self.performName:
-            return await Self.outcome {
-                let (model, operation) = try Self.target(arguments)
-                let parameters = try Self.parameters(arguments["PARAMETERS"])
-                let request = try service.prepare(model: model, operation: operation, parameters: parameters)
-                let response = try await service.perform(request)
-                return (response, Self.wrap(response, for: request.operation))
-            }
+            return try await perform(arguments, progress: progress)
         default:
             let known = [Self.discoverName, Self.schemaName, Self.performName].joined(separator: ", ")
             throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(known)")
         }
+        if Task.isCancelled { throw CancelledCall(tool: name) }
+        return result
     }
 
-    static func target(_ arguments: [String: Value]) throws -> (String, String) {
+    private func perform(_ arguments: [String: Value], progress: Progress?) async throws -> CallTool.Result {
+        let request: PlanhatRequest
+        do {
+            let (model, operation) = try target(arguments)
+            let parameters = try Self.parameters(arguments["PARAMETERS"])
+            request = try service.prepare(model: model, operation: operation, parameters: parameters)
+        } catch let error as PlanhatError {
+            return Self.failure(error)
+        }
+        let cancelled = { (applied: Int?, total: Int?, outcome: JSONValue?) in
+            CancelledCall(tool: Self.performName, model: request.model.route, operation: request.operation,
+                          applied: applied, total: total, outcome: outcome)
+        }
+        if Task.isCancelled { throw cancelled(request.operation.isWrite ? 0 : nil, request.operation.isWrite ? 1 : nil, nil) }
+        return try await Self.outcome {
+            let response: JSONValue
+            switch request.operation {
+            case .bulkUpsert:
+                let upsert = ChunkedUpsert(service: service, chunkSize: bulkChunkSize, tool: Self.performName, progress: progress, logger: logger)
+                response = try await upsert.run(request)
+            case let operation where operation.isWrite:
+                // Sent in full even if cancelled meanwhile: a write cut off in flight may or may not have been applied.
+                response = try await ChunkedUpsert.uninterrupted { [service] in try await service.perform(request) }
+                if Task.isCancelled { throw cancelled(1, 1, response) }
+            default:
+                do {
+                    response = try await service.perform(request)
+                } catch is CancellationError {
+                    throw cancelled(nil, nil, nil)
+                }
+                if Task.isCancelled { throw cancelled(nil, nil, nil) }
+            }
+            return (response, Self.wrap(response, for: request.operation))
+        }
+    }
+
+    func target(_ arguments: [String: Value]) throws -> (String, String) {
         var issues: [FieldIssue] = []
         let model = arguments["MODEL_ROUTE"]?.stringValue ?? ""
         let operation = arguments["OPERATION"]?.stringValue ?? ""
         if model.isEmpty {
             issues.append(FieldIssue(path: "MODEL_ROUTE", value: arguments["MODEL_ROUTE"].map { JSONValue(mcp: $0).preview() },
-                                     expected: "a model route such as companies (see get_model_actions)"))
+                                     expected: "a model route such as \(offeredRoutes.first ?? "companies") (see get_model_actions)"))
         }
         if operation.isEmpty {
             issues.append(FieldIssue(path: "OPERATION", value: arguments["OPERATION"].map { JSONValue(mcp: $0).preview() },
-                                     expected: "one of list, view, create, update, delete, bulkUpsert"))
+                                     expected: "one of " + offeredOperations.map(\.rawValue).joined(separator: ", ")))
         }
         let unknown = Set(arguments.keys).subtracting(["MODEL_ROUTE", "OPERATION", "PARAMETERS"])
         for name in unknown.sorted() {
@@ -196,14 +289,17 @@ public struct PlanhatTools: Sendable {
         }
     }
 
-    private static func outcome(_ body: () async throws -> (text: JSONValue, structured: JSONValue)) async -> CallTool.Result {
+    /// The result of a call's body; a cancellation is passed on (it gets no result).
+    private static func outcome(_ body: () async throws -> (text: JSONValue, structured: JSONValue)) async throws -> CallTool.Result {
         do {
             let (text, structured) = try await body()
             return success(text: text, structured: structured)
+        } catch let cancelled as CancelledCall {
+            throw cancelled
         } catch let error as PlanhatError {
             return failure(error)
         } catch is CancellationError {
-            return failure(PlanhatError(.cancelled, message: "the call was cancelled"))
+            throw CancellationError()
         } catch {
             return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
         }

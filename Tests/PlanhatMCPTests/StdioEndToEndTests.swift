@@ -146,6 +146,7 @@ struct StdioEndToEndTests {
         let ids = Set(answers.compactMap { $0["id"]?.intValue })
         #expect(ids == Set(1..<30), "every request answered")
         #expect(answers.contains { $0["error"]?["code"] == -32700 }, "parse error for the malformed line")
+        #expect(answers.first { $0["error"]?["code"] == -32700 }?["id"] == .null, "a parse error carries id null, not a made-up one")
         #expect(answers.first { $0["id"] == 2 }?["error"]?["code"] == -32601)
         #expect(answers.first { $0["id"] == 1 }?["result"]?["protocolVersion"] == "2024-11-05")
     }
@@ -164,11 +165,13 @@ struct StdioEndToEndTests {
         #expect(answers.contains { $0["id"] == 3 || $0["error"] != nil }, "the deep message got an answer")
     }
 
-    @Test("a plain tools/call answered by the shortcut equals the SDK server's answer to the same call", arguments: [
+    @Test("a plain tools/call answered by the shortcut equals the SDK server's answer to the same call, malformed arguments included", .serialized, arguments: [
         #"{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":2,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}"#,
         #"{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":{"limit":"two"}}"#,
         #"{"MODEL_ROUTE":"nonsense","OPERATION":"list"}"#,
         #"{"MODEL_ROUTE":"endusers","OPERATION":"create","PARAMETERS":"not json"}"#,
+        #"{"OPERATION":"list","EXTRA":1}"#,
+        #""oops""#, "5", "[1]", "true", "null",
     ])
     func shortcutParity(_ arguments: String) throws {
         let sandbox = ProcessRunner.temporaryDirectory("parity").appendingPathComponent("s.sqlite").path
@@ -177,14 +180,24 @@ struct StdioEndToEndTests {
             // Plain: the shortcut takes it.
             #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"perform_model_action","arguments":"# + arguments + "}}",
             // With _meta: the SDK's server handles it.
-            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"_meta":{},"name":"perform_model_action","arguments":"# + arguments + "}}",
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"_meta":{},"name":"perform_model_action","arguments":"# + arguments + "}}",
             #"{"jsonrpc":"2.0","id":"four","method":"tools/call","params":{"name":"no_such_tool","arguments":{}}}"#,
         ]
-        let result = try ProcessRunner.planhat(["--stdio", "--sandbox", "--sandbox-path", sandbox], stdin: lines.joined(separator: "\n") + "\n")
-        let answers = result.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
-        let shortcut = answers.first { $0["id"] == 2 }?["result"]
-        let sdk = answers.first { $0["id"] == 3 }?["result"]
-        #expect(shortcut != nil && shortcut == sdk)
+        // Both under id 2, one after the other, so the answers can be compared whole.
+        let first = try ProcessRunner.planhat(["--stdio", "--sandbox", "--sandbox-path", sandbox], stdin: [lines[0], lines[1], lines[3]].joined(separator: "\n") + "\n")
+        let second = try ProcessRunner.planhat(["--stdio", "--sandbox", "--sandbox-path", sandbox], stdin: [lines[0], lines[2]].joined(separator: "\n") + "\n")
+        func answer(_ output: String) -> JSONValue? {
+            output.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }.first { $0["id"] == 2 }
+        }
+        let shortcut = answer(first.stdout)
+        let sdk = answer(second.stdout)
+        #expect(shortcut != nil && shortcut == sdk, "shortcut: \(first.stdout)\nSDK: \(second.stdout)")
+        if arguments.hasPrefix("{") || arguments == "null" {
+            #expect(shortcut?["result"] != nil, "arguments that are an object (or null) are the tool's business: a tool result")
+        } else {
+            #expect(shortcut?["error"]?["code"] == -32602, "arguments that are not an object fail CallToolRequest: -32602, never -32603")
+        }
+        let answers = first.stdout.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         #expect(answers.first { $0["id"] == "four" }?["error"]?["code"] == -32602, "an unknown tool is still the SDK's protocol error")
     }
 }

@@ -148,6 +148,67 @@ struct ToolTests {
         #expect(listed.isError == false)
     }
 
+    @Test("read-only: the schemas offer only list and view (OPERATION enum, descriptions), nothing names a write")
+    func readOnlySchemas() throws {
+        let tools = try Self.tools(readOnly: true)
+        #expect(tools.offeredOperations == [.list, .view])
+        for tool in tools.definitions {
+            let text = (tool.description ?? "") + JSONValue(mcp: tool.inputSchema).compactText()
+            for write in ["create", "update", "delete", "bulkUpsert"] {
+                #expect(!text.contains(write), "\(tool.name) mentions \(write): \(text)")
+            }
+            if let operation = tool.inputSchema.objectValue?["properties"]?.objectValue?["OPERATION"] {
+                #expect(JSONValue(mcp: operation)["enum"] == ["list", "view"])
+            }
+        }
+        let writable = try Self.tools()
+        let operation = writable.definitions[2].inputSchema.objectValue?["properties"]?.objectValue?["OPERATION"]
+        #expect(operation.map { JSONValue(mcp: $0)["enum"] } == ["list", "view", "create", "update", "delete", "bulkUpsert"])
+        #expect(writable.definitions[2].description?.contains("bulkUpsert takes items") == true)
+    }
+
+    @Test("the MODEL_ROUTE enum lists the models offered: all of them, or only those of --models")
+    func modelEnum() throws {
+        func routes(_ tools: PlanhatTools) -> [JSONValue]? {
+            tools.definitions[2].inputSchema.objectValue?["properties"]?.objectValue?["MODEL_ROUTE"].map { JSONValue(mcp: $0)["enum"]?.arrayValue ?? [] }
+        }
+        let restricted = try Self.tools(models: ["companies", "contacts"])
+        #expect(routes(restricted) == ["companies", "endusers"])
+        let all = try Self.tools()
+        #expect(routes(all)?.count == all.service.discover().count && routes(all)?.count == Catalog.shared.models.count)
+        #expect(restricted.definitions[0].description?.contains("(companies and endusers)") == true)
+    }
+
+    @Test("a cancelled bulk upsert stops after the chunk in flight and says how many items were applied")
+    func cancelledBetweenChunks() async throws {
+        let gate = ChunkGate()
+        let store = try SandboxStore(path: nil)
+        try DemoData(companies: 5).seed(into: store)
+        let backend = GatedBackend(inner: SandboxBackend(store: store), gate: gate)
+        let tools = PlanhatTools(service: PlanhatService(backend: backend))
+        #expect(tools.bulkChunkSize == PlanhatTools.sandboxBulkChunkSize)
+        let items = JSONValue.array((0..<1_250).map { ["name": .string("Chunk Co \($0)")] })
+        let call = Task {
+            try await tools.call(PlanhatTools.performName, arguments: [
+                "MODEL_ROUTE": "companies", "OPERATION": "bulkUpsert", "PARAMETERS": Value(["items": items]),
+            ])
+        }
+        await gate.waitForFirstChunk()
+        call.cancel()
+        await gate.release()
+        do {
+            _ = try await call.value
+            Issue.record("a cancelled call must not answer")
+        } catch let cancelled as CancelledCall {
+            #expect(cancelled.applied == 500 && cancelled.total == 1_250)
+            #expect(cancelled.message.contains("500 of 1250 items were applied (created 500, updated 0, unchanged 0, errors 0); items 500–1249 were not sent"))
+            #expect(cancelled.jsonValue["notApplied"] == 750)
+        }
+        #expect(await gate.chunkSizes == [500], "the chunk in flight ran to its end, no other was sent")
+        let stored = try await perform(tools, "companies", "list", .object(["limit": 5000, "select": "name"]))
+        #expect(JSONValue(mcp: stored.structuredContent ?? .null)["records"]?.arrayValue?.filter { $0["name"]?.stringValue?.hasPrefix("Chunk Co") == true }.count == 500)
+    }
+
     @Test("--models limits what exists for the client")
     func modelAllowList() async throws {
         let tools = try Self.tools(models: ["companies", "contacts"])
@@ -155,6 +216,46 @@ struct ToolTests {
         #expect(discovered.arrayValue?.compactMap { $0["route"]?.stringValue } == ["companies", "endusers"])
         let hidden = try await perform(tools, "tasks", "list")
         #expect(hidden.isError == true && Self.text(hidden).hasPrefix("404 Not Found"))
+    }
+}
+
+/// Holds the first bulk upsert chunk until released, and records the chunk sizes.
+actor ChunkGate {
+    private(set) var chunkSizes: [Int] = []
+    private var started: CheckedContinuation<Void, Never>?
+    private var hasStarted = false
+    private var released = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func enter(_ size: Int) async {
+        chunkSizes.append(size)
+        hasStarted = true
+        started?.resume()
+        started = nil
+        if !released { await withCheckedContinuation { waiters.append($0) } }
+    }
+
+    func waitForFirstChunk() async {
+        if hasStarted { return }
+        await withCheckedContinuation { started = $0 }
+    }
+
+    func release() {
+        released = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+}
+
+/// A backend that passes bulk upserts through a ``ChunkGate``.
+struct GatedBackend: PlanhatBackend {
+    let inner: SandboxBackend
+    let gate: ChunkGate
+    var info: BackendInfo { inner.info }
+
+    func execute(_ request: PlanhatRequest) async throws -> JSONValue {
+        if request.operation == .bulkUpsert { await gate.enter(request.body?.arrayValue?.count ?? 0) }
+        return try await inner.execute(request)
     }
 }
 
@@ -181,9 +282,17 @@ struct TransportPieceTests {
         #expect(TopLevelKeys.scan(Data(#"[{"id":1}]"#.utf8)) == .batch(isEmpty: false))
         #expect(TopLevelKeys.scan(Data("not json".utf8)) == .other)
         #expect(TopLevelKeys.scan(Data(#"{"id":1,"method":"#.utf8)) == .other, "a cut-off object is not an object")
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"method":"ping"}"#.utf8)) == (true, false))
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","id":7,"error":{"code":1}}"#.utf8)) == (false, true))
-        #expect(RequestLedger.shape(Data(#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#.utf8)) == (false, false))
+    }
+
+    @Test("the raw id of a message is found in the same pass, whatever comes around it", arguments: [
+        (#"{"error":{"code":1,"id":9},"id":7,"jsonrpc":"2.0"}"#, "7"),
+        (#"{"id":"a,}\"b","result":{}}"#, #""a,}\"b""#),
+        (#"{ "result" : [1,{"id":2}] , "id" : -3 }"#, "-3"),
+        (#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, nil),
+    ] as [(String, String?)])
+    func rawID(_ message: String, _ id: String?) {
+        let found = TopLevelKeys.summary(Data(message.utf8)).id.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        #expect(found == id)
     }
 
     @Test("the shortcut takes only plain tools/call requests for the three tools")

@@ -4,8 +4,10 @@ Usage: python_client_check.py PLANHAT_BINARY SANDBOX_PATH
 """
 import asyncio
 import json
+import subprocess
 import sys
 
+import mcp_types
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 
@@ -76,10 +78,93 @@ async def main(binary, sandbox):
     async with stdio_client(params) as (read, write):
         async with ClientSession(read, write) as session:
             await session.initialize()
+            read_only_tools = (await session.list_tools()).tools
+            operations = read_only_tools[2].input_schema["properties"]["OPERATION"]["enum"]
+            check(operations == ["list", "view"], "read-only: the OPERATION enum offers list and view only")
+            check(not any(word in (tool.description or "") for tool in read_only_tools for word in ["create", "update", "delete", "bulkUpsert"]),
+                  "read-only: no description names a write")
             refused = await session.call_tool("perform_model_action", {
                 "MODEL_ROUTE": "companies", "OPERATION": "create", "PARAMETERS": {"name": "Nope"}})
             check(refused.is_error and text_of(refused).startswith("403 Forbidden"), "read-only refuses writes")
+    await cancellation(binary, sandbox)
+    malformed_lines(binary, sandbox)
     print("ALL CHECKS PASSED")
+
+
+async def cancellation(binary, sandbox):
+    """The reference client cancels a 5 000-item bulk upsert after its first chunk (it sends
+    notifications/cancelled): the server stops between chunks, sends no response, and the log
+    message it sends instead says how many items were applied, which is how many are stored."""
+    logs = []
+    first_progress = asyncio.Event()
+
+    async def on_log(params):
+        logs.append(params)
+
+    async def on_progress(progress, total, message):
+        first_progress.set()
+
+    params = StdioServerParameters(command=binary, args=["--stdio", "--sandbox", "--sandbox-path", sandbox])
+    async with stdio_client(params) as (read, write):
+        async with ClientSession(read, write, logging_callback=on_log) as session:
+            await session.initialize()
+            items = [{"name": f"Py Cancel {i}", "externalId": f"PYC-{i}"} for i in range(5000)]
+            call = asyncio.create_task(session.call_tool("perform_model_action", {
+                "MODEL_ROUTE": "companies", "OPERATION": "bulkUpsert", "PARAMETERS": {"items": items}},
+                progress_callback=on_progress))
+            await asyncio.wait_for(first_progress.wait(), 60)
+            call.cancel()
+            try:
+                await call
+                check(False, "the cancelled call was answered")
+            except asyncio.CancelledError:
+                pass
+            for _ in range(600):
+                if logs:
+                    break
+                await asyncio.sleep(0.05)
+            check(len(logs) == 1 and logs[0].data.get("event") == "cancelled", "a cancellation log message arrived")
+            data = logs[0].data
+            applied = data["applied"]
+            check(logs[0].level == "warning" and logs[0].logger == "planhat.mcp", "logged as a warning by planhat.mcp")
+            check(0 < applied < 5000 and data["total"] == 5000, f"stopped between chunks: {applied} of 5000 applied")
+            stored = 0
+            for offset in (0, 5000):
+                page = (await session.call_tool("perform_model_action", {
+                    "MODEL_ROUTE": "companies", "OPERATION": "list",
+                    "PARAMETERS": {"limit": 5000, "offset": offset, "select": "externalId"}})).structured_content["records"]
+                stored += sum(1 for row in page if str(row.get("externalId", "")).startswith("PYC-"))
+            check(stored == applied, f"the applied count ({applied}) is what was stored ({stored})")
+
+
+def malformed_lines(binary, sandbox):
+    """Raw lines the reference client would never send; each answer must parse as the reference
+    types' JSONRPCError with the right code and id (None where the id could not be read)."""
+    cases = [
+        ("this is not json", -32700, None),
+        ("{}", -32600, None),
+        ('{"jsonrpc":"1.0","id":7,"method":"ping"}', -32600, 7),
+        ('{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}', -32600, None),
+        ('[{"jsonrpc":"2.0","id":8,"method":"ping"}]', -32600, None),
+        ('{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"perform_model_action","arguments":"oops"}}', -32602, 9),
+        ('{"jsonrpc":"2.0","id":"ten","method":"no/such"}', -32601, "ten"),
+    ]
+    server = subprocess.Popen([binary, "--stdio", "--sandbox", "--sandbox-path", sandbox],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        server.stdin.write(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}) + "\n")
+        server.stdin.flush()
+        mcp_types.jsonrpc_message_adapter.validate_json(server.stdout.readline(), by_name=False)
+        for line, code, request_id in cases:
+            server.stdin.write(line + "\n")
+            server.stdin.flush()
+            answer = mcp_types.jsonrpc_message_adapter.validate_json(server.stdout.readline(), by_name=False)
+            check(isinstance(answer, mcp_types.JSONRPCError) and answer.error.code == code and answer.id == request_id,
+                  f"{line[:48]} → {code}, id {request_id!r}")
+    finally:
+        server.stdin.close()
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
