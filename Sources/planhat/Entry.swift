@@ -18,7 +18,7 @@ enum Entry {
     static func run(_ arguments: [String]) async -> Int32 {
         let wantsJSON = arguments.contains("--json")
         do {
-            var command = try PlanhatCommand.parseAsRoot(ExploreCommand.routing(MCPCommand.routing(arguments)))
+            var command = try PlanhatCommand.parseAsRoot(CommandLineRouter.planhat.route(arguments))
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -112,12 +112,6 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await MCPServe(scope: scope, backend: backend).run()
-    }
-
-    /// `planhat --stdio …` is `planhat mcp --stdio …`.
-    static func routing(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first, first.hasPrefix("-"), arguments.contains("--stdio") else { return arguments }
-        return ["mcp"] + arguments
     }
 }
 

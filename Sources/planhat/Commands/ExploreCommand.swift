@@ -52,14 +52,6 @@ struct ExploreCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
     }
-
-    /// `planhat` alone, or with only options, opens the explorer.
-    static func routing(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first else { return ["explore"] }
-        let rootFlags: Set<String> = ["-h", "--help", "--version", "help"]
-        guard first.hasPrefix("-"), !rootFlags.contains(first), !arguments.contains("--stdio") else { return arguments }
-        return ["explore"] + arguments
-    }
 }
 
 /// glibc's `mallopt` and `M_ARENA_MAX` (malloc.h is not part of the Glibc module).
