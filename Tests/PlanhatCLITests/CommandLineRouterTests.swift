@@ -1,10 +1,11 @@
 import ArgumentParser
+import Logging
 import Testing
 
 @testable import planhat
 
-/// The pre-parse routing step, in process (no binary spawned).
-@Suite("CLI routing")
+/// The pre-parse routing step, option rules and log level choice, in process (no binary spawned).
+@Suite("CLI routing and option rules")
 struct CommandLineRouterTests {
     let router = CommandLineRouter.planhat
 
@@ -100,6 +101,51 @@ struct CommandLineRouterTests {
         #expect(String(describing: before) != String(describing: plain), "the option took effect")
     }
 
+    @Test("whole numbers: the message names the option, the value and what is allowed", arguments: ["-1", "0", "abc", "", "1.5", "99999999999999999999", "--json"])
+    func wholeNumberRefusals(_ text: String) {
+        let rule = OptionRule<Int>.wholeNumber("--max", atLeast: 1)
+        #expect(throws: ValidationError.self) { _ = try rule.value(of: text) }
+        let message = Self.message { _ = try rule.value(of: text) }
+        #expect(message.hasPrefix("--max: "))
+        #expect(message.hasSuffix("; expected a whole number of at least 1"))
+        #expect(message.contains(text.isEmpty ? "''" : text))
+    }
+
+    @Test("the messages read as documented")
+    func messages() {
+        #expect(Self.message { _ = try OptionRule<Int>.wholeNumber("--max", atLeast: 1).value(of: "-1") } == "--max: -1 is not allowed; expected a whole number of at least 1")
+        #expect(Self.message { _ = try OptionRule<Int>.wholeNumber("--companies", in: 0...2_000_000).value(of: "-3") } == "--companies: -3 is not allowed; expected a whole number from 0 to 2000000")
+        #expect(Self.message { _ = try OptionRule<Double>.seconds("--timeout").value(of: "0") } == "--timeout: 0 is not allowed; expected a number of seconds greater than 0")
+        #expect(Self.message { _ = try LogLevelOption.rule.value(of: "loud") } == "--log-level: loud is not allowed; expected one of trace, debug, info, notice, warning, error, critical")
+        #expect(Self.message { _ = try OptionRule<Int>.wholeNumber("--max", atLeast: 1).value(of: "--json") } == "--max: missing value before --json; expected a whole number of at least 1")
+    }
+
+    @Test("accepted values read as numbers, levels and choices")
+    func accepted() throws {
+        #expect(try OptionRule<Int>.wholeNumber("--max", atLeast: 1).value(of: "1") == 1)
+        #expect(try OptionRule<Int>.wholeNumber("--companies", in: 0...2_000_000).value(of: "0") == 0)
+        #expect(try OptionRule<Double>.seconds("--rate-limit-budget", allowingZero: true).value(of: "0") == 0)
+        #expect(try OptionRule<Double>.seconds("--timeout").value(of: "0.5") == 0.5)
+        #expect(try LogLevelOption.rule.value(of: "DEBUG") == .debug)
+        #expect(try OptionRule<ExportCommand.Format>.oneOf("--format").value(of: "csv") == .csv)
+        #expect(try OptionRule<Int>.wholeNumber("--max", atLeast: 1).value(of: nil) == nil)
+    }
+
+    @Test("seconds refuse what is not a finite number in range", arguments: ["-1", "0", "-0.5", "inf", "nan", "abc", "1e999"])
+    func secondsRefusals(_ text: String) {
+        #expect(throws: ValidationError.self) { _ = try OptionRule<Double>.seconds("--timeout").value(of: text) }
+    }
+
+    @Test("the log level: --log-level, else PLANHAT_LOG_LEVEL, else warning; a bad PLANHAT_LOG_LEVEL is a warning")
+    func logLevel() {
+        #expect(LogSetup.level(option: .debug, environment: ["PLANHAT_LOG_LEVEL": "loud"]) == (.debug, nil))
+        #expect(LogSetup.level(option: nil, environment: ["PLANHAT_LOG_LEVEL": "INFO"]) == (.info, nil))
+        #expect(LogSetup.level(option: nil, environment: [:]) == (.warning, nil))
+        let bad = LogSetup.level(option: nil, environment: ["PLANHAT_LOG_LEVEL": "loud"])
+        #expect(bad.level == .warning)
+        #expect(bad.warning == "planhat: PLANHAT_LOG_LEVEL: loud is not allowed; expected one of trace, debug, info, notice, warning, error, critical; logging at warning")
+    }
+
     /// The long options a help text lists, and whether each takes a value (`--name <value>`).
     static func longOptions(_ help: String) -> [String: Bool] {
         var options: [String: Bool] = [:]
@@ -109,5 +155,17 @@ struct CommandLineRouterTests {
             options[String(name)] = words.count > 1 && words[1].hasPrefix("<")
         }
         return options
+    }
+
+    /// The message of the error `body` throws.
+    static func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return "(no error)"
+        } catch let error as ValidationError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
     }
 }
