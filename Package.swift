@@ -76,7 +76,7 @@ let package = Package(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["planhat", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
         .testTarget(

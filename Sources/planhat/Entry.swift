@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// The `planhat` program: parses the command line, runs the command, and turns failures into the
@@ -8,17 +9,17 @@ import PlanhatKit
 @main
 enum Entry {
     static func main() async {
-        let arguments = Array(CommandLine.arguments.dropFirst())
-        LogSetup.bootstrap(arguments: arguments)
-        let status = await run(arguments)
+        let status = await run(Array(CommandLine.arguments.dropFirst()))
         Console.flush()
         exit(status)
     }
 
+    /// Routes, parses and runs `arguments` (as typed after `planhat`); returns the exit status.
     static func run(_ arguments: [String]) async -> Int32 {
         let wantsJSON = arguments.contains("--json")
         do {
-            var command = try PlanhatCommand.parseAsRoot(ExploreCommand.routing(MCPCommand.routing(arguments)))
+            var command = try PlanhatCommand.parseAsRoot(CommandLineRouter.planhat.route(arguments))
+            LogSetup.bootstrap(option: (command as? any ChoosesLogLevel)?.logLevel)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -32,15 +33,15 @@ enum Entry {
             return error.rawValue
         } catch {
             let code = PlanhatCommand.exitCode(for: error)
-            let message = PlanhatCommand.fullMessage(for: error)
             if code == .success {
-                Console.out(message)
+                Console.out(PlanhatCommand.fullMessage(for: error))
                 return 0
             }
             if wantsJSON {
-                Console.err(PlanhatError(.usage, message: message).jsonValue(for: .cli).compactText())
+                // The message alone: the usage text is for people.
+                Console.err(PlanhatError(.usage, message: PlanhatCommand.message(for: error)).jsonValue(for: .cli).compactText())
             } else {
-                Console.err(message)
+                Console.err(PlanhatCommand.fullMessage(for: error))
             }
             return code == .validationFailure ? ExitStatus.usage : code.rawValue
         }
@@ -89,13 +90,16 @@ struct PlanhatCommand: AsyncParsableCommand {
         ]
     )
 
+    /// argument-parser's errors start like the program's own: `error: …`.
+    static var _errorPrefix: String { "error: " }
+
     func run() async throws {
         Console.out(PlanhatCommand.helpMessage())
     }
 }
 
 /// `planhat mcp --stdio` (also spelled `planhat --stdio`): the MCP server.
-struct MCPCommand: AsyncParsableCommand {
+struct MCPCommand: AsyncParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve Planhat's three MCP tools over stdin/stdout (also: planhat --stdio).",
@@ -112,14 +116,10 @@ struct MCPCommand: AsyncParsableCommand {
 
     @OptionGroup var backend: BackendOptions
 
+    var logLevel: Logger.Level? { backend.logging.level }
+
     func run() async throws {
         try await MCPServe(scope: scope, backend: backend).run()
-    }
-
-    /// `planhat --stdio …` is `planhat mcp --stdio …`.
-    static func routing(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first, first.hasPrefix("-"), arguments.contains("--stdio") else { return arguments }
-        return ["mcp"] + arguments
     }
 }
 
@@ -132,14 +132,23 @@ struct ScopeOptions: ParsableArguments {
     var models: String?
 
     /// The catalog the session offers.
+    ///
+    /// - Throws: a usage error naming `--models` when a name matches no model.
     func catalog() throws -> Catalog {
         guard let models else { return .shared }
         let names = models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !names.isEmpty else { throw ValidationError("--models needs at least one model name") }
+        let refusal = OptionRefusal(option: "--models", value: models, expected: "model names from planhat models, comma-separated")
+        guard !names.isEmpty else { throw refusal.error }
         do {
             return try Catalog.shared.restricted(to: names)
         } catch let error as PlanhatError {
-            throw PlanhatError.configuration("--models: \(error.message)", details: ["See planhat models for the names."])
+            var named = refusal
+            named.reason = error.message
+            throw named.error
         }
+    }
+
+    func validate() throws {
+        _ = try catalog()
     }
 }

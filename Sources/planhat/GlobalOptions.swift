@@ -22,26 +22,53 @@ struct BackendOptions: ParsableArguments {
     @Flag(name: .long, help: "Use Planhat's demo environment, https://api.planhatdemo.com.")
     var demo = false
 
-    @Option(name: .long, help: ArgumentHelp("Use a regional cluster: eu, eu2, eu3 or us2.", valueName: "region"))
+    @Option(name: .long, help: ArgumentHelp("Use a regional cluster, api-<region>.planhat.com: eu, eu2, eu3, us2, us4…", valueName: "region"))
     var region: String?
 
-    @Option(name: .long, help: ArgumentHelp("Seconds before a request times out.", valueName: "seconds"))
-    var timeout: Double = 30
+    // Numbers keep the text typed and are read through their rule (`Rules`): `.unconditional`
+    // lets `--timeout -1` reach the rule, which names the option, the value and what is allowed.
 
-    @Option(name: .long, help: ArgumentHelp("Attempts in all for a request answered 429.", valueName: "n"))
-    var rateLimitAttempts = 5
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Seconds before a request times out.", valueName: "seconds"))
+    var timeout = "30"
 
-    @Option(name: .long, help: ArgumentHelp("The longest a request may wait on 429s, in seconds.", valueName: "seconds"))
-    var rateLimitBudget: Double = 60
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Attempts in all for a request answered 429.", valueName: "n"))
+    var rateLimitAttempts = "5"
 
-    @Option(name: .long, help: ArgumentHelp("Client-side budget of requests a minute (Planhat's soft limit is 200).", valueName: "n"))
-    var requestsPerMinute = 200
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("The longest a request may wait on 429s, in seconds.", valueName: "seconds"))
+    var rateLimitBudget = "60"
 
-    @Flag(name: .long, help: "Print errors as a one-line JSON envelope on stderr.")
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Client-side budget of requests a minute (Planhat's soft limit is 200).", valueName: "n"))
+    var requestsPerMinute = "200"
+
+    @Flag(name: .long, help: SharedHelp.json)
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Log level on stderr: trace, debug, info, notice, warning, error (default $PLANHAT_LOG_LEVEL or warning).", valueName: "level"))
-    var logLevel: String?
+    @OptionGroup var logging: LogLevelOption
+
+    /// What each option accepts.
+    enum Rules {
+        static let apiURL = OptionRule<String>(option: "--api-url", expected: "an http or https URL such as https://api.planhat.com") { text in
+            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+                return nil
+            }
+            return text
+        }
+        /// The rule for region names is the core's (``Settings/isRegionName(_:)``); the CLI names the option.
+        static let region = OptionRule<String>(option: "--region", expected: Settings.regionExpectation) { Settings.isRegionName($0) ? $0 : nil }
+        static let timeout = OptionRule<Double>.seconds("--timeout")
+        static let rateLimitAttempts = OptionRule<Int>.wholeNumber("--rate-limit-attempts", atLeast: 1)
+        static let rateLimitBudget = OptionRule<Double>.seconds("--rate-limit-budget", allowingZero: true)
+        static let requestsPerMinute = OptionRule<Int>.wholeNumber("--requests-per-minute", atLeast: 1)
+    }
+
+    func validate() throws {
+        _ = try Rules.apiURL.value(of: apiURL)
+        _ = try Rules.region.value(of: region)
+        _ = try Rules.timeout.value(of: timeout)
+        _ = try Rules.rateLimitAttempts.value(of: rateLimitAttempts)
+        _ = try Rules.rateLimitBudget.value(of: rateLimitBudget)
+        _ = try Rules.requestsPerMinute.value(of: requestsPerMinute)
+    }
 
     /// The sandbox file these options point at.
     var resolvedSandboxPath: String {
@@ -75,9 +102,11 @@ struct BackendOptions: ParsableArguments {
         }
         guard let token = settings.token else { throw PlanhatError(.unauthorized, message: "no API token configured") }
         return RemoteBackend(
-            baseURL: settings.baseURL, token: token, profile: settings.profile, timeout: timeout,
-            retry: RetryPolicy(rateLimitAttempts: rateLimitAttempts, rateLimitBudget: rateLimitBudget),
-            limiter: RequestLimiter(limits: RequestLimiter.Limits(perMinute: requestsPerMinute)),
+            baseURL: settings.baseURL, token: token, profile: settings.profile, timeout: try Rules.timeout.value(of: timeout),
+            retry: RetryPolicy(
+                rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts),
+                rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget)),
+            limiter: RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute))),
             userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress)
     }
 
@@ -106,15 +135,55 @@ struct SandboxPathOption: ParsableArguments {
     }
 }
 
-/// Logs go to stderr, never stdout: `--log-level` or `PLANHAT_LOG_LEVEL` (default warning).
+/// `--log-level`, shared by every command.
+struct LogLevelOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Log level on stderr: trace, debug, info, notice, warning, error or critical (default $PLANHAT_LOG_LEVEL or warning).", valueName: "level"))
+    var logLevel: String?
+
+    /// The levels, in any case: `debug` or `DEBUG`.
+    static let rule = OptionRule<Logger.Level>.oneOf("--log-level", caseInsensitive: true)
+
+    /// The level asked for, if any.
+    var level: Logger.Level? {
+        try? Self.rule.value(of: logLevel)
+    }
+
+    func validate() throws {
+        _ = try Self.rule.value(of: logLevel)
+    }
+}
+
+/// A command whose options may choose the log level.
+protocol ChoosesLogLevel {
+    /// `--log-level`, if given.
+    var logLevel: Logger.Level? { get }
+}
+
+/// Help shared by several commands.
+enum SharedHelp {
+    static let json = ArgumentHelp("Print errors as a one-line JSON envelope on stderr.")
+}
+
+/// Logs go to stderr, never stdout: `--log-level`, else `PLANHAT_LOG_LEVEL`, else warning.
 enum LogSetup {
-    static func bootstrap(arguments: [String]) {
-        var level = ProcessInfo.processInfo.environment["PLANHAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
-        if let index = arguments.firstIndex(of: "--log-level"), index + 1 < arguments.count,
-            let parsed = Logger.Level(rawValue: arguments[index + 1])
-        {
-            level = parsed
+    /// The level to log at, and a warning to print when `PLANHAT_LOG_LEVEL` is set to something that
+    /// is not a level (it is then ignored: a typo in the environment does not stop a server an MCP
+    /// client starts).
+    static func level(option: Logger.Level?, environment: [String: String]) -> (level: Logger.Level, warning: String?) {
+        if let option { return (option, nil) }
+        guard let text = environment["PLANHAT_LOG_LEVEL"], !text.isEmpty else { return (.warning, nil) }
+        do {
+            return (try LogLevelOption.rule.value(of: text), nil)
+        } catch {
+            let refusal = OptionRefusal(option: "PLANHAT_LOG_LEVEL", value: text, expected: LogLevelOption.rule.expected)
+            return (.warning, "planhat: \(refusal); logging at warning")
         }
+    }
+
+    /// Sends every logger to stderr at the level chosen; once, before anything logs.
+    static func bootstrap(option: Logger.Level?, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let (level, warning) = level(option: option, environment: environment)
+        if let warning { Console.err(warning) }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

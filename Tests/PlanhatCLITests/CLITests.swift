@@ -95,7 +95,7 @@ struct CLITests {
         (["call", "companies", "create", "--sandbox", "--read-only", "--params", #"{"name":"X"}"#], 4, "read-only"),
         (["call"], 2, "Missing expected argument"),
         (["frobnicate"], 2, "Unexpected argument"),
-        (["sandbox", "reset", "--companies=-4"], 2, "--companies must be from 0"),
+        (["sandbox", "reset", "--companies=-4"], 2, "error: --companies: -4 is not allowed; expected a whole number from 0 to 2000000"),
     ])
     func badInput(_ arguments: [String], _ status: Int32, _ message: String) throws {
         let result = try ProcessRunner.planhat(arguments, environment: environment)

@@ -28,6 +28,15 @@ public struct Settings: Sendable {
     /// Regional clusters seen in use (`api-<region>.planhat.com`); any name of that shape is accepted.
     public static let regions = ["eu", "eu2", "eu3", "us2", "us4"]
 
+    /// What a region name looks like, in words.
+    public static let regionExpectation = "a cluster name such as " + regions.joined(separator: ", ") + " (api-<region>.planhat.com)"
+
+    /// Whether `name` has the shape of a cluster name. Planhat names clusters after the app's
+    /// subdomain (`api-us4.planhat.com` is in use and undocumented), so the shape is checked, not a list.
+    public static func isRegionName(_ name: String) -> Bool {
+        name.range(of: "^[a-z]{2}[a-z0-9-]{0,14}$", options: .regularExpression) != nil
+    }
+
     public var token: APIToken?
     /// Where the token came from: `PLANHAT_API_TOKEN`, `profile work (token_file …)`.
     public var tokenSource: String?
@@ -158,12 +167,10 @@ public struct SettingsLoader: Sendable {
     }
 
     private func regionURL(_ region: String) throws -> String {
-        // Planhat names a cluster after the app's subdomain (api-us4.planhat.com is in use and
-        // undocumented), so the shape is checked, not a list.
-        guard region.range(of: "^[a-z]{2}[a-z0-9-]{0,14}$", options: .regularExpression) != nil else {
+        guard Settings.isRegionName(region) else {
             throw PlanhatError(
                 .configuration, message: "'\(region)' is not a region name",
-                fieldIssues: [FieldIssue(path: "region", value: region, expected: "a cluster name such as " + Settings.regions.joined(separator: ", ") + " (api-<region>.planhat.com)")])
+                fieldIssues: [FieldIssue(path: "region", value: region, expected: Settings.regionExpectation)])
         }
         return "https://api-\(region).planhat.com"
     }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// `planhat call <model> <operation> --params …`: performs an operation and prints the response.
-struct CallCommand: AsyncParsableCommand {
+struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "call",
         abstract: "Perform an operation and print the API's JSON response.",
@@ -34,6 +35,8 @@ struct CallCommand: AsyncParsableCommand {
     var readOnly = false
 
     @OptionGroup var backend: BackendOptions
+
+    var logLevel: Logger.Level? { backend.logging.level }
 
     func run() async throws {
         var parameters = try PlanhatService.parseParameters(try ParameterSource.read(params))

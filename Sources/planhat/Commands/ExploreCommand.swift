@@ -2,11 +2,12 @@ import ArgumentParser
 import CSupport
 import Explorer
 import Foundation
+import Logging
 import PlanhatKit
 import TerminalUI
 
 /// `planhat` (or `planhat explore`): the full-screen terminal explorer.
-struct ExploreCommand: AsyncParsableCommand {
+struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "explore",
         abstract: "Open the terminal explorer (what planhat does with no subcommand).",
@@ -20,13 +21,8 @@ struct ExploreCommand: AsyncParsableCommand {
     @OptionGroup var backend: BackendOptions
 
     func run() async throws {
-        let theme: Theme
-        do {
-            theme = try Theme.named(self.theme ?? ProcessInfo.processInfo.environment["PLANHAT_THEME"] ?? "default")
-        } catch let error as ThemeError {
-            Console.err("planhat: \(error)")
-            throw ExitCode(ExitStatus.usage)
-        }
+        // validate() refused a theme that does not load.
+        let theme = (try? Self.loadTheme(themeChoice)) ?? Theme.fallback
         // The explorer keeps the rows it shows itself: small SQLite page caches, and one malloc arena
         // (it makes one call at a time), keep 100 000 loaded rows near 75 MB.
         _ = csupport_set_malloc_arena_max(1)
@@ -54,11 +50,28 @@ struct ExploreCommand: AsyncParsableCommand {
         }
     }
 
-    /// `planhat` alone, or with only options, opens the explorer.
-    static func routing(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first else { return ["explore"] }
-        let rootFlags: Set<String> = ["-h", "--help", "--version", "help"]
-        guard first.hasPrefix("-"), !rootFlags.contains(first), !arguments.contains("--stdio") else { return arguments }
-        return ["explore"] + arguments
+    var logLevel: Logger.Level? { backend.logging.level }
+
+    func validate() throws {
+        _ = try Self.loadTheme(themeChoice)
+    }
+
+    /// The theme asked for and where: `--theme`, else `PLANHAT_THEME`, else the default.
+    private var themeChoice: (source: String, name: String) {
+        if let theme { return ("--theme", theme) }
+        if let name = ProcessInfo.processInfo.environment["PLANHAT_THEME"], !name.isEmpty { return ("PLANHAT_THEME", name) }
+        return ("--theme", "default")
+    }
+
+    /// The theme, or a usage error naming where the choice came from and what is allowed.
+    private static func loadTheme(_ choice: (source: String, name: String)) throws -> Theme {
+        do {
+            return try Theme.named(choice.name)
+        } catch let error as ThemeError {
+            throw OptionRefusal(
+                option: choice.source, value: choice.name,
+                expected: "a built-in theme (default, light, high-contrast) or a theme YAML file", reason: error.description
+            ).error
+        }
     }
 }

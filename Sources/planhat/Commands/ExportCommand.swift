@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// `planhat export <model>`: every record of a model, paged at the model's largest page size and
 /// streamed to a file or stdout as it arrives.
-struct ExportCommand: AsyncParsableCommand {
+struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export every record of a model as NDJSON, CSV or JSON.",
@@ -15,15 +16,15 @@ struct ExportCommand: AsyncParsableCommand {
             Example: planhat export endusers --format csv --output contacts.csv --params '{"select":"email,name"}'
             """)
 
-    enum Format: String, ExpressibleByArgument, CaseIterable {
+    enum Format: String, CaseIterable, Sendable {
         case ndjson, csv, json
     }
 
     @Argument(help: "The model: a route or name such as companies or \"End users\".")
     var model: String
 
-    @Option(name: .long, help: "ndjson (one record a line), csv or json.")
-    var format: Format = .ndjson
+    @Option(name: .long, help: ArgumentHelp("ndjson (one record a line), csv or json.", valueName: "format"))
+    var format = Format.ndjson.rawValue
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
@@ -31,15 +32,33 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("List parameters (sort, select, filters): JSON, @file or -.", valueName: "json"))
     var params: String?
 
-    @Option(name: .long, help: ArgumentHelp("Records per request (default and most: the model's maximum).", valueName: "n"))
-    var pageSize: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Records per request (default and most: the model's maximum).", valueName: "n"))
+    var pageSize: String?
 
-    @Option(name: .long, help: ArgumentHelp("Stop after this many records.", valueName: "n"))
-    var max: Int?
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after this many records.", valueName: "n"))
+    var max: String?
 
     @OptionGroup var backend: BackendOptions
 
+    /// What each option accepts.
+    enum Rules {
+        static let format = OptionRule<Format>.oneOf("--format")
+        /// More than the model's largest page is read as the largest page.
+        static let pageSize = OptionRule<Int>.wholeNumber("--page-size", atLeast: 1)
+        static let max = OptionRule<Int>.wholeNumber("--max", atLeast: 1)
+    }
+
+    var logLevel: Logger.Level? { backend.logging.level }
+
+    func validate() throws {
+        _ = try Rules.format.value(of: format)
+        _ = try Rules.pageSize.value(of: pageSize)
+        _ = try Rules.max.value(of: max)
+    }
+
     func run() async throws {
+        let format = try Rules.format.value(of: self.format)
+        let max = try Rules.max.value(of: self.max)
         let service = try backend.makeService(readOnly: true)
         let model = try service.catalog.model(named: self.model)
         guard model.supports(.list) else { throw PlanhatError.unsupportedOperation("list", model: model) }
@@ -49,9 +68,15 @@ struct ExportCommand: AsyncParsableCommand {
                 status: 400, message: "export pages by itself; leave \(reserved) out of --params",
                 fieldIssues: [FieldIssue(path: reserved, value: parameters[reserved]?.preview(), expected: "--page-size or --max instead")])
         }
-        let size = Swift.min(pageSize ?? model.listLimit.max, model.listLimit.max)
-        guard size >= 1 else { throw ValidationError("--page-size must be at least 1") }
-        let sink = try ExportSink(path: output, format: format, select: parameters["select"]?.stringValue)
+        let size = Swift.min(try Rules.pageSize.value(of: pageSize) ?? model.listLimit.max, model.listLimit.max)
+        let sink: ExportSink
+        do {
+            sink = try ExportSink(path: output, format: format, select: parameters["select"]?.stringValue)
+        } catch var error as PlanhatError {
+            error.message = "--output: \(error.message)"
+            error.fieldIssues = [FieldIssue(path: "--output", value: output, expected: "a file that can be written")]
+            throw error
+        }
         var exported = 0
         var requests = 0
         defer { sink.finish() }

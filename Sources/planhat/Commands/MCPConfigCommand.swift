@@ -1,20 +1,21 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// `planhat mcp-config`: the block to paste into an MCP client's configuration.
-struct MCPConfigCommand: ParsableCommand {
+struct MCPConfigCommand: ParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "mcp-config",
         abstract: "Print the configuration block that adds this MCP server to Claude Desktop or another client.")
 
-    enum Client: String, ExpressibleByArgument, CaseIterable {
+    enum Client: String, CaseIterable, Sendable {
         case claudeDesktop = "claude-desktop"
         case generic
     }
 
-    @Option(name: .long, help: "claude-desktop (default) or generic.")
-    var client: Client = .claudeDesktop
+    @Option(name: .long, help: ArgumentHelp("claude-desktop (default) or generic.", valueName: "client"))
+    var client = Client.claudeDesktop.rawValue
 
     @Flag(name: .long, help: "Serve the offline sandbox instead of a workspace (no token needed).")
     var sandbox = false
@@ -22,7 +23,22 @@ struct MCPConfigCommand: ParsableCommand {
     @Flag(name: .long, help: "Add --read-only to the server's arguments.")
     var readOnly = false
 
+    @Flag(name: .long, help: SharedHelp.json)
+    var json = false
+
+    @OptionGroup var logging: LogLevelOption
+
+    /// What `--client` accepts.
+    static let clientRule = OptionRule<Client>.oneOf("--client")
+
+    var logLevel: Logger.Level? { logging.level }
+
+    func validate() throws {
+        _ = try Self.clientRule.value(of: client)
+    }
+
     func run() throws {
+        let client = try Self.clientRule.value(of: self.client)
         let binary = Self.executablePath()
         var arguments: [JSONValue] = ["--stdio"]
         if sandbox { arguments.append("--sandbox") }

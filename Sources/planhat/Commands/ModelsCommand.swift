@@ -1,18 +1,23 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// `planhat models`: the models and their operations.
-struct ModelsCommand: ParsableCommand {
+struct ModelsCommand: ParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "models",
         abstract: "List Planhat's models and the operations each offers.")
 
-    @Flag(name: .long, help: "Print the list as JSON, as the MCP tool get_model_actions answers.")
+    @Flag(name: .long, help: "Print the list as JSON, as the MCP tool get_model_actions answers (and errors as a JSON envelope).")
     var json = false
 
     @Flag(name: .long, help: "Show only the operations a read-only session allows.")
     var readOnly = false
+
+    @OptionGroup var logging: LogLevelOption
+
+    var logLevel: Logger.Level? { logging.level }
 
     func run() throws {
         let catalog = Catalog.shared

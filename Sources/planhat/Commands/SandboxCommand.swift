@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 import PlanhatSandbox
 
@@ -11,36 +12,61 @@ struct SandboxCommand: ParsableCommand {
         subcommands: [Reset.self, Info.self, Serve.self])
 
     /// `planhat sandbox reset [--companies N]`
-    struct Reset: ParsableCommand {
+    struct Reset: ParsableCommand, ChoosesLogLevel {
         static let configuration = CommandConfiguration(
             abstract: "Replace the sandbox's data with freshly seeded demo data.")
 
-        @Option(name: .long, help: "How many companies to seed (their contacts, licenses and the rest follow).")
-        var companies = DemoData.defaultCompanies
+        @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("How many companies to seed (their contacts, licenses and the rest follow).", valueName: "n"))
+        var companies = String(DemoData.defaultCompanies)
 
         @OptionGroup var sandboxFile: SandboxPathOption
 
+        @Flag(name: .long, help: SharedHelp.json)
+        var json = false
+
+        @OptionGroup var logging: LogLevelOption
+
+        /// What `--companies` accepts.
+        static let companiesRule = OptionRule<Int>.wholeNumber("--companies", in: 0...2_000_000)
+
+        var logLevel: Logger.Level? { logging.level }
+
         func validate() throws {
-            guard (0...2_000_000).contains(companies) else {
-                throw ValidationError("--companies must be from 0 to 2000000, got \(companies)")
-            }
+            _ = try Self.companiesRule.value(of: companies)
         }
 
         func run() throws {
+            let companies = try Self.companiesRule.value(of: self.companies)
             let path = sandboxFile.resolved
             let start = Date()
-            try DemoData(companies: companies).reset(fileAt: path)
-            let total = try SandboxStore(path: path).counts().values.reduce(0, +)
+            let total: Int
+            do {
+                try DemoData(companies: companies).reset(fileAt: path)
+                total = try SandboxStore(path: path).counts().values.reduce(0, +)
+            } catch let error as PlanhatError {
+                throw error
+            } catch {
+                throw PlanhatError(
+                    status: 500, message: "cannot reset the sandbox at \(path): \(error)",
+                    details: ["Choose another file with --sandbox-path / PLANHAT_SANDBOX_PATH."])
+            }
             Console.err(String(format: "seeded %d companies (%d records) in %.1f s", companies, total, Date().timeIntervalSince(start)))
             Console.out(path)
         }
     }
 
     /// `planhat sandbox info`
-    struct Info: ParsableCommand {
+    struct Info: ParsableCommand, ChoosesLogLevel {
         static let configuration = CommandConfiguration(abstract: "Show where the sandbox is and what it holds.")
 
         @OptionGroup var sandboxFile: SandboxPathOption
+
+        @Flag(name: .long, help: SharedHelp.json)
+        var json = false
+
+        @OptionGroup var logging: LogLevelOption
+
+        var logLevel: Logger.Level? { logging.level }
 
         func run() throws {
             let path = sandboxFile.resolved

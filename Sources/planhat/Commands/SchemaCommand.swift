@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlanhatKit
 
 /// `planhat schema <model> <operation>`: the JSON Schema of an operation's parameters.
-struct SchemaCommand: ParsableCommand {
+struct SchemaCommand: ParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "schema",
         abstract: "Print the JSON Schema of an operation's parameters.",
@@ -15,8 +16,12 @@ struct SchemaCommand: ParsableCommand {
     @Argument(help: "The operation: list, view, create, update, delete or bulkUpsert.")
     var operation: String
 
-    @Flag(name: .long, help: "Print errors as a one-line JSON envelope on stderr.")
+    @Flag(name: .long, help: SharedHelp.json)
     var json = false
+
+    @OptionGroup var logging: LogLevelOption
+
+    var logLevel: Logger.Level? { logging.level }
 
     func run() throws {
         let service = PlanhatService(backend: CatalogOnlyBackend())
