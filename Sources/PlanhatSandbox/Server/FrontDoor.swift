@@ -138,7 +138,7 @@ struct FrontDoorConnection: Sendable {
         let patience = Patience.each(min(limits.idleTimeout, .seconds(5)))
         guard (try? await SocketIO.write(Data(rejection.responseBytes), to: client, pool: pool, patience: patience)) != nil else { return }
         SocketIO.shutdownWrites(client)
-        let deadline = ContinuousClock.now + min(limits.idleTimeout, limits.headerTimeout, .seconds(2))
+        let deadline = ContinuousClock.now + min(limits.idleTimeout, limits.headerTimeout, .seconds(5))
         while ContinuousClock.now < deadline, (try? await reader.some(atMost: 65_536, .until(deadline))) != nil {}
     }
 }
