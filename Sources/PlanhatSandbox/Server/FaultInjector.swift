@@ -41,10 +41,56 @@ public struct FaultRule: Codable, Sendable, Hashable {
     }
 
     /// Reads rules from JSON: one rule or an array of them.
+    ///
+    /// - Throws: `DecodingError` for JSON that is no rule, ``Invalid`` for a rule the server could not
+    ///   serve (a status outside 200–599, or one that cannot have a body; a header value with a line break).
     public static func decodeList(_ data: Data) throws -> [FaultRule] {
         let decoder = JSONDecoder()
-        if let list = try? decoder.decode([FaultRule].self, from: data) { return list }
-        return [try decoder.decode(FaultRule.self, from: data)]
+        let isList = data.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: "[")
+        let rules = isList ? try decoder.decode([FaultRule].self, from: data) : [try decoder.decode(FaultRule.self, from: data)]
+        for rule in rules { try rule.check() }
+        return rules
+    }
+
+    /// A rule that would make the server send a broken answer.
+    public struct Invalid: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    private func check() throws {
+        if let status {
+            guard (200...599).contains(status), status != 204, status != 304 else {
+                throw Invalid(description: "status \(status) is not one a fault can answer with: give 200–599 (not 204 or 304)")
+            }
+        }
+        if let retryAfter, retryAfter.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw Invalid(description: "retryAfter must be one line, like \"1\" or an HTTP date")
+        }
+    }
+
+    /// What is wrong with fault-rule JSON, in words rather than Swift's description of the error.
+    public static func describe(_ error: any Error) -> String {
+        if let invalid = error as? Invalid { return invalid.description }
+        guard let error = error as? DecodingError else { return "they could not be read" }
+        func path(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            let keys = (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            return keys.isEmpty ? "the rule" : keys.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "\(path(context, key)) is missing"
+        case .typeMismatch(let type, let context):
+            let expected = type == String.self ? "a string" : type == Int.self ? "an integer" : "an object"
+            return "\(path(context)) must be \(expected)"
+        case .valueNotFound(_, let context):
+            return "\(path(context)) must not be null"
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the body is not JSON" }
+            if context.codingPath.last?.stringValue == "drop" { return "drop must be \"before\" or \"after\"" }
+            return "\(path(context)) has a value it cannot take"
+        @unknown default:
+            return "they could not be read"
+        }
     }
 }
 

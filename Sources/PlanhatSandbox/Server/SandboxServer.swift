@@ -14,65 +14,95 @@ typealias PlanhatJSON = PlanhatKit.JSONValue
 /// remote client, scripts and other tools can be tested against a local stand-in.
 ///
 /// - `GET /<path>?limit&offset&sort&select&<filters>`, `GET|PUT|DELETE /<path>/<id>`,
-///   `POST /<path>`, `PUT /<path>` with an array (bulk upsert).
+///   `POST /<path>`, `PUT /<path>` with an array (bulk upsert), as far as the model offers each
+///   operation; any other method on those paths gets 405 with `Allow`, any other path 404.
 /// - A Bearer token is required (any non-empty one, or exactly `token` when given): 401 otherwise.
+///   Off loopback `token` is required: ``run(onListening:)`` refuses to start without one.
 /// - Control routes outside the API's paths: `POST/GET/DELETE /__control/faults` and
-///   `GET/DELETE /__control/requests`.
+///   `GET/DELETE /__control/requests`. With `controlToken` they need `Bearer <controlToken>`; without
+///   one they are open on loopback and answer 403 anywhere else.
+/// - A ``FrontDoor`` in front of FlyingFox answers malformed, oversized and slow requests itself.
 public final class SandboxServer: Sendable {
     let service: PlanhatService
     let token: String?
+    let controlToken: String?
     let host: String
     let port: UInt16
     let faults: FaultInjector
+    let limits: ServeLimits
+    let access: AccessPolicy
 
-    public init(service: PlanhatService, token: String?, host: String = "127.0.0.1", port: UInt16 = 4010, faults: FaultInjector = FaultInjector()) {
+    /// - Parameters:
+    ///   - token: The Bearer token clients must send; nil accepts any non-empty one (loopback only).
+    ///   - host: An IP address, or `localhost`; anything but loopback needs `token`.
+    ///   - port: 0 picks a free one, handed to `onListening`.
+    ///   - controlToken: The Bearer token the control routes need; nil leaves them open on loopback
+    ///     and shut (403) elsewhere.
+    ///   - limits: Body and head sizes and timeouts the front door enforces.
+    public init(service: PlanhatService, token: String?, host: String = "127.0.0.1", port: UInt16 = 4010, faults: FaultInjector = FaultInjector(),
+                controlToken: String? = nil, limits: ServeLimits = .standard) {
         self.service = service
         self.token = token
+        self.controlToken = controlToken
         self.host = host
         self.port = port
         self.faults = faults
+        self.limits = limits
+        access = AccessPolicy(token: token, controlToken: controlToken, loopback: (try? ListenAddress(host: host))?.isLoopback ?? false)
+    }
+
+    /// Why a non-loopback server will not start without `--token`.
+    public static func tokenRequiredMessage(host: String) -> String {
+        "--token is required with --host \(host): off loopback (127.0.0.1, localhost, ::1) anyone who can reach the port could use the sandbox, so clients must send exactly that Bearer token"
     }
 
     /// Serves until cancelled. `onListening` receives the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (UInt16) -> Void) async throws {
-        let address: sockaddr_in
+        let address: ListenAddress
         do {
-            address = try .inet(ip4: host, port: port)
+            address = try ListenAddress(host: host)
         } catch {
-            throw PlanhatError(status: 400, message: "cannot listen on '\(host)': give an IPv4 address such as 127.0.0.1")
+            throw PlanhatError.configuration(error.description)
         }
+        guard address.isLoopback || token?.isEmpty == false else {
+            throw PlanhatError.configuration(Self.tokenRequiredMessage(host: host))
+        }
+        let listener: Socket
+        do {
+            listener = try address.listeningSocket(port: port)
+        } catch {
+            let reason = if case .failed(_, _, let message) = error as? SocketError { message } else { error.localizedDescription }
+            throw PlanhatError.configuration(
+                "cannot serve on \(host):\(port): \(reason)", details: ["Is the port in use? Pick another with --port (0 picks a free one)."])
+        }
+        // FlyingFox answers behind the front door, on a socket no other machine can reach.
+        let privateAddress = PrivateSocket.address()
         let server = HTTPServer(
-            config: HTTPServer.Configuration(address: address, timeout: 300, logger: .disabled),
+            config: HTTPServer.Configuration(address: privateAddress, timeout: limits.handlerTimeout.seconds, logger: .disabled),
             handler: Handler(server: self))
+        let frontDoor = FrontDoor(listener: listener, upstream: privateAddress, limits: limits)
+        defer { PrivateSocket.remove(privateAddress) }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
             group.addTask {
                 do {
-                    try await server.run()
-                } catch let error as SocketError {
-                    throw PlanhatError(status: 500, message: "cannot serve on \(self.host):\(self.port): \(error)",
-                                       details: ["Is the port in use? Pick another with --port (0 picks a free one)."])
+                    try await server.waitUntilListening(timeout: 10)
+                } catch {
+                    try? listener.close()
+                    throw error
                 }
+                onListening(ListenAddress.boundPort(of: listener) ?? self.port)
+                try await frontDoor.run()
             }
-            group.addTask {
-                try await server.waitUntilListening(timeout: 10)
-                let bound = await Self.boundPort(server) ?? self.port
-                NoDelay.enable(onListeningPort: bound)
-                onListening(bound)
-            }
-            try await group.next()
+            defer { group.cancelAll() }
             try await group.next()
         }
-    }
-
-    private static func boundPort(_ server: HTTPServer) async -> UInt16? {
-        guard case .ip4(_, let port)? = await server.listeningAddress else { return nil }
-        return port
     }
 
     // MARK: - Requests
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        let method = request.method.rawValue.uppercased()
+        let method = request.method.rawValue
         if request.path.hasPrefix("/__control/") { return await control(request, method: method) }
         let fault = await faults.take(method: method, path: request.path)
         if let fault {
@@ -82,11 +112,11 @@ public final class SandboxServer: Sendable {
                 var headers: HTTPHeaders = [.contentType: "application/json"]
                 if let retryAfter = fault.retryAfter { headers[HTTPHeader("Retry-After")] = retryAfter }
                 let body = fault.body ?? PlanhatJSON.object(["error": .string("injected fault: \(status)"), "status": .integer(status)]).compactText()
-                return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Injected"), headers: headers, body: Data(body.utf8))
+                return HTTPResponse(statusCode: ReasonPhrase.status(status), headers: headers, body: Data(body.utf8))
             }
         }
-        guard authorized(request) else {
-            return Self.json(401, ["error": "missing or invalid access token: send Authorization: Bearer <token>", "status": 401])
+        if case .refused(let status, let message) = access.api(request) {
+            return Self.json(status, ["error": .string(message), "status": .integer(status)])
         }
         let response: HTTPResponse
         do {
@@ -94,61 +124,50 @@ public final class SandboxServer: Sendable {
             response = Self.json(200, try await service.perform(planhatRequest))
         } catch let error as PlanhatError {
             response = Self.errorResponse(error)
+        } catch let error as MethodNotAllowed {
+            response = error.response
         } catch {
-            response = Self.json(500, ["error": .string("sandbox server error: \(error)"), "status": 500])
+            ServeLog.error("\(method) \(request.path) failed: \(error)")
+            response = Self.json(500, ["error": "the sandbox server failed to answer this request", "status": 500])
         }
         return fault?.drop == .after ? Self.droppedConnection() : response
     }
 
-    private func authorized(_ request: HTTPRequest) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        let presented = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
-        guard !presented.isEmpty else { return false }
-        return token.map { $0 == presented } ?? true
-    }
-
     /// Turns an HTTP request back into the operation it stands for, validated like Planhat would.
     func translate(_ request: HTTPRequest, method: String) async throws -> PlanhatRequest {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        guard (1...2).contains(segments.count),
-            let model = service.catalog.models.first(where: { $0.path == segments[0] && $0.fixedFields == nil })
-        else {
+        guard let route = APIRoute(path: request.path, catalog: service.catalog) else {
             throw PlanhatError(status: 404, message: "no route \(method) \(request.path)")
         }
-        let id = segments.count == 2 ? (segments[1].removingPercentEncoding ?? segments[1]) : nil
+        guard let operation = route.operations[method] else {
+            throw MethodNotAllowed(method: method, path: request.path, allowed: route.allowed)
+        }
         var parameters: [String: PlanhatJSON] = [:]
-        let operation: ModelOperation
-        switch (method, id) {
-        case ("GET", nil):
-            operation = .list
+        switch operation {
+        case .list:
             for item in request.query {
                 parameters[item.name] = ["limit", "offset"].contains(item.name) ? (Int(item.value).map { .integer($0) } ?? .string(item.value)) : .string(item.value)
             }
-        case ("GET", let id?):
-            operation = .view
-            parameters["id"] = .string(id)
-        case ("POST", nil):
-            operation = .create
+        case .view, .delete:
+            parameters["id"] = route.id.map { .string($0) }
+        case .create:
             parameters = try await Self.body(request).objectValue ?? [:]
-        case ("PUT", let id?):
-            operation = .update
+        case .update:
             parameters = try await Self.body(request).objectValue ?? [:]
-            parameters["id"] = .string(id)
-        case ("PUT", nil):
-            operation = .bulkUpsert
+            parameters["id"] = route.id.map { .string($0) }
+        case .bulkUpsert:
             let body = try await Self.body(request)
             parameters["items"] = body.arrayValue.map { .array($0) } ?? .array([body])
-        case ("DELETE", let id?):
-            operation = .delete
-            parameters["id"] = .string(id)
-        default:
-            throw PlanhatError(status: 404, message: "no route \(method) \(request.path)")
         }
-        return try service.prepare(model: model, operation: operation, parameters: .object(parameters))
+        return try service.prepare(model: route.model, operation: operation, parameters: .object(parameters))
     }
 
     private static func body(_ request: HTTPRequest) async throws -> PlanhatJSON {
-        let data = try await request.bodyData
+        let data: Data
+        do {
+            data = try await request.bodyData
+        } catch {
+            throw PlanhatError(status: 400, message: "the request body could not be read: it was cut short or its chunked encoding is malformed")
+        }
         do {
             return try PlanhatJSON.parse(data)
         } catch let error as JSONParseError {
@@ -158,7 +177,15 @@ public final class SandboxServer: Sendable {
 
     // MARK: - Control routes
 
+    private static let controlRoutes: [String: [String]] = [
+        "/__control/faults": ["GET", "POST", "DELETE"],
+        "/__control/requests": ["GET", "DELETE"],
+    ]
+
     private func control(_ request: HTTPRequest, method: String) async -> HTTPResponse {
+        if case .refused(let status, let message) = access.control(request) {
+            return Self.json(status, ["error": .string(message), "status": .integer(status)])
+        }
         switch (method, request.path) {
         case ("POST", "/__control/faults"):
             do {
@@ -166,7 +193,7 @@ public final class SandboxServer: Sendable {
                 await faults.add(rules)
                 return Self.json(200, ["added": .integer(rules.count)])
             } catch {
-                return Self.json(400, ["error": .string("fault rules must be JSON like {\"path\":\"/companies\",\"status\":429}: \(error)")])
+                return Self.json(400, ["error": .string("fault rules must be JSON like {\"path\":\"/companies\",\"status\":429}: \(FaultRule.describe(error))"), "status": 400])
             }
         case ("GET", "/__control/faults"):
             let pending = await faults.pending()
@@ -182,16 +209,20 @@ public final class SandboxServer: Sendable {
             await faults.resetCounts()
             return Self.json(200, ["cleared": true])
         default:
-            return Self.json(404, ["error": .string("no control route \(method) \(request.path)")])
+            if let allowed = Self.controlRoutes[request.path] {
+                return MethodNotAllowed(method: method, path: request.path, allowed: allowed).response
+            }
+            return Self.json(404, ["error": .string("no control route \(method) \(request.path)"), "status": 404])
         }
     }
 
     // MARK: - Responses
 
-    static func json(_ status: Int, _ value: PlanhatJSON) -> HTTPResponse {
-        HTTPResponse(
-            statusCode: HTTPStatusCode(status, phrase: HTTPStatus.reasonPhrase(status)),
-            headers: [.contentType: "application/json"], body: value.compactData())
+    static func json(_ status: Int, _ value: PlanhatJSON, headers extra: [String: String] = [:]) -> HTTPResponse {
+        var headers: HTTPHeaders = [.contentType: "application/json"]
+        for (name, value) in extra { headers[HTTPHeader(name)] = value }
+        if status == 401 { headers[HTTPHeader("WWW-Authenticate")] = "Bearer realm=\"planhat-sandbox\"" }
+        return HTTPResponse(statusCode: ReasonPhrase.status(status), headers: headers, body: value.compactData())
     }
 
     static func errorResponse(_ error: PlanhatError) -> HTTPResponse {
@@ -206,6 +237,113 @@ public final class SandboxServer: Sendable {
     /// An answer that never arrives: the headers promise a body and the connection closes instead.
     static func droppedConnection() -> HTTPResponse {
         HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: HTTPBodySequence(from: FailingBytes(), count: 64))
+    }
+}
+
+/// What an API path names and the method each of its model's operations is served on.
+struct APIRoute {
+    let model: ModelDefinition
+    /// The record id of `/<path>/<id>`, percent-decoded; nil for the collection.
+    let id: String?
+    /// The operation each method performs here, as far as the model offers it.
+    let operations: [String: ModelOperation]
+
+    /// nil when the path is no API route, or one where the model offers nothing.
+    init?(path: String, catalog: Catalog) {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard (1...2).contains(segments.count),
+            let model = catalog.models.first(where: { $0.path == segments[0] && $0.fixedFields == nil })
+        else { return nil }
+        let id = segments.count == 2 ? (segments[1].removingPercentEncoding ?? segments[1]) : nil
+        let candidates: [(String, ModelOperation)] = id == nil
+            ? [("GET", .list), ("POST", .create), ("PUT", .bulkUpsert)]
+            : [("GET", .view), ("PUT", .update), ("DELETE", .delete)]
+        let offered = candidates.filter { model.supports($0.1) }
+        guard !offered.isEmpty else { return nil }
+        self.model = model
+        self.id = id
+        operations = Dictionary(uniqueKeysWithValues: offered)
+    }
+
+    /// The methods served here, in the order `Allow` lists them.
+    var allowed: [String] {
+        ["GET", "POST", "PUT", "DELETE"].filter { operations[$0] != nil }
+    }
+}
+
+/// A method the path does not serve: 405 with the methods it does.
+struct MethodNotAllowed: Error, Sendable {
+    let method: String
+    let path: String
+    let allowed: [String]
+
+    var response: HTTPResponse {
+        let message = "\(method) is not served on \(path): use \(allowed.joined(separator: ", "))"
+        return SandboxServer.json(405, ["error": .string(message), "status": 405], headers: ["Allow": allowed.joined(separator: ", ")])
+    }
+}
+
+/// Who may call the API and the control routes.
+struct AccessPolicy: Sendable {
+    /// The API's token; nil accepts any non-empty one (loopback only).
+    let token: String?
+    /// The control routes' token; nil leaves them open on loopback and shut elsewhere.
+    let controlToken: String?
+    /// Whether the server listens on a loopback address.
+    let loopback: Bool
+
+    enum Verdict: Equatable {
+        case allowed
+        case refused(status: Int, message: String)
+    }
+
+    func api(_ request: HTTPRequest) -> Verdict {
+        guard let presented = Self.bearer(request), token.map({ Self.same($0, presented) }) ?? true else {
+            return .refused(status: 401, message: "missing or invalid access token: send Authorization: Bearer <token>")
+        }
+        return .allowed
+    }
+
+    func control(_ request: HTTPRequest) -> Verdict {
+        guard let controlToken else {
+            return loopback ? .allowed : .refused(status: 403, message: "the control routes are off: off loopback they need sandbox serve --control-token")
+        }
+        guard let presented = Self.bearer(request), Self.same(controlToken, presented) else {
+            return .refused(status: 401, message: "the control routes need Authorization: Bearer <the --control-token value>")
+        }
+        return .allowed
+    }
+
+    /// The non-empty Bearer token the request presents.
+    private static func bearer(_ request: HTTPRequest) -> String? {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return nil }
+        let presented = header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces)
+        return presented.isEmpty ? nil : presented
+    }
+
+    /// Compares without stopping at the first difference, so timing tells nothing about the token.
+    private static func same(_ expected: String, _ presented: String) -> Bool {
+        let left = Array(expected.utf8), right = Array(presented.utf8)
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// The private socket FlyingFox listens on behind the front door.
+enum PrivateSocket {
+    static func address() -> sockaddr_un {
+        #if os(Linux)
+            // An abstract-namespace socket: no file to clean up, unreachable from other machines.
+            return .unix(abstractNamespace: "planhat-sandbox-serve-\(UUID().uuidString)")
+        #else
+            return .unix(path: FileManager.default.temporaryDirectory.appendingPathComponent("planhat-serve-\(UUID().uuidString.prefix(8)).sock").path)
+        #endif
+    }
+
+    static func remove(_ address: sockaddr_un) {
+        #if !os(Linux)
+            try? Socket.unlink(address)
+        #endif
     }
 }
 
@@ -226,26 +364,4 @@ struct FailingBytes: AsyncBufferedSequence, AsyncBufferedIteratorProtocol {
     func makeAsyncIterator() -> FailingBytes { self }
     mutating func next() async throws -> UInt8? { throw Dropped() }
     mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? { throw Dropped() }
-}
-
-/// FlyingFox never sets TCP_NODELAY, so every small answer waits ~40 ms for a delayed ACK.
-/// Linux hands the option from the listening socket to accepted ones: find ours and set it.
-enum NoDelay {
-    static func enable(onListeningPort port: UInt16) {
-        #if canImport(Glibc)
-            for fd in Int32(3)..<Int32(1024) {
-                var address = sockaddr_in()
-                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-                let named = withUnsafeMutablePointer(to: &address) { pointer in
-                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-                }
-                guard named == 0, address.sin_family == sa_family_t(AF_INET), UInt16(bigEndian: address.sin_port) == port else { continue }
-                var listening: Int32 = 0
-                var size = socklen_t(MemoryLayout<Int32>.size)
-                guard getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0, listening == 1 else { continue }
-                var on: Int32 = 1
-                _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-            }
-        #endif
-    }
 }

@@ -88,21 +88,47 @@ struct SandboxCommand: ParsableCommand {
                   {"path": "/companies", "method": "POST", "status": 500}
                   {"path": "/endusers", "delayMs": 3000}   {"path": "/companies", "drop": "after"}
                 GET /__control/requests counts the requests served; DELETE clears faults or counts.
+                Off loopback (--host 0.0.0.0 or another address) --token is required, and the control routes
+                answer only with --control-token (403 without it).
+                Limits: bodies up to --max-body-mb (413 past it), heads up to 32 KB (431), 10 s for a request's
+                head and 60 s of silence before the connection is closed.
                 """)
 
-        @Option(name: .long, help: "The IPv4 address to listen on.")
+        @Option(name: .long, help: "The IP address to listen on: 127.0.0.1 (this machine only), ::1, or 0.0.0.0 for every interface (needs --token).")
         var host = "127.0.0.1"
 
         @Option(name: .long, help: "The port (0 picks a free one; the port is printed on stderr).")
         var port: UInt16 = 4010
 
-        @Option(name: .long, help: ArgumentHelp("The Bearer token clients must send (default: any non-empty token).", valueName: "token"))
+        @Option(name: .long, help: ArgumentHelp("The Bearer token clients must send (default on loopback: any non-empty token; required elsewhere).", valueName: "token"))
         var token: String?
+
+        @Option(name: .customLong("control-token"), help: ArgumentHelp("The Bearer token the /__control/* routes require (default: none on loopback; off loopback they are off without it).", valueName: "token"))
+        var controlToken: String?
+
+        @Option(name: .customLong("max-body-mb"), help: ArgumentHelp("The largest request body in MB; larger ones get 413 before they are read.", valueName: "n"))
+        var maxBodyMB = ServeLimits.standard.maxBodyBytes / 1_048_576
 
         @Option(name: .long, help: ArgumentHelp("A JSON file of fault rules to serve first.", valueName: "file"))
         var faults: String?
 
         @OptionGroup var sandboxFile: SandboxPathOption
+
+        func validate() throws {
+            let address: ListenAddress
+            do {
+                address = try ListenAddress(host: host)
+            } catch {
+                throw ValidationError("--host: \(error.description)")
+            }
+            if token?.isEmpty == true { throw ValidationError("--token must not be empty") }
+            if controlToken?.isEmpty == true { throw ValidationError("--control-token must not be empty") }
+            if !address.isLoopback && token == nil { throw ValidationError(SandboxServer.tokenRequiredMessage(host: host)) }
+            guard ServeLimits.bodyMegabytesRange.contains(maxBodyMB) else {
+                let range = ServeLimits.bodyMegabytesRange
+                throw ValidationError("--max-body-mb must be from \(range.lowerBound) to \(range.upperBound), got \(maxBodyMB)")
+            }
+        }
 
         func run() async throws {
             var rules: [FaultRule] = []
@@ -113,17 +139,48 @@ struct SandboxCommand: ParsableCommand {
                 do {
                     rules = try FaultRule.decodeList(data)
                 } catch {
-                    throw PlanhatError(.usage, message: "the faults file \(faults) is not a list of fault rules: \(error)")
+                    throw PlanhatError(.usage, message: "the faults file \(faults) is not a list of fault rules: \(FaultRule.describe(error))")
                 }
             }
             let path = sandboxFile.resolved
+            let address = try ListenAddress(host: host)
             let service = PlanhatService(backend: try SandboxBackend.open(path: path))
-            let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules))
-            let host = self.host
+            var limits = ServeLimits.standard
+            limits.maxBodyBytes = maxBodyMB * 1_048_576
+            let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules),
+                                       controlToken: controlToken, limits: limits)
             let tokenNote = token == nil ? "any non-empty Bearer token" : "the Bearer token given with --token"
+            let hasControlToken = controlToken != nil
             try await server.run { bound in
-                Console.err("planhat sandbox serve: listening on http://\(host):\(bound) (sandbox \(path); \(tokenNote))")
+                if !address.isLoopback {
+                    for line in Self.exposureWarning(address: address, port: bound, sandbox: path, hasControlToken: hasControlToken) {
+                        Console.err("WARNING: \(line)")
+                    }
+                }
+                Console.err("planhat sandbox serve: listening on \(Self.url(address, port: bound)) (sandbox \(path); \(tokenNote))")
             }
+        }
+
+        /// `http://127.0.0.1:4010`; for a wildcard address, the loopback URL this machine can use too.
+        static func url(_ address: ListenAddress, port: UInt16) -> String {
+            let url = "http://\(address.urlHost):\(port)"
+            switch address.host {
+            case "0.0.0.0": return "\(url) (every interface; from this machine http://127.0.0.1:\(port))"
+            case "::": return "\(url) (every interface; from this machine http://[::1]:\(port))"
+            default: return url
+            }
+        }
+
+        /// The warning printed before serving on an address other machines can reach.
+        static func exposureWarning(address: ListenAddress, port: UInt16, sandbox: String, hasControlToken: Bool) -> [String] {
+            [
+                "sandbox serve is listening on \(address.host), which is NOT a loopback address.",
+                "Anyone who can reach port \(port) of this machine can read and change the sandbox \(sandbox)",
+                "with the --token value, sent in clear text (plain HTTP, no TLS). Use 127.0.0.1 unless you mean it.",
+                hasControlToken
+                    ? "The control routes (/__control/*: faults, request counts) need Authorization: Bearer <--control-token>."
+                    : "The control routes (/__control/*: faults, request counts) are off (403): no --control-token was given.",
+            ]
         }
     }
 }
