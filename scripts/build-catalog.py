@@ -108,7 +108,7 @@ PRIMARY = {
 # Our own limits on text, where Planhat documents none: no real value comes near them, and a
 # runaway value (a 10 MB "name") is refused before it is sent.
 MAX_TEXT_LENGTH = 65_535
-MAX_LONG_TEXT_LENGTH = 1_000_000
+MAX_LONG_TEXT_LENGTH = 2_000_000
 BOUNDS = {
     ("companies", "csmScore"): {"minimum": 1, "maximum": 5},
     ("companies", "h"): {"minimum": 0, "maximum": 100},

@@ -238,7 +238,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Company description."
@@ -1143,7 +1143,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Description of the conversation (HTML accepted)."
@@ -1152,7 +1152,7 @@ extension Catalog {
      "name": "snippet",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Formatted content of the conversation."
@@ -1381,7 +1381,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Description of the note."
@@ -1580,7 +1580,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Some description of the task."
@@ -2397,7 +2397,7 @@ extension Catalog {
      "name": "comment",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "The comment when the user gives a score in survey."
@@ -2511,7 +2511,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Description for the issue."
@@ -3386,7 +3386,7 @@ extension Catalog {
      "name": "formula",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Formula definition."
@@ -3806,7 +3806,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Description of the ticket."
@@ -4082,7 +4082,7 @@ extension Catalog {
      "name": "description",
      "type": "string",
      "multiline": true,
-     "maxLength": 1000000,
+     "maxLength": 2000000,
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Description of the time entry."
