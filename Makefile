@@ -67,33 +67,34 @@ bench: deps mcp-client
 	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000} $(CURDIR)/$(MCP_VENV)/bin/python
 
 ## fuzz: libFuzzer over the parameter parser, validator and request building (FUZZ_SECONDS, default 60)
+## fuzz-mcp: libFuzzer over MCP tool arguments, decoded by the SDK and handled by the tools (FUZZ_SECONDS)
+## Both harnesses are ordinary SwiftPM executable targets (fuzz/Core, fuzz/MCP), built with -DFUZZING and
+## the fuzzer sanitizer. SwiftPM links executables through ld.gold, which stops with an internal error on
+## these objects, so the same objects are linked again with lld.
 FUZZ_SECONDS ?= 60
-FUZZ_SOURCES = $(wildcard Sources/PlanhatKit/JSON/*.swift Sources/PlanhatKit/Catalog/*.swift \
-  Sources/PlanhatKit/Schema/*.swift Sources/PlanhatKit/Errors/*.swift Sources/PlanhatKit/Service/*.swift \
-  Sources/PlanhatKit/Support/*.swift)
+FUZZ_DIR      = .build-fuzz/x86_64-unknown-linux-gnu/release
+define fuzz_build
+	-$(SWIFT) build --product $(1) --build-path .build-fuzz -c release -Xswiftc -sanitize=fuzzer,address \
+	  -Xswiftc -DFUZZING 2>&1 | grep -v -e "Cannot export local symbol" -e "ld.gold" -e "linker command failed"
+	swiftc -L $(FUZZ_DIR) -o $(FUZZ_DIR)/$(1) -module-name $(1) -emit-executable \
+	  -Xlinker --gc-sections -Xlinker --defsym -Xlinker main=$(1)_main \
+	  @$(FUZZ_DIR)/$(1).product/Objects.LinkFileList -sanitize=fuzzer,address -use-ld=lld 2>&1 \
+	  | grep -v "Cannot export local symbol" || true
+endef
+
 fuzz:
 	mkdir -p .build/fuzz/corpus
-	swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PlanhatFuzz fuzz/PlanhatFuzz.swift $(FUZZ_SOURCES) \
-	  -o .build/fuzz/planhat-fuzz 2>&1 | grep -v "Cannot export local symbol" || true
-	.build/fuzz/planhat-fuzz .build/fuzz/corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(call fuzz_build,PlanhatCoreFuzz)
+	$(FUZZ_DIR)/PlanhatCoreFuzz .build/fuzz/corpus fuzz/corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -artifact_prefix=.build/fuzz/
 
-## fuzz-mcp: libFuzzer over MCP tool arguments, decoded by the SDK and handled by the tools (FUZZ_SECONDS)
-FUZZ_MCP_DIR = .build-fuzz/x86_64-unknown-linux-gnu/release
 fuzz-mcp:
 	mkdir -p .build/fuzz/mcp-corpus
-	@# SwiftPM compiles everything with coverage; its link through ld.gold stops with an internal error,
-	@# so the same objects are linked with lld.
-	-swift build --product PlanhatMCPFuzz --build-path .build-fuzz -c release -Xswiftc -sanitize=fuzzer,address \
-	  -Xswiftc -DFUZZING 2>&1 | grep -v -e "Cannot export local symbol" -e "ld.gold" -e "linker command failed"
-	swiftc -L $(FUZZ_MCP_DIR) -o $(FUZZ_MCP_DIR)/PlanhatMCPFuzz -module-name PlanhatMCPFuzz -emit-executable \
-	  -Xlinker --gc-sections -Xlinker --defsym -Xlinker main=PlanhatMCPFuzz_main \
-	  @$(FUZZ_MCP_DIR)/PlanhatMCPFuzz.product/Objects.LinkFileList -sanitize=fuzzer,address -use-ld=lld 2>&1 \
-	  | grep -v "Cannot export local symbol" || true
-	$(FUZZ_MCP_DIR)/PlanhatMCPFuzz .build/fuzz/mcp-corpus fuzz/mcp-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	$(call fuzz_build,PlanhatMCPFuzz)
+	$(FUZZ_DIR)/PlanhatMCPFuzz .build/fuzz/mcp-corpus fuzz/mcp-corpus -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -artifact_prefix=.build/fuzz/mcp-
 
-## catalog: regenerate the embedded catalog from ../shared/reference
+## catalog: regenerate the embedded catalog from the project's facts in catalog/planhat-models.json
 catalog:
 	python3 scripts/build-catalog.py
 

@@ -1,9 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// Planhat Explorer builds on Linux (glibc): ncursesw, the glibc shims in CSupport, and
+// FoundationNetworking's URLSession. It declares no Apple platform because none is built or tested.
+//
+// Modules by role, arrows one way (see ARCHITECTURE.md):
+//   planhat (executable) → Explorer → TerminalUI;  TerminalCurses (ncurses, linked by the executable only)
+//   planhat → PlanhatMCP, PlanhatSandbox, PlanhatRemote → PlanhatKit (the dependency-free core)
 let package = Package(
     name: "planhat-explorer",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "planhat", targets: ["planhat"]),
         .library(name: "PlanhatKit", targets: ["PlanhatKit"]),
@@ -17,9 +22,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     ],
     targets: [
+        // The core: JSON, catalog, schemas, validation, errors, the service, support. No dependencies.
+        .target(name: "PlanhatKit"),
+        // Planhat's REST API over URLSession, and the configuration (environment, YAML config file).
         .target(
-            name: "PlanhatKit",
+            name: "PlanhatRemote",
             dependencies: [
+                "PlanhatKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -40,26 +49,31 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc facilities the Glibc module does not export (strcasestr, mallopt) and the crash-time writer.
         .target(name: "CSupport"),
+        // A terminal toolkit that knows no Planhat: cell buffer, display width, widgets, themes, keys.
+        .target(name: "TerminalUI", dependencies: ["CSupport", .product(name: "Yams", package: "Yams")]),
+        // The only code that touches ncurses; only the executable links it.
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
-        .target(
-            name: "TerminalUI",
-            dependencies: ["CNCursesW", "CSupport", "PlanhatKit", .product(name: "Yams", package: "Yams")]
-        ),
+        .target(name: "TerminalCurses", dependencies: ["TerminalUI", "CNCursesW", "CSupport"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "PlanhatKit", "CSupport"]),
         .executableTarget(
             name: "planhat",
             dependencies: [
                 "PlanhatKit",
+                "PlanhatRemote",
                 "PlanhatSandbox",
                 "PlanhatMCP",
                 "Explorer",
                 "TerminalUI",
+                "TerminalCurses",
                 "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // libFuzzer harnesses (-DFUZZING), replay tools otherwise: `make fuzz`, `make fuzz-mcp`, `make test`.
+        .executableTarget(name: "PlanhatCoreFuzz", dependencies: ["PlanhatKit"], path: "fuzz/Core"),
         .executableTarget(
             name: "PlanhatMCPFuzz",
             dependencies: ["PlanhatMCP", "PlanhatKit", "PlanhatSandbox", .product(name: "MCP", package: "swift-sdk")],
@@ -67,18 +81,18 @@ let package = Package(
         ),
         .executableTarget(
             name: "PlanhatBench",
-            dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox"]
+            dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]
         ),
         .target(name: "PlanhatTestSupport", path: "Tests/Support"),
-        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["planhat", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
-        .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatKit", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(
             name: "PlanhatMCPTests",
             dependencies: [

@@ -1,4 +1,3 @@
-import PlanhatKit
 
 /// One terminal cell: a grapheme and its style. A wide grapheme fills its cell and the next one,
 /// which holds a continuation (`width == 0`).

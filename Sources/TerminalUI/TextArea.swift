@@ -1,4 +1,3 @@
-import PlanhatKit
 
 /// A multi-line text editor: lines, a cursor and a scroll offset, edited by keys.
 public struct TextArea: Hashable, Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatKit
+import TerminalUI
 
 /// Writing to the terminal: results on stdout, everything else on stderr.
 enum Console {

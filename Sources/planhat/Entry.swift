@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// The `planhat` program: parses the command line, runs the command, and turns failures into the
 /// documented exit codes (0 ok, 2 usage, 3 invalid parameters, 4 auth, 5 not found,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 import PlanhatSandbox
 
 /// Options every command that reaches Planhat shares: which backend, how to reach it, and how

@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatKit
+import PlanhatRemote
 import Testing
 
 @Suite("Bulk items from files")

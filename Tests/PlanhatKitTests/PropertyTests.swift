@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatTestSupport
 import Testing
 
 @testable import PlanhatKit
@@ -153,5 +154,19 @@ struct PropertyTests {
                 Issue.record("unexpected \(error)")
             }
         }
+    }
+}
+
+@Suite("Core fuzz corpus")
+struct CoreFuzzCorpusTests {
+    @Test("every saved fuzz input for the parser, the validator and request building replays without breaking a rule (make fuzz finds new ones)")
+    func replay() throws {
+        let folder = ProcessRunner.packageRoot.appendingPathComponent("fuzz/corpus")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0).path }
+        #expect(inputs.count >= 9)
+        let replay = URL(fileURLWithPath: ProcessRunner.planhatBinary).deletingLastPathComponent().appendingPathComponent("PlanhatCoreFuzz").path
+        let result = try ProcessRunner.run(replay, inputs, environment: ProcessRunner.environment(), timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("replayed \(inputs.count) inputs: no rule broken"))
     }
 }

@@ -179,14 +179,4 @@ struct SupportTests {
             #expect(CivilDate(dayNumber: day).dayNumber == day)
         }
     }
-
-    @Test("display widths count CJK and emoji as two columns")
-    func widths() {
-        #expect(DisplayWidth.of("abc") == 3)
-        #expect(DisplayWidth.of("東京") == 4)
-        #expect(DisplayWidth.of("🎉") == 2)
-        #expect(DisplayWidth.of("e\u{301}") == 1)
-        #expect(DisplayWidth.truncate("東京データ株式会社", to: 7) == "東京デ…")
-        #expect(DisplayWidth.of(DisplayWidth.pad("東京データ", to: 7)) == 7)
-    }
 }

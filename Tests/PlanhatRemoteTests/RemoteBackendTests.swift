@@ -3,6 +3,7 @@ import PlanhatTestSupport
 import Testing
 
 @testable import PlanhatKit
+@testable import PlanhatRemote
 
 /// The remote client against `planhat sandbox serve` on a free loopback port.
 @Suite("Remote client against sandbox serve")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PlanhatKit
+@testable import PlanhatRemote
 
 @Suite("Retry policy")
 struct RetryTests {

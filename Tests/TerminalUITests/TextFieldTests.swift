@@ -159,3 +159,24 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Display width")
+struct DisplayWidthTests {
+    @Test("display widths count CJK and emoji as two columns")
+    func widths() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("東京") == 4)
+        #expect(DisplayWidth.of("🎉") == 2)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.truncate("東京データ株式会社", to: 7) == "東京デ…")
+        #expect(DisplayWidth.of(DisplayWidth.pad("東京データ", to: 7)) == 7)
+    }
+
+    @Test("every multi-scalar cluster has the width of what the terminal draws", arguments: [
+        ("👩‍💻", 2), ("👨‍👩‍👧‍👦", 2), ("👍🏽", 2), ("🇸🇪", 2), ("1️⃣", 2), ("❤️", 2), ("☺︎", 1), ("e\u{301}", 1),
+        ("a\u{301}\u{323}\u{30A}", 1), ("\u{1100}\u{1161}\u{11A8}", 2), ("क्ष", 1),
+    ])
+    func clusterWidths(cluster: String, width: Int) {
+        #expect(DisplayWidth.of(cluster) == width)
+    }
+}

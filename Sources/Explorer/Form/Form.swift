@@ -8,9 +8,11 @@ public struct Form: Hashable, Sendable {
     public var fields: [FormField]
 
     /// The form of `operation` on `model`: the record id first, then the required fields, then the
-    /// rest in the catalog's order. Defaults are filled in; nested objects become sections.
+    /// fields the catalog says a person fills in first, then the rest in the catalog's order.
+    /// Computed fields are not in the schema, so never in a form. Defaults are filled in; nested
+    /// objects become sections.
     public static func build(model: ModelDefinition, operation: ModelOperation) -> Form {
-        build(schema: SchemaBuilder.schema(for: model, operation: operation), order: model.fields.map(\.name))
+        build(schema: SchemaBuilder.schema(for: model, operation: operation), order: (model.primaryFields ?? []) + model.fields.map(\.name))
     }
 
     /// The form of any object schema; `order` ranks property names (the rest follow by name).

@@ -258,7 +258,7 @@ extension ExplorerUpdate {
 
     static func baseURL(_ context: ExplorerContext) -> String {
         let info = context.service.backend.info
-        return info.kind == .remote ? info.location : Settings.defaultBaseURL
+        return info.kind == .remote ? info.location : PlanhatAPI.defaultBaseURL
     }
 
     /// Bulk upsert items read from a file: checked by the core, then previewed with counts.

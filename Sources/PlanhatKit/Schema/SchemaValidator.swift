@@ -35,7 +35,7 @@ public struct SchemaValidator: Sendable {
             return
         }
         if let allowed = schema["enum"]?.arrayValue, !allowed.contains(value) {
-            issues.append(FieldIssue(path: path, value: value.preview(), expected: expectation(schema)))
+            issues.append(FieldIssue(path: path, value: value.preview(), expected: expectation(schema) + clearingHint(value, schema)))
             return
         }
         switch value {
@@ -83,11 +83,11 @@ public struct SchemaValidator: Sendable {
             issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: "at most \(maximum) characters"))
         }
         if let pattern = schema["pattern"]?.stringValue, !PatternCache.shared.matches(text, pattern: pattern) {
-            issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: expectation(schema)))
+            issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: expectation(schema) + clearingHint(.string(text), schema)))
             return
         }
         if let format = schema["format"]?.stringValue, let problem = FormatCheck.problem(text, format: format) {
-            issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: problem))
+            issues.append(FieldIssue(path: path, value: JSONValue.string(text).preview(), expected: problem + clearingHint(.string(text), schema)))
         }
     }
 
@@ -180,6 +180,12 @@ public struct SchemaValidator: Sendable {
         }
         if properties["custom"] != nil { text += "; custom fields go under custom, e.g. {\"custom\": {\"Name\": value}}" }
         return text
+    }
+
+    /// For `""` where a field can be cleared: how to clear it (`null`), since an empty string is a value.
+    private func clearingHint(_ value: JSONValue, _ schema: [String: JSONValue]) -> String {
+        guard value == .string(""), schema["type"]?.arrayValue?.contains(.null) == true else { return "" }
+        return "; to clear the field, send null"
     }
 
     private func join(_ path: String, _ name: String) -> String {

@@ -37,3 +37,9 @@ public struct BackendInfo: Sendable, Hashable {
         }
     }
 }
+
+/// Facts about Planhat's API every face shares.
+public enum PlanhatAPI {
+    /// Planhat's API, where curl previews point when the backend is the sandbox.
+    public static let defaultBaseURL = "https://api.planhat.com"
+}

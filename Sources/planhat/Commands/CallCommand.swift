@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// `planhat call <model> <operation> --params …`: performs an operation and prints the response.
 struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 import PlanhatSandbox
 
 /// `planhat doctor`: which backend, where, with which credentials, and whether it answers.

@@ -4,6 +4,8 @@ import Explorer
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
+import TerminalCurses
 import TerminalUI
 
 /// `planhat` (or `planhat explore`): the full-screen terminal explorer.

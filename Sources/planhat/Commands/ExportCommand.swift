@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// `planhat export <model>`: every record of a model, paged at the model's largest page size and
 /// streamed to a file or stdout as it arrives.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// `planhat mcp-config`: the block to paste into an MCP client's configuration.
 struct MCPConfigCommand: ParsableCommand, ChoosesLogLevel {

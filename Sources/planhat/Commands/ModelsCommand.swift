@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// `planhat models`: the models and their operations.
 struct ModelsCommand: ParsableCommand, ChoosesLogLevel {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 import PlanhatSandbox
 
 /// `planhat sandbox …`: the embedded offline workspace.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PlanhatKit
+import PlanhatRemote
 
 /// `planhat schema <model> <operation>`: the JSON Schema of an operation's parameters.
 struct SchemaCommand: ParsableCommand, ChoosesLogLevel {

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 
 /// Keeps every caller in the process under Planhat's limits: at most `perSecond` requests a
 /// second (hard limit 150), at most `concurrent` in flight (bursts of 50), and a soft budget of

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 
 /// How the remote client retries: 429s after `Retry-After` (or backoff), and 5xx, timeouts and
 /// dropped connections only where repeating the request cannot duplicate a write.

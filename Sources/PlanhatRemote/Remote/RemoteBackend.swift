@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 import Logging
 
 #if canImport(FoundationNetworking)

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 import Yams
 
 /// A Planhat API token. Its description is masked, so printing, logging or interpolating it by
@@ -22,7 +23,7 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
 /// Where requests go and with which credentials, resolved from flags, environment and config file.
 public struct Settings: Sendable {
     /// The default Planhat API.
-    public static let defaultBaseURL = "https://api.planhat.com"
+    public static let defaultBaseURL = PlanhatAPI.defaultBaseURL
     /// Planhat's demo environment.
     public static let demoBaseURL = "https://api.planhatdemo.com"
     /// Regional clusters seen in use (`api-<region>.planhat.com`); any name of that shape is accepted.
