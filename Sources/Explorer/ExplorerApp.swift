@@ -94,8 +94,15 @@ public final class ExplorerApp: @unchecked Sendable {
                 lock.withLock { calls.removeValue(forKey: id)?.cancel() }
             case .copy(let text):
                 driver.emit(Clipboard.osc52(text))
-            case .export(let path, let rows, let columns):
-                mailbox.post(Exporter.write(rows, columns: columns, to: context.directories.expand(path)))
+            case .checkExportTarget(let job):
+                mailbox.post(.exportTarget(job, exists: FileManager.default.fileExists(atPath: job.path)))
+            case .export(let job):
+                let service = context.service
+                let mailbox = self.mailbox
+                let task = Task {
+                    mailbox.post(await Exporter.run(job, service: service) { done in mailbox.post(.jobProgress(id: job.id, done: done)) })
+                }
+                lock.withLock { calls[job.id] = task }
             case .saveDraft(let draft):
                 guard let drafts = context.drafts else { break }
                 do {
@@ -116,7 +123,7 @@ public final class ExplorerApp: @unchecked Sendable {
                 let directories = context.directories
                 Task.detached {
                     do {
-                        mailbox.post(.itemsLoaded(.success(try BulkItems.load(path: path, model: model, directories: directories))))
+                        mailbox.post(.itemsLoaded(.success(try BulkItems.read(path: path, model: model, directories: directories))))
                     } catch let error as PlanhatError {
                         mailbox.post(.itemsLoaded(.failure(error)))
                     } catch {
@@ -205,25 +212,44 @@ final class Mailbox: @unchecked Sendable {
     }
 }
 
-/// Writes the rows of a results table to a CSV or JSON file.
+/// Writes an export: the rows given, or every page of the list, through the one record writer
+/// `planhat export` uses, so what the explorer writes bulk-upserts back unchanged.
 enum Exporter {
-    static func write(_ rows: [JSONValue], columns: [String], to path: String) -> Action {
-        let expanded = path
-        let text: String
-        if expanded.lowercased().hasSuffix(".json") {
-            text = JSONValue.array(rows).prettyText() + "\n"
-        } else {
-            text = ([CSV.row(columns)] + rows.map { row in CSV.row(columns.map { CSV.cell(row[$0]) }) }).joined(separator: "\n") + "\n"
-        }
+    /// Runs the job, reporting progress; returns what the update is told at the end.
+    static func run(_ job: ExportJob, service: PlanhatService, progress: @Sendable (Int) -> Void) async -> Action {
+        var written = 0
         do {
-            let handle = try FileOutput.open(expanded)
-            try handle.write(contentsOf: Data(text.utf8))
-            try handle.close()
-            return .exported(path: expanded, count: rows.count)
-        } catch let error as PlanhatError {
-            return .failed(error.message)
+            let handle = try FileOutput.open(job.path)
+            defer { try? handle.close() }
+            let writer = try RecordWriter(output: handle, format: job.format, columns: job.format == .csv ? job.columns : nil)
+            if let rows = job.rows {
+                try writer.write(rows)
+                written = rows.count
+            } else {
+                let pageSize = job.model.listLimit.max
+                var parameters = job.parameters
+                if let columns = job.columns { parameters["select"] = .string(columns.filter { $0 != "_id" }.joined(separator: ",")) }
+                while true {
+                    try Task.checkCancellation()
+                    parameters["limit"] = .integer(pageSize)
+                    parameters["offset"] = .integer(written)
+                    let page = try await service.perform(model: job.model.route, operation: "list", parameters: .object(parameters)).arrayValue ?? []
+                    try writer.write(page)
+                    written += page.count
+                    progress(written)
+                    if page.count < pageSize { break }
+                }
+            }
+            try writer.finish()
+            return .exported(id: job.id, path: job.path, count: written)
+        } catch is CancellationError {
+            return .jobProgress(id: job.id, done: written)
+        } catch var error as PlanhatError {
+            error.message = "export stopped after \(English.count(written, "record")): \(error.message)"
+            error.details.insert("What was exported so far is in \(job.path).", at: 0)
+            return .jobFailed(id: job.id, error)
         } catch {
-            return .failed("cannot write \(expanded): \(error.localizedDescription)")
+            return .jobFailed(id: job.id, PlanhatError.file("cannot write \(job.path): \(error.localizedDescription)"))
         }
     }
 }

@@ -111,7 +111,7 @@ public struct ResultsPage: Hashable, Sendable {
     public mutating func refilter() {
         defer {
             let first = matches.map { Array($0.prefix(100)) } ?? Array(rows.indices.prefix(100))
-            sample = first.map { index in rows[index].cells.map { CellText.of($0) } }
+            sample = first.map { index in cellTexts(index) }
         }
         let query = filter?.query.lowercased() ?? ""
         guard !query.isEmpty else {
@@ -122,6 +122,11 @@ public struct ResultsPage: Hashable, Sendable {
         let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(rows.indices)
         matches = candidates.filter { ByteSearch.containsIgnoringCase(rows[$0].text, query) }
         matchedQuery = query
+    }
+
+    /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
+    public func cellTexts(_ index: Int) -> [String] {
+        zip(columns, rows[index].cells).map { column, value in CellText.of(value, field: column, in: model) }
     }
 
     /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
@@ -174,7 +179,7 @@ public struct RecordPage: Hashable, Sendable {
         self.record = record
         self.kind = kind
         self.heading = heading
-        lines = JSONLines.render(record)
+        lines = JSONLines.render(record: record, of: model)
     }
 
     /// The lines containing the search text (case-insensitive).
@@ -224,10 +229,57 @@ public struct Prompt: Hashable, Sendable {
 
     public var kind: Kind
     public var field: TextField
+    /// Jump: the models the typed text could mean, best first (↑ ↓ choose, Tab completes).
+    public var choices: [String] = []
+    public var choice = 0
+    /// Why the last Enter did nothing ("unknown model 'compnies'"), shown above the prompt.
+    public var problem: String?
+
+    public init(kind: Kind, field: TextField) {
+        self.kind = kind
+        self.field = field
+    }
+}
+
+/// An export the user is choosing: where, in which format, and how much of the list.
+public struct ExportPlan: Hashable, Sendable {
+    public var path: String
+    public var format: RecordFormat
+    public var model: ModelDefinition
+    /// The list's parameters (sort, filters; no limit, offset or select).
+    public var parameters: [String: JSONValue]
+    /// The table's columns.
+    public var columns: [String]
+    /// The rows the `/` filter keeps, when one is active (they can be exported alone).
+    public var filteredRows: [JSONValue]?
+}
+
+/// An export under way: the list paged through (or the rows given) into a file.
+public struct ExportJob: Hashable, Sendable {
+    public var id: Int
+    public var path: String
+    public var format: RecordFormat
+    public var model: ModelDefinition
+    public var parameters: [String: JSONValue]
+    /// The columns to write (`nil`: every field).
+    public var columns: [String]?
+    /// Rows to write instead of paging through the list.
+    public var rows: [JSONValue]?
+}
+
+/// A background job the footer follows (an export): what it is and how far it got.
+public struct JobProgress: Hashable, Sendable {
+    public var id: Int
+    public var label: String
+    public var done: Int
 }
 
 /// What is drawn over the page.
 public enum Overlay: Hashable, Sendable {
+    /// Export: every record, the table's columns, or the filtered rows?
+    case exportChoice(ExportPlan)
+    /// The export's file exists: replace it?
+    case confirmReplace(ExportJob)
     case help
     case error(PlanhatError)
     case prompt(Prompt)
@@ -279,6 +331,8 @@ public struct ExplorerState: Sendable {
     public var status: String?
     public var statusIsError = false
     public var spinner = 0
+    /// A background job (an export), followed in the footer; Esc cancels it.
+    public var job: JobProgress?
     public var width: Int
     public var height: Int
     public var quitting = false
@@ -323,7 +377,10 @@ public enum Effect: Hashable, Sendable {
     case perform(id: Int, request: PlanhatRequest)
     case cancel(id: Int)
     case copy(String)
-    case export(path: String, rows: [JSONValue], columns: [String])
+    /// Find out whether the export's file exists (answered with ``Action/exportTarget(_:exists:)``).
+    case checkExportTarget(ExportJob)
+    /// Write the export (progress, then ``Action/exported(id:path:count:)`` or ``Action/jobFailed(id:_:)``).
+    case export(ExportJob)
     case saveDraft(FormDraft)
     case deleteDraft(String)
     /// Open the text in `$VISUAL`/`$EDITOR` (the screen is suspended meanwhile).
@@ -339,11 +396,14 @@ public enum Action: Sendable {
     case resize(width: Int, height: Int)
     case tick
     case response(id: Int, result: Result<JSONValue, PlanhatError>)
-    case exported(path: String, count: Int)
+    case exportTarget(ExportJob, exists: Bool)
+    case jobProgress(id: Int, done: Int)
+    case exported(id: Int, path: String, count: Int)
+    case jobFailed(id: Int, PlanhatError)
     case failed(String)
     /// The text back from `$EDITOR` (nil when the editor failed: the message says why).
     case edited(EditTarget, Result<String, PlanhatError>)
-    case itemsLoaded(Result<[JSONValue], PlanhatError>)
+    case itemsLoaded(Result<BulkItems.File, PlanhatError>)
     case draftSaved(path: String)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown

@@ -49,8 +49,24 @@ public enum ExplorerUpdate {
             return []
         case .response(let id, let result):
             return receive(&state, id: id, result: result, context: context)
-        case .exported(let path, let count):
-            setStatus(&state, "exported \(count) rows to \(path)")
+        case .exportTarget(let job, let exists):
+            if exists {
+                state.overlay = .confirmReplace(job)
+                return []
+            }
+            return startExport(job, &state)
+        case .jobProgress(let id, let done):
+            if state.job?.id == id { state.job?.done = done }
+            return []
+        case .exported(let id, let path, let count):
+            guard state.job?.id == id else { return [] }
+            state.job = nil
+            setStatus(&state, "exported \(English.count(count, "record")) to \(context.directories.abbreviate(path))")
+            return []
+        case .jobFailed(let id, let error):
+            guard state.job?.id == id else { return [] }
+            state.job = nil
+            state.overlay = .error(error)
             return []
         case .failed(let message):
             setStatus(&state, message, error: true)
@@ -109,6 +125,11 @@ public enum ExplorerUpdate {
             state.pending = nil
             setStatus(&state, "cancelled \(pending.label)")
             return [.cancel(id: pending.id)]
+        }
+        if key == .escape, let job = state.job {
+            state.job = nil
+            setStatus(&state, "cancelled \(job.label) after \(English.count(job.done, "record")); the file holds those")
+            return [.cancel(id: job.id)]
         }
         if !state.isTyping {
             switch key {
@@ -187,11 +208,20 @@ public enum ExplorerUpdate {
             case .enter:
                 state.overlay = nil
                 return submit(prompt, &state, context: context)
+            case .up where prompt.kind == .jump, .down where prompt.kind == .jump:
+                if !prompt.choices.isEmpty { prompt.choice = (prompt.choice + (key == .down ? 1 : prompt.choices.count - 1)) % prompt.choices.count }
+            case .tab where prompt.kind == .jump:
+                if prompt.choices.indices.contains(prompt.choice) { prompt.field.set(prompt.choices[prompt.choice]) }
             default:
                 _ = prompt.field.handle(key)
-                state.overlay = .prompt(prompt)
-                return []
+                prompt.problem = nil
+                if prompt.kind == .jump {
+                    prompt.choices = jumpChoices(prompt.field.text, context: context)
+                    prompt.choice = 0
+                }
             }
+            state.overlay = .prompt(prompt)
+            return []
         case .picker(let picker):
             return handlePicker(picker, key, &state, context: context)
         case .items(let editor):
@@ -202,6 +232,20 @@ public enum ExplorerUpdate {
             return handleDeleteConfirmation(confirmation, key, &state, context: context)
         case .confirmDiscard:
             return handleDiscard(key, &state, context: context)
+        case .exportChoice(let plan):
+            return handleExportChoice(plan, key, &state)
+        case .confirmReplace(let job):
+            switch key {
+            case .character("y"):
+                state.overlay = nil
+                return startExport(job, &state)
+            case .character("n"), .escape:
+                state.overlay = nil
+                setStatus(&state, "not exported: \(context.directories.abbreviate(job.path)) is left as it was")
+            default:
+                break
+            }
+            return []
         case .draftOffer(let draft):
             return handleDraftOffer(draft, key, &state, context: context)
         }
@@ -212,28 +256,69 @@ public enum ExplorerUpdate {
         switch prompt.kind {
         case .jump:
             guard !text.isEmpty else { return [] }
-            do {
-                let model = try context.catalog.model(named: text)
-                let operations = context.service.operations(of: model)
-                state.stack = [.models(ModelsPage()), .operations(OperationsPage(model: model, operations: operations))]
-                if let index = context.models.firstIndex(where: { $0.model.route == model.route }) {
-                    var models = ModelsPage()
-                    models.cursor.selected = index
-                    models.cursor.clamp(count: context.models.count, visible: state.listRows)
-                    state.stack[0] = .models(models)
-                }
-                state.status = nil
-            } catch let error as PlanhatError {
-                state.overlay = .error(error)
-            } catch {
-                setStatus(&state, "\(error)", error: true)
+            // An exact name jumps; so does the highlighted choice when the text is part of its name,
+            // or once the close matches of an unknown name were offered. A typo alone never jumps.
+            let exact = try? context.catalog.model(named: text)
+            let selected = prompt.choices.indices.contains(prompt.choice) ? context.catalog.model(route: prompt.choices[prompt.choice]) : nil
+            let typedPart = selected.map { model in
+                ([model.route, model.name, model.plural] + model.aliases).contains { $0.lowercased().contains(text.lowercased()) }
+            } ?? false
+            guard let model = exact ?? (typedPart || prompt.problem != nil ? selected : nil) else {
+                // Stay in the prompt: say what is unknown and offer what it may have meant.
+                var again = prompt
+                let suggestions = context.catalog.suggestions(for: text).filter { route in context.models.contains { $0.model.route == route } }
+                again.problem = "unknown model '\(text)'" + (suggestions.isEmpty ? "; : then Tab lists the models" : "; did you mean \(suggestions.joined(separator: ", "))? ↑ ↓ choose, Enter jumps")
+                again.choices = suggestions
+                again.choice = 0
+                state.overlay = .prompt(again)
+                return []
             }
-            return []
+            return jump(to: model, &state, context: context)
         case .export:
             guard case .results(let page) = state.page, !text.isEmpty else { return [] }
-            let rows = page.visibleRows.map { page.record(at: $0) }
-            return [.export(path: text, rows: rows, columns: page.columns)]
+            let path = context.directories.expand(text)
+            guard let format = RecordFormat(path: path) else {
+                var again = prompt
+                again.problem = "name the file .csv, .json or .ndjson: the name says the format"
+                state.overlay = .prompt(again)
+                return []
+            }
+            var parameters = page.parameters
+            for name in ["limit", "offset", "select"] { parameters.removeValue(forKey: name) }
+            let filtered = page.filter.map { _ in page.visibleRows.map { page.record(at: $0) } }
+            state.overlay = .exportChoice(ExportPlan(path: path, format: format, model: page.model, parameters: parameters, columns: page.columns, filteredRows: filtered))
+            return []
         }
+    }
+
+    /// The models a typed name may mean: those whose route, name or alias starts with it, then
+    /// those that contain it, then close matches (typos).
+    static func jumpChoices(_ text: String, context: ExplorerContext) -> [String] {
+        let typed = text.lowercased().trimmingCharacters(in: .whitespaces)
+        guard !typed.isEmpty else { return context.models.map(\.model.route) }
+        func names(_ model: ModelDefinition) -> [String] { ([model.route, model.name, model.plural] + model.aliases).map { $0.lowercased() } }
+        let offered = context.models.map(\.model)
+        let starting = offered.filter { names($0).contains { $0.hasPrefix(typed) } }.map(\.route)
+        let containing = offered.filter { names($0).contains { $0.contains(typed) } }.map(\.route)
+        let close = context.catalog.suggestions(for: typed)
+        var seen = Set<String>()
+        return (starting + containing + close).filter { route in offered.contains { $0.route == route } && seen.insert(route).inserted }
+    }
+
+    /// `:companies` lands on the model's list: its operations below, the first page loading.
+    static func jump(to model: ModelDefinition, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        let operations = context.service.operations(of: model)
+        var models = ModelsPage()
+        if let index = context.models.firstIndex(where: { $0.model.route == model.route }) {
+            models.cursor.selected = index
+            models.cursor.clamp(count: context.models.count, visible: state.listRows)
+        }
+        var operationsPage = OperationsPage(model: model, operations: operations)
+        operationsPage.cursor.selected = operations.firstIndex(of: .list) ?? 0
+        state.stack = [.models(models), .operations(operationsPage)]
+        state.status = nil
+        guard operations.contains(.list) else { return [] }
+        return runList(parametersPage(for: model), &state, context: context)
     }
 
     // MARK: - Models
@@ -658,5 +743,38 @@ public enum ExplorerUpdate {
         default:
             break
         }
+    }
+}
+
+// MARK: - Export
+
+extension ExplorerUpdate {
+    /// `a` every record with every field, `c` every record with the table's columns, `v` the rows
+    /// the filter keeps; then the file is checked (a file there is replaced only when confirmed).
+    static func handleExportChoice(_ plan: ExportPlan, _ key: Key, _ state: inout ExplorerState) -> [Effect] {
+        var job = ExportJob(id: state.nextRequestID, path: plan.path, format: plan.format, model: plan.model, parameters: plan.parameters)
+        switch key {
+        case .character("a"), .enter:
+            break
+        case .character("c"):
+            job.columns = plan.columns.map { $0 }
+        case .character("v") where plan.filteredRows != nil:
+            job.rows = plan.filteredRows
+            job.columns = plan.columns
+        case .escape:
+            state.overlay = nil
+            return []
+        default:
+            return []
+        }
+        state.nextRequestID += 1
+        state.overlay = nil
+        return [.checkExportTarget(job)]
+    }
+
+    static func startExport(_ job: ExportJob, _ state: inout ExplorerState) -> [Effect] {
+        state.job = JobProgress(id: job.id, label: "export of \(job.model.plural.lowercased())", done: 0)
+        state.status = nil
+        return [.export(job)]
     }
 }

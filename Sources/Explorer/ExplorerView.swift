@@ -39,6 +39,8 @@ public enum ExplorerView {
         case .confirmDelete(let confirmation)?: deleteConfirmation(&buffer, confirmation, theme: theme)
         case .confirmDiscard?: discardDialog(&buffer, theme: theme)
         case .draftOffer(let draft)?: draftOffer(&buffer, draft, theme: theme)
+        case .exportChoice(let plan)?: exportChoice(&buffer, plan, context: context, theme: theme)
+        case .confirmReplace(let job)?: replaceDialog(&buffer, job, context: context, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -87,12 +89,16 @@ public enum ExplorerView {
             let label = prompt.kind == .jump ? ":" : "Export to (.csv or .json): "
             let used = buffer.put(label, x: 0, y: y, style: theme[.accent])
             prompt.field.render(into: &buffer, x: used, y: y, width: state.width - used, style: theme[.text], cursorStyle: theme[.selection], focused: true)
+            if prompt.kind == .jump, y > 0 { jumpChoices(&buffer, prompt, y: y - 1, width: state.width, theme: theme) }
             return
         }
         var right = ""
         var rightStyle = theme[.muted]
         if let pending = state.pending {
             right = "\(spinnerFrames[state.spinner % spinnerFrames.count]) \(pending.label)… (Esc cancels)"
+            rightStyle = theme[.accent]
+        } else if let job = state.job {
+            right = "\(spinnerFrames[state.spinner % spinnerFrames.count]) \(job.label): \(English.count(job.done, "record")) written… (Esc cancels)"
             rightStyle = theme[.accent]
         } else if let status = state.status {
             right = status
@@ -102,6 +108,22 @@ public enum ExplorerView {
         let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
         buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
         if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
+    }
+
+    /// Above the `:` prompt: why the last Enter did nothing, or the models the text may mean.
+    private static func jumpChoices(_ buffer: inout CellBuffer, _ prompt: Prompt, y: Int, width: Int, theme: Theme) {
+        buffer.fill(x: 0, y: y, width: width, height: 1, style: theme[.text])
+        var x = buffer.put(" ", x: 0, y: y, style: theme[.text])
+        if let problem = prompt.problem {
+            x += buffer.put(problem + "  ", x: x, y: y, style: theme[.error], maxWidth: width - x - 1)
+        }
+        for (index, route) in prompt.choices.prefix(8).enumerated() where x < width - 4 {
+            x += buffer.put(route, x: x, y: y, style: index == prompt.choice ? theme[.selection] : theme[.muted], maxWidth: width - x - 1)
+            x += buffer.put("  ", x: x, y: y, style: theme[.text])
+        }
+        if prompt.problem == nil, !prompt.choices.isEmpty, x < width - 30 {
+            buffer.put("↑ ↓ choose · Tab completes · Enter jumps", x: x, y: y, style: theme[.muted], maxWidth: width - x - 1)
+        }
     }
 
     // MARK: - Pages
@@ -150,7 +172,7 @@ public enum ExplorerView {
         let indexes = page.visibleRows
         let visible = Layout.listRows(bodyHeight: body.height)
         let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
-        let rows = shown.map { index in page.rows[index].cells.map { CellText.of($0) } }
+        let rows = shown.map { index in page.cellTexts(index) }
         var cursor = page.cursor
         cursor.offset = 0
         cursor.selected = page.cursor.selected - page.cursor.offset

@@ -51,3 +51,99 @@ struct DefectTests {
         _ = driver.screen()
     }
 }
+
+extension DefectTests {
+    /// A driver whose `~` is a temporary home, on results of `route` loaded from the sandbox in pages of 5.
+    static func onResults(_ route: String, home: String) async throws -> Driver {
+        var driver = try Driver()
+        let context = driver.context
+        driver = try Driver(context: ExplorerContext(
+            service: context.service, exportFolder: home, drafts: nil, directories: UserDirectories(environment: ["HOME": home]), now: context.now))
+        driver.open(route, .list)
+        driver.send(.control("u"))
+        driver.type("5")
+        driver.send(.control("s"))
+        await driver.run()
+        return driver
+    }
+
+    /// Feeds the effects an export asks for, running the export itself against the sandbox.
+    static func runExport(_ driver: inout Driver, exists: Bool? = nil) async {
+        guard case .checkExportTarget(let job)? = driver.effects.last else { return }
+        let present = exists ?? FileManager.default.fileExists(atPath: job.path)
+        driver.effects += ExplorerUpdate.update(&driver.state, .exportTarget(job, exists: present), context: driver.context)
+        guard case .export(let started)? = driver.effects.last else { return }
+        let done = await Exporter.run(started, service: driver.context.service) { _ in }
+        driver.effects += ExplorerUpdate.update(&driver.state, done, context: driver.context)
+    }
+
+    @Test("e exports the whole list (every page, every field) to a path under the explorer's HOME, and asks before replacing a file")
+    func exportWholeList() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        var driver = try await Self.onResults("endusers", home: home)
+        guard case .results(let page) = driver.state.page else { Issue.record("no results"); return }
+        #expect(page.rows.count == 5 && !page.exhausted, "only the first page is loaded")
+        driver.send(.character("e"))
+        guard case .prompt(var prompt)? = driver.state.overlay else { Issue.record("no prompt"); return }
+        prompt.field.set("~/contacts.ndjson")
+        driver.state.overlay = .prompt(prompt)
+        driver.send(.enter)
+        guard case .exportChoice(let plan)? = driver.state.overlay else { Issue.record("no choice"); return }
+        #expect(plan.path == home + "/contacts.ndjson", "~ is the explorer's HOME")
+        driver.send(.character("a"))
+        await Self.runExport(&driver)
+        let total = try await driver.context.service.perform(model: "endusers", operation: "list", parameters: ["limit": 2000]).arrayValue?.count ?? 0
+        let lines = try String(contentsOfFile: home + "/contacts.ndjson", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == total && total > 5, "every record, not just the loaded page")
+        #expect(try JSONValue.parse(String(lines[0]))["email"] != nil && (try JSONValue.parse(String(lines[0])).objectValue?.count ?? 0) > 5, "every field")
+        #expect(driver.state.status?.hasPrefix("exported \(English.count(total, "record")) to ~/contacts.ndjson") == true, "\(driver.state.status ?? "")")
+
+        // The file is there now: asked first; n keeps it as it was.
+        driver.send(.character("e"))
+        guard case .prompt(var again)? = driver.state.overlay else { Issue.record("no prompt"); return }
+        again.field.set("~/contacts.ndjson")
+        driver.state.overlay = .prompt(again)
+        driver.send(.enter, .character("c"))
+        await Self.runExport(&driver)
+        guard case .confirmReplace? = driver.state.overlay else { Issue.record("no confirmation before replacing"); return }
+        driver.send(.character("n"))
+        #expect(try String(contentsOfFile: home + "/contacts.ndjson", encoding: .utf8).split(separator: "\n").count == total)
+        #expect(driver.state.status?.hasPrefix("not exported") == true)
+    }
+
+    @Test("e: the columns only, the filtered rows only, and a name without a format")
+    func exportChoices() async throws {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("home-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        var driver = try await Self.onResults("companies", home: home)
+        driver.send(.character("/"))
+        driver.type("customer")
+        driver.send(.enter)
+        guard case .results(let page) = driver.state.page else { Issue.record("no results"); return }
+        let shown = page.visibleRows.count
+        #expect(shown > 0 && shown <= 5)
+        driver.send(.character("e"))
+        guard case .prompt(var prompt)? = driver.state.overlay else { Issue.record("no prompt"); return }
+        prompt.field.set(home + "/x")
+        driver.state.overlay = .prompt(prompt)
+        driver.send(.enter)
+        guard case .prompt(let refused)? = driver.state.overlay else { Issue.record("a name without a format was taken"); return }
+        #expect(refused.problem?.contains(".csv, .json or .ndjson") == true)
+        prompt.field.set(home + "/x.csv")
+        driver.state.overlay = .prompt(prompt)
+        driver.send(.enter, .character("v"))
+        await Self.runExport(&driver)
+        let rows = try CSV.parse(try String(contentsOfFile: home + "/x.csv", encoding: .utf8))
+        #expect(rows.count == shown + 1 && rows[0].contains("name"), "the filtered rows and a header")
+        driver.send(.character("e"))
+        prompt.field.set(home + "/columns.csv")
+        driver.state.overlay = .prompt(prompt)
+        driver.send(.enter, .character("c"))
+        await Self.runExport(&driver)
+        let columns = try CSV.parse(try String(contentsOfFile: home + "/columns.csv", encoding: .utf8))
+        #expect(columns[0] == page.columns, "the table's columns")
+        let companies = try await driver.context.service.perform(model: "companies", operation: "list", parameters: ["limit": 5000]).arrayValue?.count ?? 0
+        #expect(columns.count == companies + 1, "every company of the list, not only the filter's")
+    }
+}

@@ -6,9 +6,10 @@ import TerminalUI
 @testable import Explorer
 
 extension Driver {
-    /// Jumps to a model and opens one of its operations through the operations filter.
+    /// Opens a model through the models filter, then one of its operations through the operations filter.
     mutating func open(_ route: String, _ operation: ModelOperation) {
-        send(.character(":"))
+        state.stack = [.models(ModelsPage())]
+        send(.character("/"))
         type(route)
         send(.enter, .character("/"))
         type(operation == .bulkUpsert ? "bulk" : operation.rawValue)
@@ -130,8 +131,9 @@ struct FormTests {
         form.fields[custom].items = ["no equals sign"]
         guard case .invalid(let reason) = form.fields[custom].outcome else { Issue.record("a row without = was accepted"); return }
         #expect(reason.contains("name = value"))
-        form.fields[custom].load(["Code": "007", "Seats": 40])
-        #expect(form.fields[custom].items == ["Code = \"007\"", "Seats = 40"], "a text that reads as a number stays text")
+        form.fields[custom].load(["Code": "007", "Seats": 40, "Count": "42", "Flag": "TRUE"])
+        #expect(form.fields[custom].items == ["Code = 007", "Count = \"42\"", "Flag = \"TRUE\"", "Seats = 40"], "a text that would read as a number or a Boolean is quoted; 007 reads as text anyway")
+        #expect(form.fields[custom].outcome == .value(["Code": "007", "Seats": 40, "Count": "42", "Flag": "TRUE"]), "and reads back as it was")
         var loose = Form.build(schema: ["type": "object", "properties": ["meta": ["type": "object"]]], order: [])
         loose.fields[0].input = TextField("[{")
         #expect(loose.fields[0].widget == .json)
@@ -437,7 +439,7 @@ struct FormTests {
         driver.type(file.path)
         driver.send(.control("s"))
         #expect(driver.effects.last == .loadItems(path: file.path, model: Catalog.shared.model(route: "companies")!))
-        let items = try BulkItems.load(path: file.path, model: Catalog.shared.model(route: "companies")!)
+        let items = try BulkItems.read(path: file.path, model: Catalog.shared.model(route: "companies")!)
         driver.effects += ExplorerUpdate.update(&driver.state, .itemsLoaded(.success(items)), context: driver.context)
         guard case .preview(let preview)? = driver.state.overlay else { Issue.record("no preview"); return }
         let text = PreviewText.lines(preview).map { $0.map(\.text).joined() }.joined(separator: "\n")

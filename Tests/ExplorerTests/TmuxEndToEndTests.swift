@@ -59,7 +59,7 @@ final class TmuxSession: @unchecked Sendable {
     /// From the first screen: jumps to a model and opens one of its operations through the filter.
     func openForm(_ route: String, _ operation: String) throws {
         try waitFor("24 models")
-        try keys(":")
+        try keys("/")
         try keys("-l", route)
         try keys("Enter")
         try waitFor("/\(route)")

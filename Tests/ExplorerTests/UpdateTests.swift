@@ -21,6 +21,11 @@ struct Driver {
     let context: ExplorerContext
     var effects: [Effect] = []
 
+    init(width: Int = 100, height: Int = 30, context: ExplorerContext) {
+        state = ExplorerState(width: width, height: height)
+        self.context = context
+    }
+
     init(width: Int = 100, height: Int = 30, readOnly: Bool = false, drafts: DraftStore? = nil) throws {
         state = ExplorerState(width: width, height: height)
         context = try makeContext(readOnly: readOnly, drafts: drafts)
@@ -215,35 +220,51 @@ struct UpdateTests {
         #expect(driver.effects.contains { if case .copy(let text) = $0 { return text.contains("needle 0") } else { return false } })
     }
 
-    @Test(": jumps to a model by name; unknown names explain themselves")
-    func jump() throws {
+    @Test(": lands on the model's list results; a part of a name jumps to its match; an unknown name says so and offers close matches")
+    func jump() async throws {
         var driver = try Driver()
         driver.send(.character(":"))
         driver.type("contacts")
         driver.send(.enter)
-        guard case .operations(let page) = driver.state.page else { Issue.record("no jump"); return }
-        #expect(page.model.route == "endusers")
+        #expect(driver.lastCall?.model.route == "endusers" && driver.lastCall?.operation == .list)
+        await driver.run()
+        guard case .results(let results) = driver.state.page else { Issue.record("not on the results: \(driver.state.page)"); return }
+        #expect(results.model.route == "endusers" && !results.rows.isEmpty, "one Enter away from data")
+        #expect(ExplorerView.breadcrumb(driver.state) == "Models › endusers › results")
+        driver.send(.escape)
+        guard case .operations(let operations) = driver.state.page else { Issue.record("Esc does not go back to the operations"); return }
+        #expect(operations.model.route == "endusers")
+
+        driver.send(.character(":"))
+        driver.type("compnies")
+        driver.send(.enter)
+        guard case .prompt(let prompt)? = driver.state.overlay else { Issue.record("the prompt closed on an unknown name"); return }
+        #expect(prompt.problem?.contains("unknown model 'compnies'") == true)
+        #expect(prompt.choices.first == "companies")
+        #expect(driver.lastCall?.model.route == "endusers", "nothing was sent for the unknown name")
+        #expect(driver.screen().text.contains("unknown model 'compnies'; did you mean companies?"))
+        driver.send(.enter)
+        #expect(driver.lastCall?.model.route == "companies", "Enter takes the close match offered")
+        await driver.run()
+        guard case .results(let companies) = driver.state.page else { Issue.record("not on companies"); return }
+        #expect(companies.model.route == "companies")
+
+        driver.send(.character(":"))
+        driver.type("opp")
+        guard case .prompt(let typing)? = driver.state.overlay else { Issue.record("no prompt"); return }
+        #expect(typing.choices.first == "opportunities", "choices follow the typing")
+        driver.send(.enter)
+        #expect(driver.lastCall?.model.route == "opportunities")
+
         driver.send(.character(":"))
         driver.type("unicorns")
         driver.send(.enter)
-        guard case .error(let error)? = driver.state.overlay else { Issue.record("no error"); return }
-        #expect(error.status == 404)
-    }
-
-    @Test("e exports the filtered rows to the path shown")
-    func export() throws {
-        var driver = try Driver()
-        driver.send(.enter, .enter, .enter)
-        driver.answer(.success(companies(4)))
-        driver.send(.character("e"))
-        guard case .prompt(let prompt)? = driver.state.overlay else { Issue.record("no prompt"); return }
-        #expect(prompt.field.text.hasPrefix("/tmp/exports/companies-") && prompt.field.text.hasSuffix(".csv"))
-        driver.send(.enter)
-        let export = driver.effects.compactMap { effect -> Int? in
-            if case .export(_, let rows, _) = effect { return rows.count }
-            return nil
-        }
-        #expect(export == [4])
+        guard case .prompt(let unknown)? = driver.state.overlay else { Issue.record("the prompt closed"); return }
+        #expect(unknown.problem?.hasPrefix("unknown model 'unicorns'") == true)
+        driver.send(.escape)
+        #expect(driver.state.overlay == nil)
+        driver.send(.character("j"))
+        #expect(driver.state.overlay == nil, "keys work again after Esc")
     }
 
     @Test("the operations list filters too; Enter in the filter opens the match")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import PlanhatKit
 import Testing
 
 @testable import planhat
@@ -127,7 +128,7 @@ struct CommandLineRouterTests {
         #expect(try OptionRule<Double>.seconds("--rate-limit-budget", allowingZero: true).value(of: "0") == 0)
         #expect(try OptionRule<Double>.seconds("--timeout").value(of: "0.5") == 0.5)
         #expect(try LogLevelOption.rule.value(of: "DEBUG") == .debug)
-        #expect(try OptionRule<ExportCommand.Format>.oneOf("--format").value(of: "csv") == .csv)
+        #expect(try OptionRule<RecordFormat>.oneOf("--format").value(of: "csv") == .csv)
         #expect(try OptionRule<Int>.wholeNumber("--max", atLeast: 1).value(of: nil) == nil)
     }
 

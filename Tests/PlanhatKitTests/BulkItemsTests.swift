@@ -25,20 +25,20 @@ struct BulkItemsTests {
     @Test("CSV items take the field types: numbers, Booleans, day numbers, arrays, custom.* columns; empty cells are left out")
     func csvItems() throws {
         let path = try write("name,arr,domains,custom.Segment,custom.Seats,externalId\nAcme,1200.5,a.io;b.io,SMB,40,\nBeta,7,,,,B-1\n", as: "items.csv")
-        let items = try BulkItems.load(path: path, model: companies)
+        let items = try BulkItems.read(path: path, model: companies).items
         #expect(items == [
             ["name": "Acme", "arr": 1200.5, "domains": ["a.io", "b.io"], "custom": ["Segment": "SMB", "Seats": 40]],
             ["name": "Beta", "arr": 7, "externalId": "B-1"],
         ])
         let invoices = try write("invoiceDate,amountTotal\n2024-10-04,10\n", as: "invoices.csv")
-        #expect(try BulkItems.load(path: invoices, model: Catalog.shared.model(route: "invoices")!).first?["invoiceDate"] == 20000)
+        #expect(try BulkItems.read(path: invoices, model: Catalog.shared.model(route: "invoices")!).items.first?["invoiceDate"] == 20000)
     }
 
     @Test("a bad cell names the row, the column, the value and what was expected")
     func badCell() throws {
         let path = try write("name,arr\nAcme,lots\n", as: "bad.csv")
         do {
-            _ = try BulkItems.load(path: path, model: companies)
+            _ = try BulkItems.read(path: path, model: companies).items
             Issue.record("a bad number was accepted")
         } catch let error as PlanhatError {
             #expect(error.status == 400)
@@ -49,12 +49,12 @@ struct BulkItemsTests {
 
     @Test("JSON files: an array or {\"items\": [...]}; anything else and missing files explain themselves")
     func jsonItems() throws {
-        #expect(try BulkItems.load(path: write("[{\"name\": \"A\"}]", as: "a.json"), model: companies) == [["name": "A"]])
-        #expect(try BulkItems.load(path: write("{\"items\": [{\"name\": \"B\"}]}", as: "b.json"), model: companies) == [["name": "B"]])
-        #expect(throws: PlanhatError.self) { try BulkItems.load(path: write("{\"name\": 1}", as: "c.json"), model: companies) }
-        #expect(throws: PlanhatError.self) { try BulkItems.load(path: write("[{", as: "d.json"), model: companies) }
+        #expect(try BulkItems.read(path: write("[{\"name\": \"A\"}]", as: "a.json"), model: companies).items == [["name": "A"]])
+        #expect(try BulkItems.read(path: write("{\"items\": [{\"name\": \"B\"}]}", as: "b.json"), model: companies).items == [["name": "B"]])
+        #expect(throws: PlanhatError.self) { try BulkItems.read(path: write("{\"name\": 1}", as: "c.json"), model: companies).items }
+        #expect(throws: PlanhatError.self) { try BulkItems.read(path: write("[{", as: "d.json"), model: companies).items }
         do {
-            _ = try BulkItems.load(path: "/nonexistent/items.csv", model: companies)
+            _ = try BulkItems.read(path: "/nonexistent/items.csv", model: companies).items
         } catch let error as PlanhatError {
             #expect(error.message.contains("cannot read /nonexistent/items.csv"))
         }
@@ -100,7 +100,7 @@ struct UserDirectoriesTests {
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         try Data(#"[{"name":"A"}]"#.utf8).write(to: URL(fileURLWithPath: home + "/items.json"))
         let model = try Catalog.shared.model(named: "companies")
-        let items = try BulkItems.load(path: "~/items.json", model: model, directories: UserDirectories(environment: ["HOME": home]))
+        let items = try BulkItems.read(path: "~/items.json", model: model, directories: UserDirectories(environment: ["HOME": home])).items
         #expect(items.count == 1)
     }
 }

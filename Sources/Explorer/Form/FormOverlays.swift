@@ -13,6 +13,9 @@ extension ExplorerUpdate {
         case .escape:
             state.overlay = nil
             return []
+        case .enter where !picker.multiple && picker.visible.isEmpty:
+            // Nothing to pick: say so and stay (Enter never closes the list silently).
+            picker.problem = picker.loading ? "still loading: wait a moment" : "nothing matches '\(picker.filter.text)': type less, or Esc and type the id"
         case .enter:
             state.overlay = nil
             guard case .form(var page) = state.page, page.form.fields.indices.contains(picker.field) else { return [] }
@@ -42,7 +45,10 @@ extension ExplorerUpdate {
         case .up, .down, .pageUp, .pageDown, .home, .end:
             _ = picker.cursor.handle(key, count: picker.visible.count, visible: visibleRows)
         default:
-            if picker.filter.handle(key) { picker.cursor = ListCursor() }
+            if picker.filter.handle(key) {
+                picker.cursor = ListCursor()
+                picker.problem = nil
+            }
         }
         state.overlay = .picker(picker)
         return []

@@ -86,6 +86,8 @@ public struct Picker: Hashable, Sendable {
     public var loading = false
     /// Said under the list ("the first 2 000 by name").
     public var note: String?
+    /// Why the last Enter picked nothing.
+    public var problem: String?
 
     /// How many records a reference picker loads from `model` (its page maximum, at most 2 000).
     static func limit(for model: ModelDefinition) -> Int {
@@ -131,6 +133,8 @@ public struct RequestPreview: Hashable, Sendable {
     public var baseURL: String
     /// Columns the model matches bulk items on besides `_id` (for the bulk counts).
     public var keyables: [String] = []
+    /// Said under the counts (the computed fields a file's items left out).
+    public var note: String?
     public var offset = 0
 
     /// `PUT /companies/64b…`

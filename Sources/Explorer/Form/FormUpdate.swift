@@ -262,20 +262,21 @@ extension ExplorerUpdate {
     }
 
     /// Bulk upsert items read from a file: checked by the core, then previewed with counts.
-    static func itemsLoaded(_ result: Result<[JSONValue], PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) {
+    static func itemsLoaded(_ result: Result<BulkItems.File, PlanhatError>, _ state: inout ExplorerState, context: ExplorerContext) {
         guard case .form(var page) = state.page, page.operation == .bulkUpsert else { return }
         let index = page.form.index(of: "items") ?? 0
         switch result {
         case .failure(let error):
             page.form.fields[index].issue = error.message
             page.summary = "1 problem · " + error.message
-        case .success(let items):
+        case .success(let file):
             do {
-                let request = try context.service.prepare(model: page.model, operation: .bulkUpsert, parameters: ["items": .array(items)])
+                let request = try context.service.prepare(model: page.model, operation: .bulkUpsert, parameters: ["items": .array(file.items)])
                 page.form.fields[index].issue = nil
                 page.summary = nil
-                state.overlay = .preview(RequestPreview(
-                    request: request, plan: .bulk, changes: nil, baseURL: baseURL(context), keyables: page.model.keyables.filter { $0 != "_id" }))
+                var preview = RequestPreview(request: request, plan: .bulk, changes: nil, baseURL: baseURL(context), keyables: page.model.keyables.filter { $0 != "_id" })
+                preview.note = file.note
+                state.overlay = .preview(preview)
             } catch let error as PlanhatError {
                 let issues = error.fieldIssues
                 page.form.fields[index].issue = "\(issues.count) problem\(issues.count == 1 ? "" : "s") in the file; the first: " + (issues.first?.description ?? error.message)

@@ -128,7 +128,7 @@ extension ExplorerView {
         if picker.loading {
             buffer.put("loading…", x: inner.x, y: inner.y + 1, style: theme[.muted])
         } else if options.isEmpty {
-            buffer.put("nothing matches", x: inner.x, y: inner.y + 1, style: theme[.muted])
+            buffer.put(picker.problem ?? "nothing matches", x: inner.x, y: inner.y + 1, style: picker.problem == nil ? theme[.muted] : theme[.error], maxWidth: inner.width)
         }
         var cursor = picker.cursor
         cursor.clamp(count: options.count, visible: listHeight)
@@ -212,5 +212,24 @@ extension ExplorerView {
         let filled = draft.states.values.filter { !$0.text.isEmpty || $0.flag != nil || !$0.items.isEmpty }.count
         buffer.put("\(filled) field\(filled == 1 ? "" : "s") filled in.", x: inner.x, y: inner.y + 1, style: theme[.muted], maxWidth: inner.width)
         buffer.put("Enter restores it · d discards it · Esc keeps it for later", x: inner.x, y: inner.y + 3, style: theme[.accent], maxWidth: inner.width)
+    }
+}
+
+extension ExplorerView {
+    static func exportChoice(_ buffer: inout CellBuffer, _ plan: ExportPlan, context: ExplorerContext, theme: Theme) {
+        let inner = dialog(&buffer, width: 76, height: plan.filteredRows == nil ? 7 : 8, title: "Export \(plan.model.plural.lowercased())", border: theme[.accent], theme: theme)
+        buffer.put("To \(context.directories.abbreviate(plan.path)) as \(plan.format.rawValue.uppercased())", x: inner.x, y: inner.y, style: theme[.text], maxWidth: inner.width)
+        buffer.put("a  every record of the list (all pages, with progress), every field", x: inner.x, y: inner.y + 2, style: theme[.text], maxWidth: inner.width)
+        buffer.put("c  every record of the list, the table's columns", x: inner.x, y: inner.y + 3, style: theme[.text], maxWidth: inner.width)
+        if let rows = plan.filteredRows {
+            buffer.put("v  the \(English.count(rows.count, "row")) the filter keeps, the table's columns", x: inner.x, y: inner.y + 4, style: theme[.text], maxWidth: inner.width)
+        }
+        buffer.put("Esc cancels", x: inner.x, y: inner.y + inner.height - 1, style: theme[.muted], maxWidth: inner.width)
+    }
+
+    static func replaceDialog(_ buffer: inout CellBuffer, _ job: ExportJob, context: ExplorerContext, theme: Theme) {
+        let inner = dialog(&buffer, width: 70, height: 5, title: "Replace the file?", border: theme[.warning], theme: theme)
+        buffer.put("\(context.directories.abbreviate(job.path)) exists.", x: inner.x, y: inner.y, style: theme[.text], maxWidth: inner.width)
+        buffer.put("y replaces it · n or Esc keeps it", x: inner.x, y: inner.y + 2, style: theme[.accent], maxWidth: inner.width)
     }
 }

@@ -38,6 +38,7 @@ enum PreviewText {
                 [Span(text: "  \(CellText.grouped(byKey)) carry \(preview.keyables.joined(separator: " or ")): updated when a record has it", slot: .text)],
                 [Span(text: "  \(CellText.grouped(items.count - byID - byKey)) carry no key: created", slot: .text)], [],
             ]
+            if let note = preview.note { lines += [[Span(text: note, slot: .warning)], []] }
             if let first = items.first {
                 lines.append([Span(text: "First item:", slot: .muted)])
                 lines += JSONLines.render(first)

@@ -1,70 +1,138 @@
 import Foundation
 
-/// Items for a bulk upsert, read from a JSON or CSV file, and how their summaries add up.
+/// Items for a bulk upsert, read from a JSON, NDJSON or CSV file, and how their summaries add up.
 public enum BulkItems {
     /// The most items Planhat takes in one bulk upsert request.
     public static let chunkSize = 5_000
 
-    /// The items in the file at `path`: a JSON array of objects (or `{"items": [...]}`), or a CSV
-    /// file whose header names the fields. CSV cells are converted by the model's field types
-    /// (numbers, Booleans, day numbers, `;`-separated arrays); `custom.Name` columns fill `custom`;
-    /// empty cells are left out.
+    /// Items read from a file, and the columns left out because Planhat computes them.
+    public struct File: Sendable, Hashable {
+        public var items: [JSONValue]
+        /// Fields the file holds that Planhat computes (`__v`, `createDate`, `companyName`…): an export
+        /// carries them, an upsert cannot set them, so they are left out, and said so.
+        public var ignored: [String]
+
+        public init(items: [JSONValue], ignored: [String] = []) {
+            self.items = items
+            self.ignored = ignored
+        }
+
+        /// `left out 3 fields Planhat computes: __v, companyName, createDate`, or nil.
+        public var note: String? {
+            ignored.isEmpty ? nil : "left out \(English.count(ignored.count, "field")) Planhat computes: " + ignored.joined(separator: ", ")
+        }
+    }
+
+    /// The items of the file at `path` (`~` is home), in the format its name says (`.csv`, `.json`,
+    /// `.ndjson`, `.jsonl`), else by its first bytes.
     ///
-    /// - Throws: ``PlanhatError`` 400 naming the file, the line or column and what was expected.
-    public static func load(path: String, model: ModelDefinition, directories: UserDirectories = UserDirectories()) throws -> [JSONValue] {
+    /// - Throws: ``PlanhatError`` naming the file, the line or the row and column, and what was expected.
+    public static func read(path: String, model: ModelDefinition, directories: UserDirectories = UserDirectories()) throws -> File {
         let expanded = directories.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else {
             throw PlanhatError(.file, message: "cannot read \(expanded): no such file, or it is not readable",
-                               fieldIssues: [FieldIssue(path: "items", value: path, expected: "a readable .json or .csv file")])
+                               fieldIssues: [FieldIssue(path: "items", value: path, expected: "a readable .csv, .json or .ndjson file")])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw PlanhatError(status: 400, message: "\(expanded) is not UTF-8 text",
-                               fieldIssues: [FieldIssue(path: "items", value: path, expected: "a UTF-8 .json or .csv file")])
-        }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if expanded.lowercased().hasSuffix(".json") || trimmed.hasPrefix("[") || trimmed.hasPrefix("{") {
-            return try json(trimmed, path: expanded)
-        }
-        return try csv(text, path: expanded, model: model)
+        return try read(data: data, name: expanded, format: RecordFormat(path: expanded), model: model)
     }
 
-    private static func json(_ text: String, path: String) throws -> [JSONValue] {
+    /// The items in `data` (a file's or stdin's bytes) named `name` in messages.
+    ///
+    /// CSV: the header names the fields; cells take the field's type (see ``CellValue``);
+    /// `custom.Name` columns fill `custom`; array fields take JSON (`["a","b"]`) or `;`-separated
+    /// text; empty cells are left out. JSON: an array of objects, or `{"items": [...]}`. NDJSON: one
+    /// object a line. Fields Planhat computes are left out (``File/ignored``).
+    public static func read(data: Data, name: String, format: RecordFormat?, model: ModelDefinition) throws -> File {
+        guard let text = String(data: data, encoding: .utf8) else {
+            let offset = UTF8Check.firstInvalidByte(in: data) ?? 0
+            throw PlanhatError(.invalidParameters, message: "\(name) is not UTF-8 text: byte \(offset) cannot start or continue a character",
+                               fieldIssues: [FieldIssue(path: "items", value: name, expected: "a UTF-8 .csv, .json or .ndjson file")])
+        }
+        let items: [JSONValue]
+        switch format ?? sniff(text) {
+        case .json: items = try json(text.trimmingCharacters(in: .whitespacesAndNewlines), name: name)
+        case .ndjson: items = try ndjson(text, name: name)
+        case .csv: items = try csv(text, name: name, model: model)
+        }
+        return withoutComputedFields(items, model: model)
+    }
+
+    /// JSON when the text starts like JSON: NDJSON when its first line is a whole object and more follow.
+    private static func sniff(_ text: String) -> RecordFormat {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("{") || trimmed.hasPrefix("[") else { return .csv }
+        let lines = trimmed.split(separator: "\n", maxSplits: 1)
+        if trimmed.hasPrefix("{"), lines.count == 2, (try? JSONValue.parse(String(lines[0])))?.objectValue != nil { return .ndjson }
+        return .json
+    }
+
+    private static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
+        let computed = Set(model.computedFields.map(\.name)).subtracting(["_id"])
+        var ignored = Set<String>()
+        let kept = items.map { item -> JSONValue in
+            guard var members = item.objectValue else { return item }
+            for name in members.keys where computed.contains(name) {
+                members.removeValue(forKey: name)
+                ignored.insert(name)
+            }
+            return .object(members)
+        }
+        return File(items: kept, ignored: ignored.sorted())
+    }
+
+    private static func json(_ text: String, name: String) throws -> [JSONValue] {
         let value: JSONValue
         do {
             value = try JSONValue.parse(text)
         } catch let error as JSONParseError {
-            throw PlanhatError(status: 400, message: "\(path) is not valid JSON: \(error.reason)",
-                               fieldIssues: [FieldIssue(path: "items", value: path, expected: "a JSON array of objects")])
+            throw PlanhatError(.invalidParameters, message: "\(name) is not valid JSON: \(error.reason)",
+                               fieldIssues: [FieldIssue(path: "items", value: name, expected: "a JSON array of objects")])
         }
         if let items = value.arrayValue ?? value["items"]?.arrayValue { return items }
-        throw PlanhatError(status: 400, message: "\(path) holds a JSON \(value.typeName), not an array of items",
-                           fieldIssues: [FieldIssue(path: "items", value: path, expected: "a JSON array of objects, or {\"items\": [...]}")])
+        throw PlanhatError(.invalidParameters, message: "\(name) holds a JSON \(value.typeName), not an array of items",
+                           fieldIssues: [FieldIssue(path: "items", value: name, expected: "a JSON array of objects, or {\"items\": [...]}")])
     }
 
-    private static func csv(_ text: String, path: String, model: ModelDefinition) throws -> [JSONValue] {
-        let rows: [[String]]
+    private static func ndjson(_ text: String, name: String) throws -> [JSONValue] {
+        var items: [JSONValue] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            do {
+                items.append(try JSONValue.parse(trimmed))
+            } catch let error as JSONParseError {
+                throw PlanhatError(.invalidParameters, message: "\(name), line \(index + 1) is not a JSON object: \(error.reason)",
+                                   fieldIssues: [FieldIssue(path: "items[\(items.count)]", value: String(trimmed.prefix(60)), expected: "one JSON object a line")])
+            }
+        }
+        return items
+    }
+
+    private static func csv(_ text: String, name: String, model: ModelDefinition) throws -> [JSONValue] {
+        let rows: [[CSV.Cell]]
         do {
-            rows = try CSV.parse(text)
+            rows = try CSV.parseCells(text)
         } catch let error as CSV.ParseError {
-            throw PlanhatError(status: 400, message: "\(path) is not valid CSV: \(error)",
-                               fieldIssues: [FieldIssue(path: "items", value: path, expected: "CSV with a header line of field names")])
+            throw PlanhatError(.invalidParameters, message: "\(name) is not valid CSV: \(error)",
+                               fieldIssues: [FieldIssue(path: "items", value: name, expected: "CSV with a header line of field names")])
         }
         guard let header = rows.first else { return [] }
-        let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = header.map { $0.text.trimmingCharacters(in: .whitespaces) }
         return try rows.dropFirst().enumerated().map { index, cells in
             var item: [String: JSONValue] = [:]
             var custom: [String: JSONValue] = [:]
-            for (column, name) in names.enumerated() where column < cells.count && !cells[column].isEmpty && !name.isEmpty {
+            for (column, columnName) in names.enumerated() where column < cells.count && !columnName.isEmpty {
                 let cell = cells[column]
-                if name.hasPrefix("custom.") {
-                    custom[String(name.dropFirst("custom.".count))] = inferred(cell)
+                guard !cell.text.isEmpty || cell.quoted else { continue }
+                if columnName.hasPrefix("custom.") {
+                    custom[String(columnName.dropFirst("custom.".count))] = CellValue.inferred(cell.text, quoted: cell.quoted)
                     continue
                 }
                 do {
-                    item[name] = try value(cell, field: model.field(named: name))
+                    item[columnName] = try value(cell, field: model.field(named: columnName))
                 } catch let problem as CellProblem {
-                    throw PlanhatError(status: 400, message: "\(path), row \(index + 2), column \(name): \(problem.expected), got \(cell.debugDescription)",
-                                       fieldIssues: [FieldIssue(path: "items[\(index)].\(name)", value: cell, expected: problem.expected)])
+                    throw PlanhatError(.invalidParameters, message: "\(name), row \(index + 2), column \(columnName): \(problem.expected), got \(cell.text.debugDescription)",
+                                       fieldIssues: [FieldIssue(path: "items[\(index)].\(columnName)", value: cell.text, expected: problem.expected)])
                 }
             }
             if !custom.isEmpty { item["custom"] = .object(custom) }
@@ -76,10 +144,11 @@ public enum BulkItems {
         var expected: String
     }
 
-    /// A CSV cell as the field's type. Unknown fields stay text (the validator then names them).
-    private static func value(_ cell: String, field: FieldDefinition?) throws -> JSONValue {
-        guard let field else { return .string(cell) }
-        let text = cell.trimmingCharacters(in: .whitespaces)
+    /// A CSV cell as its field's type says. A column the catalog does not know reads as a custom
+    /// field's would (``CellValue/inferred(_:quoted:)``), so the validator can name it.
+    private static func value(_ cell: CSV.Cell, field: FieldDefinition?) throws -> JSONValue {
+        guard let field else { return CellValue.inferred(cell.text, quoted: cell.quoted) }
+        let text = cell.text.trimmingCharacters(in: .whitespaces)
         switch field.type {
         case "integer":
             if field.isDayNumber, let date = CivilDate(iso: text) { return .integer(date.dayNumber) }
@@ -96,7 +165,18 @@ public enum BulkItems {
             default: throw CellProblem(expected: "true or false")
             }
         case "array":
-            return .array(text.split(separator: ";").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+            if text.hasPrefix("["), let array = (try? JSONValue.parse(text))?.arrayValue { return .array(array) }
+            let itemType = field.items?.type ?? "string"
+            return .array(try text.split(separator: ";").map { part in
+                let element = part.trimmingCharacters(in: .whitespaces)
+                switch itemType {
+                case "integer", "number":
+                    guard let number = Double(element) else { throw CellProblem(expected: "numbers separated by ;") }
+                    return Int(element).map { .integer($0) } ?? .number(number)
+                default:
+                    return .string(element)
+                }
+            })
         case "object":
             do {
                 return try JSONValue.parse(text)
@@ -104,28 +184,23 @@ public enum BulkItems {
                 throw CellProblem(expected: "a JSON object")
             }
         default:
-            return .string(cell)
+            return .string(cell.text)
         }
     }
 
-    /// A custom field cell: a number, `true`/`false`, or text.
+    /// A custom field value as typed in a form's `name = value` entry: surrounding double quotes
+    /// keep it text (`"007"`), else as a CSV cell of unknown type reads.
     public static func inferred(_ text: String) -> JSONValue {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        switch trimmed {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        case "null": return .null
-        default: break
-        }
-        if let number = Int(trimmed) { return .integer(number) }
-        if let number = Double(trimmed), number.isFinite, trimmed.first?.isNumber == true || trimmed.first == "-" { return .number(number) }
         if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") { return .string(String(trimmed.dropFirst().dropLast())) }
-        return .string(text)
+        return CellValue.inferred(trimmed, quoted: false)
     }
 
-    /// The items in chunks of at most ``chunkSize``.
-    public static func chunks(_ items: [JSONValue]) -> [ArraySlice<JSONValue>] {
-        stride(from: 0, to: items.count, by: chunkSize).map { items[$0..<min(items.count, $0 + chunkSize)] }
+    /// The items in chunks of at most `size` (``chunkSize`` unless told), each keeping its indexes
+    /// in the whole list: the one place any face cuts a bulk upsert.
+    public static func chunks(_ items: [JSONValue], size: Int = chunkSize) -> [ArraySlice<JSONValue>] {
+        let size = max(1, size)
+        return stride(from: 0, to: items.count, by: size).map { items[$0..<min(items.count, $0 + size)] }
     }
 
     /// Adds the summary of a chunk starting at `offset` to the total so far: counts summed, lists

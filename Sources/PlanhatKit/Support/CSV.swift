@@ -1,23 +1,26 @@
-/// CSV as spreadsheets read it: text as is, other JSON values compact, quoted when needed.
+/// CSV as spreadsheets read and write it (RFC 4180): cells quoted when needed, and whether a cell
+/// was quoted is kept when reading, because a quoted `"007"` is text.
 public enum CSV {
-    /// One line of cells, without the line break.
-    public static func row(_ cells: [String]) -> String {
-        cells.map(escape).joined(separator: ",")
+    /// One line of cells, without the line break; cells in `quoted` are quoted whatever they hold.
+    public static func row(_ cells: [String], quoted: Set<Int> = []) -> String {
+        cells.enumerated().map { index, cell in escape(cell, always: quoted.contains(index)) }.joined(separator: ",")
     }
 
-    /// The cell text of a JSON value: strings as they are, `null` empty, the rest compact JSON.
-    public static func cell(_ value: JSONValue?) -> String {
-        switch value {
-        case nil, .null?: return ""
-        case .string(let text)?: return text
-        case let value?: return value.compactText()
-        }
-    }
-
-    /// Quotes a cell holding a comma, a quote or a line break.
-    public static func escape(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    /// Quotes a cell holding a comma, a quote or a line break (or any cell, with `always`).
+    public static func escape(_ text: String, always: Bool = false) -> String {
+        guard always || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One cell as read: its text, and whether it was written in quotes.
+    public struct Cell: Hashable, Sendable {
+        public var text: String
+        public var quoted: Bool
+
+        public init(_ text: String, quoted: Bool = false) {
+            self.text = text
+            self.quoted = quoted
+        }
     }
 }
 
@@ -41,9 +44,17 @@ extension CSV {
     ///
     /// - Throws: ``ParseError`` for a quote left open.
     public static func parse(_ text: String) throws -> [[String]] {
-        var rows: [[String]] = []
-        var row: [String] = []
+        try parseCells(text).map { $0.map(\.text) }
+    }
+
+    /// The rows of a CSV text, each cell with whether it was quoted.
+    ///
+    /// - Throws: ``ParseError`` for a quote left open.
+    public static func parseCells(_ text: String) throws -> [[Cell]] {
+        var rows: [[Cell]] = []
+        var row: [Cell] = []
         var cell = ""
+        var cellQuoted = false
         var quoted = false
         var line = 1
         var quoteLine = 1
@@ -56,10 +67,14 @@ extension CSV {
             }
             return characters.next()
         }
-        func endRow() {
-            row.append(cell)
+        func endCell() {
+            row.append(Cell(cell, quoted: cellQuoted))
             cell = ""
-            if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
+            cellQuoted = false
+        }
+        func endRow() {
+            endCell()
+            if !(row.count == 1 && row[0].text.isEmpty && !row[0].quoted) { rows.append(row) }
             row = []
         }
         var first = true
@@ -85,12 +100,12 @@ extension CSV {
                 continue
             }
             switch scalar {
-            case "\"" where cell.isEmpty:
+            case "\"" where cell.isEmpty && !cellQuoted:
                 quoted = true
+                cellQuoted = true
                 quoteLine = line
             case ",":
-                row.append(cell)
-                cell = ""
+                endCell()
             case "\r":
                 if let following = next(), following != "\n" { pending = following }
                 endRow()
@@ -103,7 +118,7 @@ extension CSV {
             }
         }
         if quoted { throw ParseError(line: quoteLine, reason: "a quoted cell is never closed") }
-        if !cell.isEmpty || !row.isEmpty { endRow() }
+        if !cell.isEmpty || !row.isEmpty || cellQuoted { endRow() }
         return rows
     }
 }

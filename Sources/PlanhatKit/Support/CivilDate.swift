@@ -80,9 +80,20 @@ public enum English {
         return (vowelSound ? "an " : "a ") + noun
     }
 
+    /// `12,000`: a count with thousands separated.
+    public static func number(_ number: Int) -> String {
+        let digits = String(number.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return number < 0 ? "-" + result : result
+    }
+
     /// `1 item`, `2 items`, `1 company`, `3 companies` (numbers grouped: `12,000 items`).
     public static func count(_ number: Int, _ singular: String, plural: String? = nil) -> String {
-        let grouped = number.formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_US")))
+        let grouped = Self.number(number)
         let word = number == 1 ? singular : (plural ?? (singular.hasSuffix("y") && !singular.hasSuffix("ey") ? String(singular.dropLast()) + "ies" : singular + "s"))
         return "\(grouped) \(word)"
     }

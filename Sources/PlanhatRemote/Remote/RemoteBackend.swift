@@ -77,27 +77,13 @@ public final class RemoteBackend: PlanhatBackend {
         return try await send(request)
     }
 
+    /// Planhat takes at most 5 000 items a request: larger upserts go in chunks, one after another.
     private func chunkedUpsert(_ request: PlanhatRequest, items: [JSONValue]) async throws -> JSONValue {
-        var merged = JSONValue.object([:])
-        let chunks = stride(from: 0, to: items.count, by: Self.bulkChunkSize).map { start in
-            start..<min(items.count, start + Self.bulkChunkSize)
+        let progress = self.progress
+        let run = BulkUpsertRun(chunkSize: Self.bulkChunkSize) { done, total, requests in
+            progress?(TransferProgress(done: done, total: total, requests: requests))
         }
-        for (index, range) in chunks.enumerated() {
-            var chunk = request
-            chunk.body = .array(Array(items[range]))
-            do {
-                merged = BulkItems.merge(merged, try await send(chunk), offset: range.lowerBound)
-            } catch var error as PlanhatError {
-                error.message = "bulk upsert stopped at chunk \(index + 1) of \(chunks.count) "
-                    + "(items \(range.lowerBound)–\(range.upperBound - 1)): \(error.message)"
-                let applied = range.lowerBound
-                error.details.insert(
-                    applied == 0 ? "No earlier chunk was sent." : "Items 0–\(applied - 1) were applied: \(merged.compactText())", at: 0)
-                throw error
-            }
-            progress?(TransferProgress(done: range.upperBound, total: items.count, requests: index + 1))
-        }
-        return merged
+        return try await run.run(request) { [self] chunk in try await send(chunk) }
     }
 
     // MARK: - One request, with retries

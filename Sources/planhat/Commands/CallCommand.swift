@@ -15,6 +15,8 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
               planhat call companies view --id extid-ACC-00001
               planhat call endusers create --params @new-contact.json
               echo '{"id":"…","phase":"Renewal"}' | planhat call companies update --params -
+              planhat call companies bulkUpsert --items companies.csv     (.csv, .json, .ndjson, or - for stdin)
+            To clear a field in an update, send null: {"id":"…","phase":null}.
             """)
 
     @Argument(help: "The model: a route or name such as companies, Company or \"End users\".")
@@ -28,6 +30,9 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
 
     @Option(name: .long, help: ArgumentHelp("The record for view, update and delete (sets the id parameter).", valueName: "id"))
     var id: String?
+
+    @Option(name: .long, help: ArgumentHelp("bulkUpsert: the items, from a .csv, .json or .ndjson file (what export writes), or - for stdin.", valueName: "file"))
+    var items: String?
 
     @Flag(name: .long, help: "Print the response on one line instead of indented.")
     var compact = false
@@ -45,11 +50,44 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
             members["id"] = .string(id)
             parameters = .object(members)
         }
-        let service = try backend.makeService(readOnly: readOnly) { progress in
-            Progress.report("\(progress.done) of \(progress.total ?? progress.done) items sent (\(progress.requests) request\(progress.requests == 1 ? "" : "s"))")
+        let service = try backend.makeService(readOnly: readOnly)
+        let (model, operation) = try service.resolve(model: self.model, operation: self.operation)
+        if let items {
+            parameters = try Self.parameters(withItems: items, for: model, operation: operation, into: parameters)
         }
-        let response = try await service.perform(model: model, operation: operation, parameters: parameters)
+        let request = try service.prepare(model: model, operation: operation, parameters: parameters)
+        let response: JSONValue
+        if operation == .bulkUpsert {
+            // Chunks of at most 5 000, one after another, with the count on stderr (as the explorer shows it).
+            let run = BulkUpsertRun { done, total, requests in
+                Progress.report("\(English.number(done)) of \(English.count(total, "item")) sent (\(English.count(requests, "request")))")
+            }
+            response = try await run.run(request) { chunk in try await service.perform(chunk) }
+            Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) upserted")
+        } else {
+            response = try await service.perform(request)
+        }
         Console.out(compact ? response.compactText() : response.prettyText())
+    }
+
+    /// `--items`: the items of a file (or stdin) go into the parameters, read as the explorer reads
+    /// them; fields Planhat computes are left out, and said so on stderr.
+    static func parameters(withItems source: String, for model: ModelDefinition, operation: ModelOperation, into parameters: JSONValue) throws -> JSONValue {
+        guard operation == .bulkUpsert else {
+            throw PlanhatError(.usage, message: "--items goes with bulkUpsert, not \(operation.rawValue)",
+                               fieldIssues: [FieldIssue(path: "--items", value: source, expected: "planhat call <model> bulkUpsert --items FILE")])
+        }
+        guard parameters["items"] == nil else {
+            throw PlanhatError(.usage, message: "give the items once: with --items or in --params, not both",
+                               fieldIssues: [FieldIssue(path: "--items", value: source, expected: "--params without items")])
+        }
+        let file = source == "-"
+            ? try BulkItems.read(data: FileHandle.standardInput.readDataToEndOfFile(), name: "stdin", format: nil, model: model)
+            : try BulkItems.read(path: source, model: model)
+        if let note = file.note { Console.err("planhat: \(source): \(note)") }
+        var members = parameters.objectValue ?? [:]
+        members["items"] = .array(file.items)
+        return .object(members)
     }
 }
 

@@ -17,15 +17,11 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
             Example: planhat export endusers --format csv --output contacts.csv --params '{"select":"email,name"}'
             """)
 
-    enum Format: String, CaseIterable, Sendable {
-        case ndjson, csv, json
-    }
-
     @Argument(help: "The model: a route or name such as companies or \"End users\".")
     var model: String
 
     @Option(name: .long, help: ArgumentHelp("ndjson (one record a line), csv or json.", valueName: "format"))
-    var format = Format.ndjson.rawValue
+    var format = RecordFormat.ndjson.rawValue
 
     @Option(name: .long, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
@@ -43,7 +39,7 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
 
     /// What each option accepts.
     enum Rules {
-        static let format = OptionRule<Format>.oneOf("--format")
+        static let format = OptionRule<RecordFormat>.oneOf("--format")
         /// More than the model's largest page is read as the largest page.
         static let pageSize = OptionRule<Int>.wholeNumber("--page-size", atLeast: 1)
         static let max = OptionRule<Int>.wholeNumber("--max", atLeast: 1)
@@ -66,13 +62,13 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
         var parameters = try PlanhatService.parseParameters(try ParameterSource.read(params)).objectValue ?? [:]
         for reserved in ["limit", "offset"] where parameters[reserved] != nil {
             throw PlanhatError(
-                status: 400, message: "export pages by itself; leave \(reserved) out of --params",
+                .invalidParameters, message: "export pages by itself; leave \(reserved) out of --params",
                 fieldIssues: [FieldIssue(path: reserved, value: parameters[reserved]?.preview(), expected: "--page-size or --max instead")])
         }
         let size = Swift.min(try Rules.pageSize.value(of: pageSize) ?? model.listLimit.max, model.listLimit.max)
         let sink: ExportSink
         do {
-            sink = try ExportSink(path: output, format: format, select: parameters["select"]?.stringValue)
+            sink = try ExportSink(path: output.map { UserDirectories().expand($0) }, format: format, select: parameters["select"]?.stringValue)
         } catch var error as PlanhatError {
             error.message = "--output: \(error.message)"
             error.fieldIssues = [FieldIssue(path: "--output", value: output, expected: "a file that can be written")]
@@ -80,7 +76,9 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
         }
         var exported = 0
         var requests = 0
-        defer { sink.finish() }
+        var finished = false
+        // What was received is written out even when a page fails (a spooled CSV included).
+        defer { if !finished { try? sink.finish() } }
         while true {
             parameters["limit"] = .integer(Swift.min(size, max.map { $0 - exported } ?? size))
             parameters["offset"] = .integer(exported)
@@ -98,58 +96,31 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
             Progress.report("\(model.route): \(exported) records exported (\(requests) request\(requests == 1 ? "" : "s"))")
             if page.count < size || max.map({ exported >= $0 }) == true { break }
         }
+        finished = true
+        try sink.finish()
         Progress.finish("\(model.route): \(exported) records exported in \(requests) request\(requests == 1 ? "" : "s")\(output.map { " to \($0)" } ?? "")")
     }
 }
 
-/// Where exported records go, written page by page.
+/// Where exported records go, written page by page by the core's ``RecordWriter`` (the one the
+/// explorer's `e` uses too), so an export bulk-upserts back unchanged.
 final class ExportSink {
     let handle: FileHandle
-    let format: ExportCommand.Format
-    var columns: [String]?
-    var first = true
+    let writer: RecordWriter
 
-    init(path: String?, format: ExportCommand.Format, select: String?) throws {
-        self.format = format
-        if let path {
-            handle = try FileOutput.open(path)
-        } else {
-            handle = FileHandle.standardOutput
-        }
-        if let select {
-            columns = ["_id"] + select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "_id" }
-        }
-        if format == .json { emit("[") }
+    init(path: String?, format: RecordFormat, select: String?) throws {
+        handle = try path.map { try FileOutput.open($0) } ?? FileHandle.standardOutput
+        let columns = select.map { ["_id"] + $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "_id" } }
+        writer = try RecordWriter(output: handle, format: format, columns: columns)
     }
 
     func write(_ records: [JSONValue]) throws {
-        var text = ""
-        for record in records {
-            switch format {
-            case .ndjson:
-                text += record.compactText() + "\n"
-            case .json:
-                text += (first ? "\n" : ",\n") + record.compactText()
-            case .csv:
-                if columns == nil {
-                    let keys = Set(records.flatMap { $0.objectValue?.keys.map { $0 } ?? [] })
-                    columns = ["_id"] + keys.subtracting(["_id"]).sorted()
-                }
-                if first { text += CSV.row(columns ?? []) + "\n" }
-                text += CSV.row((columns ?? []).map { CSV.cell(record[$0]) }) + "\n"
-            }
-            first = false
-        }
-        emit(text)
+        try writer.write(records)
     }
 
-    func finish() {
-        if format == .json { emit("\n]\n") }
-        if handle !== FileHandle.standardOutput { try? handle.close() }
-    }
-
-    private func emit(_ text: String) {
-        handle.write(Data(text.utf8))
+    func finish() throws {
+        try writer.finish()
+        if handle !== FileHandle.standardOutput { try handle.close() }
     }
 }
 

@@ -1,0 +1,200 @@
+import Foundation
+
+/// The file formats records are written in (`planhat export`, the explorer's `e`) and read back
+/// from (`bulkUpsert` items): whatever is written in one reads back unchanged.
+public enum RecordFormat: String, CaseIterable, Sendable, Hashable {
+    /// One JSON object a line.
+    case ndjson
+    /// A header of field names, `custom.<Name>` columns for custom fields.
+    case csv
+    /// A JSON array of objects.
+    case json
+
+    /// The format a file name says: `.csv`, `.json`, `.ndjson` or `.jsonl`; `nil` for anything else.
+    public init?(path: String) {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "csv": self = .csv
+        case "json": self = .json
+        case "ndjson", "jsonl": self = .ndjson
+        default: return nil
+        }
+    }
+}
+
+/// How one value becomes a CSV cell and back, so that a cell reads back as the value it was.
+///
+/// A cell is a number only where the field's type says number; where the type is unknown (custom
+/// fields) a cell reads as a number only when it is written the way a number is written (no leading
+/// zeros, no sign, no spaces), as `true`/`false` (any case, as spreadsheets write them) when it is
+/// one of those, and as text otherwise; a quoted cell is always text. The writer quotes any text
+/// that would otherwise read as something else.
+public enum CellValue {
+    /// The cell for a value: text as it is, numbers and Booleans as JSON writes them, `null`
+    /// empty, arrays and objects as compact JSON; `quoted` when the text must be quoted to stay text.
+    public static func cell(_ value: JSONValue?) -> (text: String, quoted: Bool) {
+        switch value {
+        case nil, .null?: return ("", false)
+        case .string(let text)?: return (text, inferred(text, quoted: false) != .string(text) || text.isEmpty)
+        case .bool(let flag)?: return (flag ? "true" : "false", false)
+        case let value?: return (value.compactText(), false)
+        }
+    }
+
+    /// A cell of a field whose type is unknown (a custom field): see the type rules above.
+    public static func inferred(_ text: String, quoted: Bool) -> JSONValue {
+        if quoted { return .string(text) }
+        switch text.lowercased() {
+        case "true": return .bool(true)
+        case "false": return .bool(false)
+        case "null": return .null
+        default: break
+        }
+        if isCanonicalInteger(text), let number = Int(text) { return .integer(number) }
+        if isCanonicalDecimal(text), let number = Double(text), number.isFinite { return .number(number) }
+        return .string(text)
+    }
+
+    /// `0`, `42`, `-7`; not `007`, `+7`, ` 7` or `1e3`.
+    static func isCanonicalInteger(_ text: String) -> Bool {
+        var digits = Substring(text)
+        if digits.first == "-" { digits = digits.dropFirst() }
+        guard let first = digits.first, digits.allSatisfy(\.isASCIIDigit) else { return false }
+        return first != "0" || digits.count == 1
+    }
+
+    /// `1.5`, `-0.25`, `12.0`; not `01.5`, `.5`, `1.` or `1,5`.
+    static func isCanonicalDecimal(_ text: String) -> Bool {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, isCanonicalInteger(String(parts[0])) || parts[0] == "-0", !parts[1].isEmpty else { return false }
+        return parts[1].allSatisfy(\.isASCIIDigit)
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+/// Writes records page by page as NDJSON, CSV or JSON, for `planhat export` and the explorer's
+/// `e`. What it writes, ``BulkItems`` reads back unchanged (a test checks it for every model).
+///
+/// CSV columns are `_id`, then every top-level field seen in any record (sorted), then one
+/// `custom.<Name>` column per custom field seen; with `columns` given, exactly those. Without
+/// `columns` the records are spooled to a temporary file first, so a field that first appears on a
+/// later page still gets its column.
+public final class RecordWriter {
+    private let output: FileHandle
+    private let format: RecordFormat
+    private var columns: [String]?
+    private var spool: FileHandle?
+    private var spoolPath: String?
+    private var seen: Set<String> = []
+    private var first = true
+
+    /// - Parameter columns: the CSV columns (`custom.Segment` for a custom field); `nil` for every field.
+    public init(output: FileHandle, format: RecordFormat, columns: [String]? = nil) throws {
+        self.output = output
+        self.format = format
+        self.columns = columns
+        if format == .json { try emit("[") }
+        if format == .csv, columns == nil {
+            let path = NSTemporaryDirectory() + "planhat-export-\(UUID().uuidString).ndjson"
+            spool = try FileOutput.createNew(path)
+            spoolPath = path
+        }
+    }
+
+    deinit {
+        if let spoolPath { unlink(spoolPath) }
+    }
+
+    /// Writes a page of records.
+    public func write(_ records: [JSONValue]) throws {
+        var text = ""
+        switch format {
+        case .ndjson:
+            for record in records { text += record.compactText() + "\n" }
+        case .json:
+            for record in records {
+                text += (first ? "\n" : ",\n") + record.compactText()
+                first = false
+            }
+        case .csv:
+            if let spool {
+                for record in records {
+                    seen.formUnion(Self.columnNames(of: record))
+                    text += record.compactText() + "\n"
+                }
+                try spool.write(contentsOf: Data(text.utf8))
+                return
+            }
+            text = try csvLines(records)
+        }
+        try emit(text)
+    }
+
+    /// Ends the file: the JSON array is closed; a spooled CSV is written out.
+    public func finish() throws {
+        switch format {
+        case .json: try emit("\n]\n")
+        case .ndjson: break
+        case .csv:
+            guard let spool, let spoolPath else {
+                if columns != nil, first { try emit(CSV.row(columns ?? []) + "\n") }
+                return
+            }
+            try spool.close()
+            self.spool = nil
+            columns = ["_id"] + seen.subtracting(["_id"]).sorted { Self.columnOrder($0) < Self.columnOrder($1) }
+            guard let reader = FileHandle(forReadingAtPath: spoolPath) else { throw PlanhatError.file("cannot read back \(spoolPath)") }
+            defer { try? reader.close() }
+            var pending = Data()
+            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty {
+                pending.append(chunk)
+                guard let lastBreak = pending.lastIndex(of: 0x0A) else { continue }
+                let lines = pending[..<lastBreak].split(separator: 0x0A)
+                pending = Data(pending[(lastBreak + 1)...])
+                try emit(try csvLines(lines.map { try JSONValue.parse(Data($0)) }))
+            }
+            if first { try emit(CSV.row(columns ?? []) + "\n") }
+        }
+    }
+
+    private func csvLines(_ records: [JSONValue]) throws -> String {
+        let columns = self.columns ?? []
+        var text = ""
+        if first, !records.isEmpty {
+            text += CSV.row(columns) + "\n"
+            first = false
+        }
+        for record in records {
+            let cells = columns.map { CellValue.cell(Self.value(of: $0, in: record)) }
+            let quoted = Set(cells.indices.filter { cells[$0].quoted })
+            text += CSV.row(cells.map(\.text), quoted: quoted) + "\n"
+        }
+        return text
+    }
+
+    /// The CSV columns a record fills: its fields, custom fields as `custom.<Name>`.
+    static func columnNames(of record: JSONValue) -> [String] {
+        guard let members = record.objectValue else { return [] }
+        return members.flatMap { key, value -> [String] in
+            if key == "custom", let custom = value.objectValue { return custom.keys.map { "custom." + $0 } }
+            return [key]
+        }
+    }
+
+    /// Fields first, then custom fields, each by name.
+    private static func columnOrder(_ name: String) -> (Int, String) {
+        (name.hasPrefix("custom.") ? 1 : 0, name)
+    }
+
+    /// The value a column holds in a record (`custom.Segment` reads `custom` → `Segment`).
+    static func value(of column: String, in record: JSONValue) -> JSONValue? {
+        if column.hasPrefix("custom."), record[column] == nil { return record["custom"]?[String(column.dropFirst("custom.".count))] }
+        return record[column]
+    }
+
+    private func emit(_ text: String) throws {
+        try output.write(contentsOf: Data(text.utf8))
+    }
+}
