@@ -104,3 +104,83 @@ struct UserDirectoriesTests {
         #expect(items.count == 1)
     }
 }
+
+@Suite("CSV values keep their types both ways")
+struct CSVTypeTests {
+    func write(_ text: String) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    var companies: ModelDefinition { Catalog.shared.model(route: "companies")! }
+
+    @Test("a number only where the schema says number: leading zeros, quoted cells and ids stay text; TRUE/FALSE are Booleans where the schema says Boolean")
+    func cellTypes() throws {
+        let path = try write("""
+            name,externalId,arr,custom.Account Number,custom.Code,custom.Seats,custom.Ratio,custom.Trial,custom.Flag,custom.Plus
+            Acme,00042,000123,000123,"007",40,0.5,TRUE,"FALSE",+5
+
+            """)
+        let item = try #require(try BulkItems.read(path: path, model: companies).items.first)
+        #expect(item["externalId"] == "00042", "an id stays text")
+        #expect(item["arr"] == 123, "ARR is a number by its schema")
+        #expect(item["custom"] == ["Account Number": "000123", "Code": "007", "Seats": 40, "Ratio": 0.5, "Trial": true, "Flag": "FALSE", "Plus": "+5"])
+        let endusers = try write("email,featured,primary,archived\na@b.io,TRUE,false,Yes\n")
+        let contact = try #require(try BulkItems.read(path: endusers, model: Catalog.shared.model(route: "endusers")!).items.first)
+        #expect(contact["featured"] == true && contact["primary"] == false && contact["archived"] == true)
+    }
+
+    @Test("what the writer puts in a CSV cell reads back as the same value, for every kind of value a custom field holds")
+    func cellsRoundTrip() throws {
+        var generator = SeededGenerator(seed: 7)
+        let texts = ["007", "000123", "42", "-7", "1.50", "0.5", "true", "FALSE", "null", "", " padded ", "a,b", "say \"hi\"", "two\nlines", "+5", "1e3", "2E+10", "12 000", "👩‍💻", "=SUM(A1)", "[1,2]"]
+        var values: [JSONValue] = texts.map { .string($0) } + [.integer(0), .integer(-12), .integer(9_007_199_254_740_993), .number(0.25), .number(-1e-7), .bool(true), .bool(false)]
+        for _ in 0..<200 { values.append(.integer(Int.random(in: -1_000_000...1_000_000, using: &generator))) }
+        let records: [JSONValue] = values.enumerated().map { index, value in ["_id": .string(String(format: "%024x", index + 1)), "name": "N", "custom": ["Value": value]] }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).csv")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        let writer = try RecordWriter(output: handle, format: .csv)
+        try writer.write(Array(records.prefix(100)))
+        try writer.write(Array(records.dropFirst(100)))
+        try writer.finish()
+        try handle.close()
+        let read = try BulkItems.read(path: url.path, model: companies).items
+        #expect(read.count == records.count)
+        for (written, back) in zip(records, read) {
+            #expect(back["custom"]?["Value"] == written["custom"]?["Value"], "\(written["custom"]?["Value"]?.compactText() ?? "") came back as \(back["custom"]?["Value"]?.compactText() ?? "nothing")")
+        }
+    }
+
+    @Test("a field first seen on a later page still gets its CSV column")
+    func lateColumns() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).csv")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        let writer = try RecordWriter(output: handle, format: .csv)
+        try writer.write([["_id": "a", "name": "First"]])
+        try writer.write([["_id": "b", "name": "Second", "phase": "Late", "custom": ["Tier": "Gold"]]])
+        try writer.finish()
+        try handle.close()
+        let rows = try CSV.parse(try String(contentsOf: url, encoding: .utf8))
+        #expect(rows[0] == ["_id", "name", "phase", "custom.Tier"])
+        #expect(rows[2] == ["b", "Second", "Late", "Gold"])
+    }
+
+    @Test("NDJSON and JSON files, computed fields left out and said so; invalid UTF-8 names its byte")
+    func otherFormats() throws {
+        let ndjson = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).ndjson")
+        try Data(#"{"_id":"64b7a0c2e4b0a1b2c3d4e5f6","name":"A","__v":3,"createDate":"2024-01-01T00:00:00Z","renewalDaysFromNow":4}"# .utf8 + [0x0A] + Data(#"{"name":"B"}"#.utf8)).write(to: ndjson)
+        let file = try BulkItems.read(path: ndjson.path, model: companies)
+        #expect(file.items == [["_id": "64b7a0c2e4b0a1b2c3d4e5f6", "name": "A"], ["name": "B"]])
+        #expect(file.ignored == ["__v", "createDate", "renewalDaysFromNow"])
+        #expect(file.note == "left out 3 fields Planhat computes: __v, createDate, renewalDaysFromNow")
+        do {
+            _ = try BulkItems.read(data: Data([0x6E, 0x61, 0x6D, 0x65, 0x0A, 0xFF, 0x41]), name: "bad.csv", format: .csv, model: companies)
+            Issue.record("invalid UTF-8 was read")
+        } catch let error as PlanhatError {
+            #expect(error.message.contains("byte 5"))
+        }
+    }
+}

@@ -119,6 +119,9 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     public var columns: [String]
     /// The fields a person fills in first, in order (forms show them first).
     public var primaryFields: [String]?
+    /// Every field Planhat computes on the model's records, listed among `fields` or not
+    /// (`companyName`, `__v`).
+    public var computed: [String]?
     public var filters: [FilterDefinition]
     public var fields: [FieldDefinition]
     /// Values the model always has (notes are conversations of `type` `note`).
@@ -141,6 +144,12 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     /// The fields Planhat computes: shown, never sent.
     public var computedFields: [FieldDefinition] {
         fields.filter(\.readOnly)
+    }
+
+    /// The names of the fields Planhat computes, `__v` (the database's version key, on every
+    /// record Planhat answers with) included.
+    public var computedFieldNames: [String] {
+        computed ?? (computedFields.map(\.name).filter { $0 != "_id" } + ["__v"])
     }
 
     /// Whether the model offers `operation`.

@@ -61,6 +61,57 @@ extension Catalog {
     "externalId",
     "custom"
    ],
+   "computed": [
+    "__v",
+    "alerts",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "csmScoreLog",
+    "documents",
+    "features",
+    "hProfile",
+    "lastActive",
+    "lastActivities",
+    "lastTouch",
+    "lastTouchByType",
+    "lastTouchType",
+    "lastUpdated",
+    "licenses",
+    "mr",
+    "mrTotal",
+    "mrrCombined",
+    "mrrTotal",
+    "nextTouch",
+    "nrr30",
+    "nrrTotal",
+    "numberOfParts",
+    "orgArr",
+    "orgArrTotal",
+    "orgHealthTotal",
+    "orgLevel",
+    "orgMrr",
+    "orgMrrTotal",
+    "orgPath",
+    "orgUnits",
+    "ownerName",
+    "phaseSince",
+    "products",
+    "renewalArr",
+    "renewalDaysFromNow",
+    "renewalMrr",
+    "sales",
+    "shareable",
+    "snippet",
+    "stageHistory",
+    "sunits",
+    "timeBucket",
+    "updatedAt",
+    "usage",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "status",
@@ -683,6 +734,23 @@ extension Catalog {
     "externalId",
     "custom"
    ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -842,6 +910,32 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Custom fields object."
+    },
+    {
+     "name": "lastActive",
+     "type": "string",
+     "format": "date-time",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "When the end user was last active (Planhat sets it from activity; integrations write it too)."
+    },
+    {
+     "name": "otherEmails",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Other email addresses of the end user."
+    },
+    {
+     "name": "linkedInUrl",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The end user's LinkedIn profile URL."
     }
    ],
    "notes": "Official table captured only up to sharedNotificationsPrefs. Legacy list filter: GET /endusers?c=<companyId>; current filters companyId=, email= (hull-planhat uses /endusers?email=). Help center: not all endusers sent over API get added (dedup on email/externalId)."
@@ -894,6 +988,23 @@ extension Catalog {
     "toDate",
     "renewalStatus",
     "custom"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -1092,6 +1203,27 @@ extension Catalog {
     "description",
     "date"
    ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "emailTemplateIds",
+    "endusers",
+    "isOpen",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "tags",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -1154,7 +1286,7 @@ extension Catalog {
      "multiline": true,
      "maxLength": 2000000,
      "requiredOnCreate": false,
-     "readOnly": false,
+     "readOnly": true,
      "description": "Formatted content of the conversation."
     },
     {
@@ -1323,15 +1455,17 @@ extension Catalog {
     "max": 2000
    },
    "keyables": [
-    "_id"
+    "_id",
+    "externalId"
    ],
-   "externalIdField": null,
+   "externalIdField": "externalId",
    "sourceIdField": null,
    "companyField": "companyId",
    "companyFieldKind": "single",
    "titleField": "subject",
    "columns": [
     "subject",
+    "companyName",
     "date",
     "_id"
    ],
@@ -1342,6 +1476,26 @@ extension Catalog {
     "date",
     "users",
     "endusers"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "emailTemplateIds",
+    "isOpen",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "tags",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -1447,6 +1601,120 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "A flexible object with custom data."
+    },
+    {
+     "name": "companyName",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Company name. (Autogenerated)."
+    },
+    {
+     "name": "snippet",
+     "type": "string",
+     "multiline": true,
+     "maxLength": 2000000,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Formatted content of the conversation."
+    },
+    {
+     "name": "outDate",
+     "type": "string",
+     "format": "date-time",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "ISO date when conversation was sent."
+    },
+    {
+     "name": "createDate",
+     "type": "string",
+     "format": "date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date when conversation was created. (Autogenerated)."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The conversation id in your own system."
+    },
+    {
+     "name": "starred",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Flag to mark a conversation as important or relevant."
+    },
+    {
+     "name": "pinned",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Pin a conversation at the top of the company and/or user profile."
+    },
+    {
+     "name": "emailTemplateIds",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Array of email template ids. (Autogenerated)."
+    },
+    {
+     "name": "isOpen",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Set a conversation or ticket as open or not, mostly related to CRM integrations. (Autogenerated)."
+    },
+    {
+     "name": "tags",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Array of strings to tag the conversation. (Autogenerated)."
+    },
+    {
+     "name": "waitsToBeFiltered",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Internal system field. (Autogenerated)."
+    },
+    {
+     "name": "timeBucket",
+     "type": "array",
+     "items": {
+      "type": "object"
+     },
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Internal system field. (Autogenerated)."
+    },
+    {
+     "name": "archived",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Mark a conversation as archived."
+    },
+    {
+     "name": "numberOfParts",
+     "type": "integer",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Internal system field. (Autogenerated)."
     }
    ],
    "notes": "Notes are technically Conversations: the documented endpoints are POST/GET/PUT/DELETE /conversations and PUT /conversations (bulk). da-troll/planhat-mcp AGENTS.md reports GET /notes 404s live (July 2026).",
@@ -1497,6 +1765,23 @@ extension Catalog {
     "ownerId",
     "startTime",
     "endTime"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -1666,6 +1951,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -1841,6 +2143,23 @@ extension Catalog {
     "mrr",
     "closeDate",
     "ownerId"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -2057,6 +2376,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -2216,6 +2552,23 @@ extension Catalog {
     "churnReason",
     "custom"
    ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -2329,6 +2682,24 @@ extension Catalog {
     "score",
     "comment",
     "cId"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "euId",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -2483,6 +2854,25 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companies",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "endusers",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -2722,6 +3112,27 @@ extension Catalog {
     "invoiceDate",
     "dueDate"
    ],
+   "computed": [
+    "__v",
+    "addressCountry",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "emails",
+    "invoiceNo",
+    "lastUpdated",
+    "lineItems",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -2923,6 +3334,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -3055,6 +3483,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -3170,6 +3615,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -3281,6 +3743,25 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "filter",
+    "formulaRefs",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [],
    "fields": [
     {
@@ -3472,6 +3953,29 @@ extension Catalog {
     "lastName",
     "nickName",
     "roles"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyFilter",
+    "companyName",
+    "compressedView",
+    "createDate",
+    "createdAt",
+    "image",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "permissions",
+    "radarOneLine",
+    "snippet",
+    "stageHistory",
+    "taskFilter",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
    ],
    "filters": [
     {
@@ -3711,6 +4215,24 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "history",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -3917,6 +4439,26 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arr",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "fromDate",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "toDate",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -4028,6 +4570,25 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "totalBilled",
+    "totalCost",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [
     {
      "name": "companyId",
@@ -4199,6 +4760,24 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "timeEntries",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [],
    "fields": [
     {
@@ -4328,6 +4907,23 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [],
    "fields": [
     {
@@ -4414,6 +5010,24 @@ extension Catalog {
     "_id"
    ],
    "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "name",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
    "filters": [],
    "fields": [
     {

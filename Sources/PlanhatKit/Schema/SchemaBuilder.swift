@@ -79,7 +79,7 @@ public enum SchemaBuilder {
 
     /// The fields Planhat computes, named so a validator can say why they cannot be sent.
     private static func computedNames(_ model: ModelDefinition, except: Set<String> = []) -> JSONValue {
-        .array(model.computedFields.map(\.name).filter { !except.contains($0) }.map { .string($0) })
+        .array((["_id"] + model.computedFieldNames).filter { !except.contains($0) }.map { .string($0) })
     }
 
     private static func title(_ model: ModelDefinition, _ operation: ModelOperation) -> String {

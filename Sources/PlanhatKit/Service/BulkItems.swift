@@ -67,7 +67,7 @@ public enum BulkItems {
     }
 
     private static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
-        let computed = Set(model.computedFields.map(\.name)).subtracting(["_id"])
+        let computed = Set(model.computedFieldNames).subtracting(["_id"])
         var ignored = Set<String>()
         let kept = items.map { item -> JSONValue in
             guard var members = item.objectValue else { return item }

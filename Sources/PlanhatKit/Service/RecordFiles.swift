@@ -50,7 +50,7 @@ public enum CellValue {
         default: break
         }
         if isCanonicalInteger(text), let number = Int(text) { return .integer(number) }
-        if isCanonicalDecimal(text), let number = Double(text), number.isFinite { return .number(number) }
+        if isCanonicalNumber(text), let number = Double(text), number.isFinite { return .number(number) }
         return .string(text)
     }
 
@@ -62,11 +62,9 @@ public enum CellValue {
         return first != "0" || digits.count == 1
     }
 
-    /// `1.5`, `-0.25`, `12.0`; not `01.5`, `.5`, `1.` or `1,5`.
-    static func isCanonicalDecimal(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, isCanonicalInteger(String(parts[0])) || parts[0] == "-0", !parts[1].isEmpty else { return false }
-        return parts[1].allSatisfy(\.isASCIIDigit)
+    /// A number as JSON writes it: `1.5`, `-0.25`, `-1e-07`, `2E+10`; not `01.5`, `.5`, `1.`, `1,5` or `+5`.
+    static func isCanonicalNumber(_ text: String) -> Bool {
+        text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
     }
 }
 
