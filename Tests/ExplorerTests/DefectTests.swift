@@ -147,3 +147,98 @@ extension DefectTests {
         #expect(columns.count == companies + 1, "every company of the list, not only the filter's")
     }
 }
+
+extension DefectTests {
+    @Test("emptying a field in an update sends null and the preview says so; removing a custom entry sends it as null; the sandbox then holds neither")
+    func clearInUpdate() async throws {
+        var driver = try Driver(width: 90)
+        let record = try await driver.firstRecord("companies")
+        let id = try #require(record["_id"]?.stringValue)
+        var withCustom = record.objectValue ?? [:]
+        let phase = try #require(record["phase"]?.stringValue)
+        withCustom["custom"] = ["Tier": "Gold", "Long note": .string(String(repeating: "long words ", count: 12))]
+        _ = try await driver.context.service.perform(model: "companies", operation: "update", parameters: ["id": .string(id), "custom": withCustom["custom"] ?? .null])
+        let stored = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(id)])
+        driver.state.stack.append(.record(RecordPage(model: try Catalog.shared.model(named: "companies"), record: stored)))
+        driver.send(.character("u"))
+        driver.focus("phase")
+        driver.send(.control("u"))
+        driver.focus("custom")
+        driver.send(.enter)
+        guard case .items(var editor)? = driver.state.overlay else { Issue.record("no custom editor"); return }
+        editor.rows = editor.rows.filter { !$0.hasPrefix("Tier") }
+        driver.state.overlay = .items(editor)
+        driver.send(.escape, .control("s"))
+        guard case .preview(let preview)? = driver.state.overlay else { Issue.record("no preview: \(driver.form?.summary ?? "")"); return }
+        #expect(preview.request.body?["phase"] == .null, "an emptied field is sent, as null")
+        #expect(preview.request.body?["custom"] == ["Tier": .null], "only the removed entry, as null")
+        let lines = PreviewText.lines(preview, width: 80).map { $0.map(\.text).joined() }
+        #expect(lines.contains("  phase: \(JSONValue.string(phase).compactText()) → null (cleared)"))
+        #expect(lines.contains("  custom.Tier: \"Gold\" → null (cleared)"))
+        #expect(!lines.contains { $0.contains("Long note") }, "an entry left as it was is not a change")
+        driver.send(.enter)
+        await driver.run()
+        let after = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(id)])
+        #expect(after["phase"] == nil && after["custom"]?["Tier"] == nil && after["custom"]?["Long note"] != nil)
+    }
+
+    @Test("a long change wraps: the new value is never cut off")
+    func longChangeWraps() {
+        let change = FieldChange(path: ["custom", "A rather long custom field name"], old: .string(String(repeating: "old ", count: 20)), new: .string(String(repeating: "new ", count: 20)))
+        let lines = PreviewText.changeLines(change, width: 60).map { $0.map(\.text).joined() }
+        #expect(lines.count == 2 && lines[1].contains("→ \"new new"))
+    }
+
+    @Test("day numbers read as dates and identifiers without thousands separators, in tables and records")
+    func datesAndIdentifiers() throws {
+        let invoices = try Catalog.shared.model(named: "invoices")
+        #expect(CellText.of(.integer(20749), field: "invoiceDate", in: invoices) == "2026-10-23")
+        #expect(CellText.of(.integer(10041), field: "invoiceNo", in: invoices) == "10041")
+        #expect(CellText.of(.integer(10041), field: "amountTotal", in: invoices) == "10,041")
+        let timesheets = try Catalog.shared.model(named: "timesheets")
+        #expect(CellText.of(.integer(20774), field: "dateFrom", in: timesheets) == "2026-11-17")
+        let companies = try Catalog.shared.model(named: "companies")
+        #expect(CellText.of("2026-11-29T09:30:00.000Z", field: "createDate", in: companies) == "2026-11-29 09:30")
+        #expect(CellText.of(.integer(4321), field: "fiscalYear", in: companies) == "4321")
+        let page = RecordPage(model: invoices, record: ["_id": "a", "invoiceNo": 10041, "invoiceDate": 20749])
+        let text = page.lines.map { $0.map(\.text).joined() }
+        #expect(text.contains("  \"invoiceDate\": 20749,  (2026-10-23)"))
+    }
+
+    @Test("after a delete, u and d say the record is gone; on a bulk summary they say it is not a record")
+    func deletedAndSummary() throws {
+        var driver = try Driver()
+        let companies = try Catalog.shared.model(named: "companies")
+        driver.state.stack.append(.record(RecordPage(model: companies, record: ["_id": "64b7a0c2e4b0a1b2c3d4e5f6", "name": "Gone"], heading: "Deleted company Gone", kind: .deleted)))
+        driver.send(.character("u"))
+        #expect(driver.form == nil && driver.state.status == "this company was deleted: there is nothing left to update")
+        driver.send(.character("d"))
+        #expect(driver.state.overlay == nil && driver.state.status == "this company was deleted: there is nothing left to delete")
+        driver.state.stack.append(.record(RecordPage(model: companies, record: ["created": 3], heading: "Bulk upsert", kind: .bulkSummary)))
+        driver.send(.character("d"))
+        #expect(driver.state.status?.hasPrefix("this is the summary of a bulk upsert, not a record") == true)
+    }
+
+    @Test("a picker: Enter with nothing matching says so and stays open")
+    func pickerNoMatch() async throws {
+        var driver = try Driver()
+        driver.open("companies", .create)
+        driver.focus("owner")
+        driver.send(.enter)
+        await driver.run()
+        driver.type("zzzz-nobody")
+        driver.send(.enter)
+        guard case .picker(let picker)? = driver.state.overlay else { Issue.record("the picker closed"); return }
+        #expect(picker.problem == "nothing matches 'zzzz-nobody': type less, or Esc and type the id")
+        #expect(driver.screen().text.contains("nothing matches 'zzzz-nobody'"))
+    }
+
+    @Test("the company form starts with the fields a person fills in, and shows no computed field")
+    func companyFormOrder() throws {
+        let form = Form.build(model: try Catalog.shared.model(named: "companies"), operation: .create)
+        #expect(Array(form.fields.prefix(6).map(\.key)) == ["name", "owner", "status", "phase", "arr", "mrr"])
+        let titles = form.fields.map(\.title)
+        for hidden in ["Last updated", "Sunits", "Org path", "CSM score log", "H", "Mr", "C id"] { #expect(!titles.contains(hidden)) }
+        #expect(titles.contains("Health"))
+    }
+}

@@ -184,7 +184,7 @@ public struct SchemaValidator: Sendable {
 
     /// For `""` where a field can be cleared: how to clear it (`null`), since an empty string is a value.
     private func clearingHint(_ value: JSONValue, _ schema: [String: JSONValue]) -> String {
-        guard value == .string(""), schema["type"]?.arrayValue?.contains(.null) == true else { return "" }
+        guard value == .string(""), schema["type"]?.arrayValue?.contains(.string("null")) == true else { return "" }
         return "; to clear the field, send null"
     }
 
