@@ -115,6 +115,8 @@ public final class ExplorerApp: @unchecked Sendable {
                 }
             case .deleteDraft(let key):
                 context.drafts?.delete(key)
+            case .loadDraft(let key):
+                mailbox.post(.draftLoaded(key: key, context.drafts?.load(key)))
             case .edit(let target, let text, let fileExtension):
                 let result = ExternalEditor.edit(text, fileExtension: fileExtension, driver: driver)
                 mailbox.post(.edited(target, result))

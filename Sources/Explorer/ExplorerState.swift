@@ -7,196 +7,6 @@ import TerminalUI
     import Glibc
 #endif
 
-/// Substring search on UTF-8 bytes (strstr): the filter runs over every loaded row on each key.
-enum ByteSearch {
-    static func contains(_ haystack: String, _ needle: String) -> Bool {
-        guard !needle.isEmpty else { return true }
-        return haystack.withCString { hay in needle.withCString { pin in strstr(hay, pin) != nil } }
-    }
-
-    /// Ignoring the case of ASCII letters (strcasestr), so rows need no lower-cased copy.
-    static func containsIgnoringCase(_ haystack: String, _ needle: String) -> Bool {
-        guard !needle.isEmpty else { return true }
-        return haystack.withCString { hay in needle.withCString { pin in csupport_strcasestr(hay, pin) != nil } }
-    }
-}
-
-/// A live filter or search: the text and whether it is still being typed.
-public struct FilterState: Hashable, Sendable {
-    public var field = TextField()
-    public var editing = true
-
-    public var query: String { field.text }
-}
-
-/// The models screen.
-public struct ModelsPage: Hashable, Sendable {
-    public var cursor = ListCursor()
-    public var filter: FilterState?
-}
-
-/// A model's operations.
-public struct OperationsPage: Hashable, Sendable {
-    public var model: ModelDefinition
-    public var operations: [ModelOperation]
-    public var cursor = ListCursor()
-    public var filter: FilterState?
-
-    /// The operations the filter keeps.
-    public var visibleOperations: [ModelOperation] {
-        guard let query = filter?.query.lowercased(), !query.isEmpty else { return operations }
-        return operations.filter { $0.rawValue.lowercased().contains(query) }
-    }
-}
-
-/// The editable parameters of a `list`.
-public struct ParametersPage: Hashable, Sendable {
-    public struct Field: Hashable, Sendable {
-        public var name: String
-        public var input: TextField
-        public var help: String
-        public var isInteger: Bool
-    }
-
-    public var model: ModelDefinition
-    public var fields: [Field]
-    public var focus = 0
-}
-
-/// One loaded row of a results table: its values in column order as one compact JSON text (one
-/// allocation per row, searched by the filter as it is), and the whole record only for models
-/// without `view`. 100 000 rows stay within a few tens of megabytes.
-public struct ResultRow: Hashable, Sendable {
-    /// `["Acme","customer",1200,null]`: the cells of the page's columns.
-    public let text: String
-    public let record: JSONValue?
-
-    public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
-        text = JSONValue.array(columns.map { record[$0] ?? .null }).compactText()
-        self.record = keepRecord ? .some(record) : .none
-    }
-
-    /// The values in column order.
-    public var cells: [JSONValue] {
-        (try? JSONValue.parse(text))?.arrayValue ?? []
-    }
-}
-
-/// A results table: the rows loaded so far and how to load more.
-public struct ResultsPage: Hashable, Sendable {
-    public var model: ModelDefinition
-    /// The list parameters (without offset), sort included.
-    public var parameters: [String: JSONValue]
-    public var rows: [ResultRow] = []
-    public var columns: [String]
-    public var cursor = ListCursor()
-    public var column = 0
-    public var pageSize: Int
-    /// The offset of the first row (the list's `offset` parameter).
-    public var startOffset = 0
-    public var exhausted = false
-    public var filter: FilterState?
-    /// The rows the filter keeps, computed when the filter or the rows change (nil: no filter).
-    public var matches: [Int]?
-    /// The query `matches` was computed for: a longer query narrows them instead of rescanning.
-    public var matchedQuery = ""
-
-    /// The indexes of the rows the filter keeps.
-    public var visibleRows: [Int] {
-        matches ?? Array(rows.indices)
-    }
-
-    /// Recomputes ``matches`` for the current filter: a byte search (ASCII letters in any case) over
-    /// each row's text, narrowing the previous matches when the query only grew.
-    public mutating func refilter() {
-        defer {
-            let first = matches.map { Array($0.prefix(100)) } ?? Array(rows.indices.prefix(100))
-            sample = first.map { index in cellTexts(index) }
-        }
-        let query = filter?.query.lowercased() ?? ""
-        guard !query.isEmpty else {
-            matches = nil
-            matchedQuery = ""
-            return
-        }
-        let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(rows.indices)
-        matches = candidates.filter { ByteSearch.containsIgnoringCase(rows[$0].text, query) }
-        matchedQuery = query
-    }
-
-    /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
-    public func cellTexts(_ index: Int) -> [String] {
-        zip(columns, rows[index].cells).map { column, value in CellText.of(value, field: column, in: model) }
-    }
-
-    /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
-    /// down never narrows a column. Kept by ``refilter()``.
-    public var sample: [[String]] = []
-
-    /// The sort in force: a field, `-field` for descending.
-    public var sort: String? { parameters["sort"]?.stringValue }
-
-    /// The row at `index` as JSON: the whole record, or its columns (with `_id`).
-    public func record(at index: Int) -> JSONValue {
-        let row = rows[index]
-        if let record = row.record { return record }
-        var members: [String: JSONValue] = [:]
-        for (column, value) in zip(columns, row.cells) where value != .null { members[column] = value }
-        return .object(members)
-    }
-
-    /// The value of `column` in the row at `index`.
-    public func value(at index: Int, column: Int) -> JSONValue? {
-        let cells = rows[index].cells
-        return cells.indices.contains(column) ? cells[column] : nil
-    }
-}
-
-/// One record as coloured JSON.
-public struct RecordPage: Hashable, Sendable {
-    /// What the JSON shown is: a record as stored, or something that only looks like one.
-    public enum Kind: Hashable, Sendable {
-        /// A record as Planhat stores it (viewed, listed, created or updated): it can be updated or deleted.
-        case stored
-        /// The answer to a delete: the record is gone.
-        case deleted
-        /// The summary of a bulk upsert: counts and keys, not a record.
-        case bulkSummary
-    }
-
-    public var model: ModelDefinition
-    public var record: JSONValue
-    public var kind: Kind
-    /// Said above the record when it is an operation's result ("Created company Acme").
-    public var heading: String?
-    public var lines: [[JSONLines.Span]]
-    public var offset = 0
-    public var search: FilterState?
-    public var match = 0
-
-    public init(model: ModelDefinition, record: JSONValue, heading: String? = nil, kind: Kind = .stored) {
-        self.model = model
-        self.record = record
-        self.kind = kind
-        self.heading = heading
-        lines = JSONLines.render(record: record, of: model)
-    }
-
-    /// The lines containing the search text (case-insensitive).
-    public var matches: [Int] {
-        guard let query = search?.query.lowercased(), !query.isEmpty else { return [] }
-        return lines.indices.filter { lines[$0].map(\.text).joined().lowercased().contains(query) }
-    }
-}
-
-/// An operation's parameters shown as its JSON Schema.
-public struct SchemaPage: Hashable, Sendable {
-    public var model: ModelDefinition
-    public var operation: ModelOperation
-    public var lines: [[JSONLines.Span]]
-    public var offset = 0
-}
-
 /// A screen of the explorer.
 public enum Page: Hashable, Sendable {
     case models(ModelsPage)
@@ -383,6 +193,8 @@ public enum Effect: Hashable, Sendable {
     case export(ExportJob)
     case saveDraft(FormDraft)
     case deleteDraft(String)
+    /// Read the draft kept for a form (answered with ``Action/draftLoaded(key:_:)``).
+    case loadDraft(String)
     /// Open the text in `$VISUAL`/`$EDITOR` (the screen is suspended meanwhile).
     case edit(EditTarget, text: String, fileExtension: String)
     /// Read bulk upsert items from a JSON or CSV file.
@@ -405,6 +217,8 @@ public enum Action: Sendable {
     case edited(EditTarget, Result<String, PlanhatError>)
     case itemsLoaded(Result<BulkItems.File, PlanhatError>)
     case draftSaved(path: String)
+    /// The draft kept for a form, if any.
+    case draftLoaded(key: String, FormDraft?)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

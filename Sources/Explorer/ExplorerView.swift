@@ -104,7 +104,7 @@ public enum ExplorerView {
             right = status
             rightStyle = state.statusIsError ? theme[.error] : theme[.success]
         }
-        let hints = KeyHelp.entries(for: state.page, readOnly: readOnly).filter(\.inFooter).map { "\($0.keys) \($0.action)" }.joined(separator: " · ")
+        let hints = Keys.table(for: state.page, readOnly: readOnly).filter(\.inFooter).map(\.footerText).joined(separator: " · ")
         let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
         buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
         if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
@@ -292,19 +292,29 @@ public enum ExplorerView {
         String(repeating: " ", count: max(0, width - DisplayWidth.of(text))) + text
     }
 
+    /// The page's key bindings, in one or two columns; what does not fit is counted, never hidden.
     private static func help(_ buffer: inout CellBuffer, state: ExplorerState, readOnly: Bool, theme: Theme) {
-        let entries = KeyHelp.entries(for: state.page, readOnly: readOnly)
-        let keyWidth = entries.map { DisplayWidth.of($0.keys) }.max() ?? 4
-        let width = min(state.width - 2, max(30, keyWidth + 4 + (entries.map { DisplayWidth.of($0.action) }.max() ?? 10) + 2))
-        let height = min(state.height - 2, entries.count + 3)
+        let entries = Keys.table(for: state.page, readOnly: readOnly)
+        let keyWidth = entries.map { DisplayWidth.of($0.label) }.max() ?? 4
+        let columnWidth = keyWidth + 2 + (entries.map { DisplayWidth.of($0.action) }.max() ?? 10)
+        let rowsAvailable = max(1, state.height - 5)
+        let columns = entries.count > rowsAvailable && state.width >= 2 * columnWidth + 8 ? 2 : 1
+        let rows = min(rowsAvailable, (entries.count + columns - 1) / columns)
+        let width = min(state.width - 2, max(30, columns * columnWidth + (columns - 1) * 3 + 4))
+        let height = min(state.height - 2, rows + 3)
         let x = (state.width - width) / 2, y = max(1, (state.height - height) / 2)
         buffer.fill(x: x, y: y, width: width, height: height, style: theme[.text])
         buffer.box(x: x, y: y, width: width, height: height, style: theme[.border], title: "Keys: \(pageName(state.page))", titleStyle: theme[.accent])
-        for (index, entry) in entries.prefix(height - 3).enumerated() {
-            buffer.put(DisplayWidth.pad(entry.keys, to: keyWidth), x: x + 2, y: y + 1 + index, style: theme[.accent])
-            buffer.put(entry.action, x: x + 4 + keyWidth, y: y + 1 + index, style: theme[.text], maxWidth: width - keyWidth - 6)
+        let cellWidth = (width - 4 - (columns - 1) * 3) / columns
+        for (index, entry) in entries.prefix(rows * columns).enumerated() {
+            let column = index / rows, row = index % rows
+            let left = x + 2 + column * (cellWidth + 3)
+            buffer.put(DisplayWidth.pad(entry.label, to: keyWidth), x: left, y: y + 1 + row, style: theme[.accent], maxWidth: cellWidth)
+            buffer.put(entry.action, x: left + keyWidth + 2, y: y + 1 + row, style: theme[.text], maxWidth: max(0, cellWidth - keyWidth - 2))
         }
-        buffer.put("Esc or ? closes", x: x + 2, y: y + height - 2, style: theme[.muted], maxWidth: width - 4)
+        let hidden = entries.count - rows * columns
+        let closing = hidden > 0 ? "… \(hidden) more: enlarge the window · Esc or ? closes" : "Esc or ? closes"
+        buffer.put(closing, x: x + 2, y: y + height - 2, style: theme[.muted], maxWidth: width - 4)
     }
 
     static func pageName(_ page: Page) -> String {

@@ -11,18 +11,18 @@ public struct ListCursor: Hashable, Sendable {
         self.offset = offset
     }
 
-    /// Applies a navigation key; returns whether the key was one.
-    public mutating func handle(_ key: Key, count: Int, visible: Int) -> Bool {
+    /// Applies a navigation key (one of `keys`); returns whether the key was one.
+    public mutating func handle(_ key: Key, count: Int, visible: Int, keys: ListKeys = .list) -> Bool {
         let page = max(1, visible - 1)
         switch key {
-        case .up, .character("k"): selected -= 1
-        case .down, .character("j"): selected += 1
-        case .pageUp: selected -= page
-        case .pageDown: selected += page
-        case .control("u"): selected -= max(1, visible / 2)
-        case .control("d"): selected += max(1, visible / 2)
-        case .home, .character("g"): selected = 0
-        case .end, .character("G"): selected = count - 1
+        case keys.up: selected -= 1
+        case keys.down: selected += 1
+        case keys.pageUp: selected -= page
+        case keys.pageDown: selected += page
+        case keys.halfUp: selected -= max(1, visible / 2)
+        case keys.halfDown: selected += max(1, visible / 2)
+        case keys.first: selected = 0
+        case keys.last: selected = count - 1
         default: return false
         }
         clamp(count: count, visible: visible)
@@ -65,28 +65,41 @@ public struct TextField: Hashable, Sendable {
         self = TextField(newText)
     }
 
+    /// The keys that edit a text field.
+    public enum Keys {
+        public static let erase = KeyBinding([.backspace], "Backspace", "delete before the cursor")
+        public static let delete = KeyBinding([.delete], "Del", "delete at the cursor")
+        public static let left = KeyBinding([.left], "←", "cursor left")
+        public static let right = KeyBinding([.right], "→", "cursor right")
+        public static let start = KeyBinding([.home, .control("a")], "Home ^A", "to the start")
+        public static let end = KeyBinding([.end, .control("e")], "End ^E", "to the end")
+        public static let clear = KeyBinding([.control("u")], "^U", "clear the text")
+        /// Every editing binding, for the help.
+        public static let all = [erase, delete, left, right, start, end, clear]
+    }
+
     /// Applies an editing key; returns whether the text field used it.
     public mutating func handle(_ key: Key) -> Bool {
         switch key {
         case .character(let character):
             insert(String(character))
-        case .backspace:
+        case Keys.erase:
             let position = cursor
             guard position > 0 else { return true }
             let start = text.index(text.startIndex, offsetBy: position - 1)
             let removedScalars = text[start].unicodeScalars.count
             text.remove(at: start)
             scalarOffset = GraphemeText.roundedUp(scalarOffset - removedScalars, in: text)
-        case .delete:
+        case Keys.delete:
             let position = cursor
             guard position < text.count else { return true }
             text.remove(at: text.index(text.startIndex, offsetBy: position))
             scalarOffset = GraphemeText.roundedUp(scalarOffset, in: text)
-        case .left: cursor -= 1
-        case .right: cursor += 1
-        case .home, .control("a"): scalarOffset = 0
-        case .end, .control("e"): scalarOffset = text.unicodeScalars.count
-        case .control("u"):
+        case Keys.left: cursor -= 1
+        case Keys.right: cursor += 1
+        case Keys.start: scalarOffset = 0
+        case Keys.end: scalarOffset = text.unicodeScalars.count
+        case Keys.clear:
             text = ""
             scalarOffset = 0
         default:

@@ -48,7 +48,15 @@ struct Driver {
     }
 
     mutating func send(_ keys: Key...) {
-        for key in keys { effects += ExplorerUpdate.update(&state, .key(key), context: context) }
+        for key in keys { feed(.key(key)) }
+    }
+
+    /// Updates with an action, then does what the app does at once for effects that read files
+    /// (a draft): their answers come back as actions.
+    mutating func feed(_ action: Action) {
+        let produced = ExplorerUpdate.update(&state, action, context: context)
+        effects += produced
+        for case .loadDraft(let key) in produced { feed(.draftLoaded(key: key, context.drafts?.load(key))) }
     }
 
     mutating func type(_ text: String) {
@@ -57,7 +65,7 @@ struct Driver {
 
     mutating func answer(_ result: Result<JSONValue, PlanhatError>) {
         guard let id = state.pending?.id else { return }
-        effects += ExplorerUpdate.update(&state, .response(id: id, result: result), context: context)
+        feed(.response(id: id, result: result))
     }
 
     /// The request of the last `perform` effect.

@@ -25,7 +25,7 @@ extension ExplorerUpdate {
                 page.form.restore(merged)
                 page.summary = "Loaded \(record[page.model.titleField].map { CellText.of($0) } ?? id): change fields, then Ctrl-S"
                 replaceTop(&state, .form(page))
-                if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
+                return context.drafts == nil ? [] : [.loadDraft(page.draftKey)]
             case .failure(let error):
                 if let index = page.form.index(of: "id") { page.form.fields[index].issue = error.headline }
                 page.summary = error.headline

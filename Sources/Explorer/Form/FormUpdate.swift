@@ -6,14 +6,19 @@ import TerminalUI
 extension ExplorerUpdate {
     // MARK: - Opening
 
-    /// Opens a form on top, offering its draft back when one was saved.
+    /// Opens a form on top and asks for its draft (offered back when one was saved).
     static func openForm(_ page: FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         var page = page
         page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
         state.stack.append(.form(page))
         state.status = nil
-        if let draft = context.drafts?.load(page.draftKey) { state.overlay = .draftOffer(draft) }
-        return []
+        return context.drafts == nil ? [] : [.loadDraft(page.draftKey)]
+    }
+
+    /// A draft read for the form on top: offered when it is still that form's and nothing else is asked.
+    static func draftLoaded(_ draft: FormDraft?, key: String, _ state: inout ExplorerState) {
+        guard let draft, case .form(let page) = state.page, page.draftKey == key, state.overlay == nil else { return }
+        state.overlay = .draftOffer(draft)
     }
 
     // MARK: - Keys on the form
@@ -22,27 +27,27 @@ extension ExplorerUpdate {
         if page.raw != nil { return handleRaw(key, &page, &state, context: context) }
         let visible = FormLayout.visible(bodyHeight: state.bodyHeight)
         switch key {
-        case .control("s"):
+        case Keys.Form.submit:
             return submitForm(&page, &state, context: context)
-        case .escape:
+        case Keys.Form.leave:
             if page.isChanged, page.operation.isWrite {
                 state.overlay = .confirmDiscard
                 return []
             }
             return back(&state)
-        case .tab, .down:
+        case Keys.Form.next:
             return moveFocus(&page, to: page.focus + 1, wrap: key == .tab, &state, context: context)
-        case .backTab, .up:
+        case Keys.Form.previous:
             return moveFocus(&page, to: page.focus - 1, wrap: key == .backTab, &state, context: context)
-        case .pageDown:
+        case Keys.Form.pageDown:
             return moveFocus(&page, to: page.focus + max(1, visible / 2), wrap: false, &state, context: context)
-        case .pageUp:
+        case Keys.Form.pageUp:
             return moveFocus(&page, to: page.focus - max(1, visible / 2), wrap: false, &state, context: context)
-        case .function(4):
+        case Keys.Form.raw:
             page.raw = TextArea(page.form.parameters().parameters.prettyText())
             page.summary = nil
             return []
-        case .function(2):
+        case Keys.Form.schema:
             let schema = SchemaBuilder.schema(for: page.model, operation: page.operation)
             replaceTop(&state, .form(page))
             state.stack.append(.schema(SchemaPage(model: page.model, operation: page.operation, lines: JSONLines.render(schema))))
@@ -56,50 +61,50 @@ extension ExplorerUpdate {
         switch field.widget {
         case .toggle:
             switch key {
-            case .enter, .character(" "): field.flag = !(field.flag ?? false)
-            case .delete, .backspace, .control("u"): field.flag = nil
+            case Keys.Form.choose: field.flag = !(field.flag ?? false)
+            case Keys.Form.clear: field.flag = nil
             default: changed = false
             }
         case .choice(let values):
             switch key {
-            case .enter, .character(" "):
+            case Keys.Form.choose:
                 var picker = Picker(title: field.title, field: page.focus, options: values.map { Picker.Option(label: $0, value: $0) }, multiple: false)
                 picker.cursor.selected = values.firstIndex(of: field.input.text) ?? 0
                 state.overlay = .picker(picker)
                 changed = false
-            case .left, .right:
+            case Keys.Form.step:
                 let current = values.firstIndex(of: field.input.text) ?? (key == .right ? -1 : 0)
                 let next = ((current + (key == .right ? 1 : -1)) % values.count + values.count) % values.count
                 field.input = TextField(values[next])
-            case .delete, .backspace, .control("u"):
+            case Keys.Form.clear:
                 field.input = TextField()
             default:
                 changed = false
             }
         case .checklist(let values):
             switch key {
-            case .enter, .character(" "):
+            case Keys.Form.choose:
                 var picker = Picker(title: field.title, field: page.focus, options: values.map { Picker.Option(label: $0, value: $0) }, multiple: true)
                 picker.chosen = Set(field.items)
                 state.overlay = .picker(picker)
                 changed = false
-            case .delete, .backspace, .control("u"):
+            case Keys.Form.clear:
                 field.items = []
             default:
                 changed = false
             }
         case .list, .keyValue:
             switch key {
-            case .enter, .character(" "):
+            case Keys.Form.choose:
                 state.overlay = .items(ItemsEditor(title: field.title, field: page.focus, rows: field.items, keyValue: field.widget == .keyValue))
                 changed = false
-            case .delete, .backspace, .control("u"):
+            case Keys.Form.clear:
                 field.items = []
             default:
                 changed = false
             }
         case .reference(let route):
-            if key == .enter {
+            if Keys.Form.pick.matches(key) {
                 effects = openReferencePicker(route, field: page.focus, &state, context: context)
                 changed = false
             } else {
@@ -107,27 +112,27 @@ extension ExplorerUpdate {
                 if changed { field.caption = nil }
             }
         case .date(let withTime):
-            if key == .control("t") {
+            if Keys.Form.now.matches(key) {
                 let now = context.now()
                 field.input = TextField(withTime ? ISO8601DateFormatter.string(from: now, timeZone: .gmt, formatOptions: [.withInternetDateTime]) : CivilDate(now).iso)
-            } else if key == .enter {
+            } else if Keys.Form.moveOn.matches(key) {
                 return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
             } else {
                 changed = field.input.handle(key)
             }
         case .dayNumber:
-            if key == .control("t") {
+            if Keys.Form.now.matches(key) {
                 field.input = TextField(CivilDate(context.now()).iso)
-            } else if key == .enter {
+            } else if Keys.Form.moveOn.matches(key) {
                 return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
             } else {
                 changed = field.input.handle(key)
             }
         case .text, .multiline, .number, .json, .file:
-            if key == .control("o"), field.widget != .file {
+            if Keys.Form.editor.matches(key), field.widget != .file {
                 return [.edit(.field(page.focus), text: field.input.text, fileExtension: field.widget == .json ? "json" : "txt")]
             }
-            if key == .enter {
+            if Keys.Form.moveOn.matches(key) {
                 if field.widget == .file { return submitForm(&page, &state, context: context) }
                 return moveFocus(&page, to: page.focus + 1, wrap: false, &state, context: context)
             }
