@@ -69,10 +69,13 @@ extension DefectTests {
 
     /// Feeds the effects an export asks for, running the export itself against the sandbox.
     static func runExport(_ driver: inout Driver, exists: Bool? = nil) async {
-        guard case .checkExportTarget(let job)? = driver.effects.last else { return }
+        guard case .checkExportTarget(let job)? = driver.effects.last else { Issue.record("no export was asked for: \(driver.effects.suffix(2))"); return }
         let present = exists ?? FileManager.default.fileExists(atPath: job.path)
         driver.effects += ExplorerUpdate.update(&driver.state, .exportTarget(job, exists: present), context: driver.context)
-        guard case .export(let started)? = driver.effects.last else { return }
+        guard case .export(let started)? = driver.effects.last else {
+            if exists != true, !present { Issue.record("the export did not start: \(driver.effects.suffix(2))") }
+            return
+        }
         let done = await Exporter.run(started, service: driver.context.service) { _ in }
         driver.effects += ExplorerUpdate.update(&driver.state, done, context: driver.context)
     }

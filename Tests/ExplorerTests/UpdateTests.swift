@@ -217,12 +217,12 @@ struct UpdateTests {
         guard case .record(var page) = driver.state.page else { Issue.record("not on record"); return }
         #expect(page.matches.count == 3)
         driver.send(.character("n"), .character("n"))
-        guard case .record(let moved) = driver.state.page else { return }
+        guard case .record(let moved) = driver.state.page else { Issue.record("not on the record after n: \(driver.state.page)"); return }
         page = moved
         #expect(page.match == 2)
         #expect(page.offset > 0, "scrolled to the match")
         driver.send(.character("N"))
-        guard case .record(let back) = driver.state.page else { return }
+        guard case .record(let back) = driver.state.page else { Issue.record("not on the record after N: \(driver.state.page)"); return }
         #expect(back.match == 1)
         driver.send(.character("y"))
         #expect(driver.effects.contains { if case .copy(let text) = $0 { return text.contains("needle 0") } else { return false } })
