@@ -121,7 +121,7 @@ struct BackendOptions: ParsableArguments {
         return PlanhatService(
             catalog: catalog,
             backend: try makeBackend(settings, announceSandbox: announceSandbox, sandboxPageCacheKiB: sandboxPageCacheKiB, progress: progress),
-            readOnly: readOnly || settings.profileReadOnly)
+            readOnly: settings.isReadOnly(requested: readOnly))
     }
 }
 

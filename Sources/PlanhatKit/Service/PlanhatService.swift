@@ -61,7 +61,7 @@ public struct PlanhatService: Sendable {
         guard let operation = ModelOperation(forgiving: operationName), model.supports(operation) else {
             throw PlanhatError.unsupportedOperation(operationName, model: model)
         }
-        if readOnly && operation.isWrite { throw PlanhatError.readOnly(operation, model: model) }
+        try allow(operation, on: model)
         return (model, operation)
     }
 
@@ -81,7 +81,7 @@ public struct PlanhatService: Sendable {
 
     /// Checks parameters for a resolved model and operation and builds the request.
     public func prepare(model: ModelDefinition, operation: ModelOperation, parameters: JSONValue) throws -> PlanhatRequest {
-        if readOnly && operation.isWrite { throw PlanhatError.readOnly(operation, model: model) }
+        try allow(operation, on: model)
         let parameters = parameters.isNull ? JSONValue.object([:]) : parameters
         guard let members = parameters.objectValue else {
             throw PlanhatError.malformedParameters("got \(parameters.typeName) \(parameters.preview())")
@@ -100,8 +100,13 @@ public struct PlanhatService: Sendable {
 
     /// Performs a prepared request.
     public func perform(_ request: PlanhatRequest) async throws -> JSONValue {
-        if readOnly && request.operation.isWrite { throw PlanhatError.readOnly(request.operation, model: request.model) }
+        try allow(request.operation, on: request.model)
         return try await backend.execute(request)
+    }
+
+    /// The read-only rule, in one place: a write is refused (403) when the session is read-only.
+    public func allow(_ operation: ModelOperation, on model: ModelDefinition) throws {
+        if readOnly && operation.isWrite { throw PlanhatError.readOnly(operation, model: model) }
     }
 
     /// Parses `PARAMETERS` text: a JSON object, or nothing at all for `{}`.

@@ -48,6 +48,12 @@ public struct Settings: Sendable {
     /// Settings from the chosen profile that the faces may use (read-only by default, models).
     public var profileReadOnly: Bool
 
+    /// Whether a session is read-only: asked for (`--read-only`), or set by the profile. A profile's
+    /// `read_only: true` cannot be lifted by a flag.
+    public func isReadOnly(requested: Bool) -> Bool {
+        requested || profileReadOnly
+    }
+
     /// Whether a token is configured: the remote backend is then the default.
     public var hasToken: Bool { token != nil }
 }
