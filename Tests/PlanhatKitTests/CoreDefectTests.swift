@@ -10,14 +10,7 @@ struct CoreDefectTests {
     let service = PlanhatService(backend: RecordingBackend())
 
     func rejection(_ model: String, _ operation: String, _ parameters: JSONValue) -> PlanhatError? {
-        do {
-            _ = try service.prepare(model: model, operation: operation, parameters: parameters)
-            return nil
-        } catch let error as PlanhatError {
-            return error
-        } catch {
-            return nil
-        }
+        service.rejection(model, operation, parameters)
     }
 
     // MARK: Clearing a field

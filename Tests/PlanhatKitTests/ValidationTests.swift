@@ -19,21 +19,27 @@ final class RecordingBackend: PlanhatBackend, @unchecked Sendable {
     }
 }
 
-@Suite("Validation")
-struct ValidationTests {
-    let backend = RecordingBackend()
-    var service: PlanhatService { PlanhatService(backend: backend) }
-
-    /// The 400 error `prepare` throws for these parameters.
+extension PlanhatService {
+    /// The error `prepare` throws for these parameters, or nil when they are accepted.
     func rejection(_ model: String, _ operation: String, _ parameters: JSONValue) -> PlanhatError? {
         do {
-            _ = try service.prepare(model: model, operation: operation, parameters: parameters)
+            _ = try prepare(model: model, operation: operation, parameters: parameters)
             return nil
         } catch let error as PlanhatError {
             return error
         } catch {
             return nil
         }
+    }
+}
+
+@Suite("Validation")
+struct ValidationTests {
+    let backend = RecordingBackend()
+    var service: PlanhatService { PlanhatService(backend: backend) }
+
+    func rejection(_ model: String, _ operation: String, _ parameters: JSONValue) -> PlanhatError? {
+        service.rejection(model, operation, parameters)
     }
 
     @Test("a missing required field names the field")
