@@ -57,6 +57,8 @@ let package = Package(
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW", providers: [.apt(["libncurses-dev"])]),
         .target(name: "TerminalCurses", dependencies: ["TerminalUI", "CNCursesW", "CSupport"]),
         .target(name: "Explorer", dependencies: ["TerminalUI", "PlanhatKit", "CSupport"]),
+        // Records the git commit for `planhat --version` (a prebuild command running git).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .executableTarget(
             name: "planhat",
             dependencies: [
@@ -70,7 +72,8 @@ let package = Package(
                 "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
         // libFuzzer harnesses (-DFUZZING), replay tools otherwise: `make fuzz`, `make fuzz-mcp`, `make test`.
         .executableTarget(name: "PlanhatCoreFuzz", dependencies: ["PlanhatKit"], path: "fuzz/Core"),

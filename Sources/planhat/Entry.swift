@@ -84,7 +84,7 @@ struct PlanhatCommand: AsyncParsableCommand {
             Exit codes: 0 ok, 2 usage, 3 invalid parameters, 4 auth, 5 not found, 6 rate limited,
             7 server or network.
             """,
-        version: PlanhatVersion.current,
+        version: PlanhatVersion.full,
         subcommands: [
             ExploreCommand.self, ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self,
             DoctorCommand.self, SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
