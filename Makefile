@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client
+.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client install uninstall
 
 all: build
 
@@ -43,6 +43,36 @@ run: release
 	  echo; echo '== planhat call companies list --sandbox --params {"limit":3,"sort":"-arr","select":"name,arr,status"}'; \
 	  $(RELEASE_BIN) call companies list --sandbox --params '{"limit":3,"sort":"-arr","select":"name,arr,status"}'; \
 	fi
+
+## install: the release binary, themes, shell completions and the man page under PREFIX (DESTDIR for staging)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+INSTALLED = $(DESTDIR)$(PREFIX)/bin/planhat \
+  $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes/default.yaml \
+  $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes/light.yaml \
+  $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes/high-contrast.yaml \
+  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/planhat \
+  $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_planhat \
+  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/planhat.fish \
+  $(DESTDIR)$(PREFIX)/share/man/man1/planhat.1
+install: release
+	$(SWIFT) build -c release --product generate-manual
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/planhat
+	install -m 0644 themes/default.yaml themes/light.yaml themes/high-contrast.yaml $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes/
+	$(RELEASE_BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/planhat
+	$(RELEASE_BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_planhat
+	$(RELEASE_BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/planhat.fish
+	@tmp=$$(mktemp -d) && .build/release/generate-manual $(RELEASE_BIN) --output-directory $$tmp >/dev/null \
+	  && install -m 0644 $$tmp/planhat.1 $(DESTDIR)$(PREFIX)/share/man/man1/planhat.1 && rm -rf $$tmp
+	@echo "installed planhat $$($(DESTDIR)$(PREFIX)/bin/planhat --version) under $(DESTDIR)$(PREFIX)"
+
+## uninstall: removes exactly what install put there
+uninstall:
+	rm -f $(INSTALLED)
+	-rmdir $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes $(DESTDIR)$(PREFIX)/share/planhat-explorer 2>/dev/null
 
 ## mcp-client: the pinned Python MCP client used by the end-to-end tests
 mcp-client: $(MCP_VENV)/.installed

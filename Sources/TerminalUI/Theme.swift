@@ -165,12 +165,21 @@ public struct Theme: Sendable {
     }
 
     /// A built-in theme by name, or a theme file by path.
-    public static func named(_ nameOrPath: String) throws -> Theme {
+    /// - Parameter folders: where a theme named without a path may also be (`<name>.yaml` there),
+    ///   searched in order before the built-in themes: the user's themes folder, the installed one.
+    public static func named(_ nameOrPath: String, folders: [String] = []) throws -> Theme {
+        let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
+        if !isPath, let file = folders.map({ $0 + "/" + nameOrPath + ".yaml" }).first(where: { FileManager.default.isReadableFile(atPath: $0) }) {
+            return try named(file)
+        }
         if let builtIn = BuiltInThemes.yaml[nameOrPath] {
             return try load(yaml: builtIn, source: "built-in theme \(nameOrPath)")
         }
-        guard nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml") else {
-            throw ThemeError(source: nameOrPath, key: nil, problem: "is not a theme: use " + BuiltInThemes.yaml.keys.sorted().joined(separator: ", ") + " or a path to a YAML file")
+        guard isPath else {
+            let known = Set(BuiltInThemes.yaml.keys).union(folders.flatMap { folder in
+                ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }
+            })
+            throw ThemeError(source: nameOrPath, key: nil, problem: "is not a theme: use " + known.sorted().joined(separator: ", ") + " or a path to a YAML file")
         }
         guard let data = FileManager.default.contents(atPath: nameOrPath) else {
             throw ThemeError(source: nameOrPath, key: nil, problem: "cannot be read")

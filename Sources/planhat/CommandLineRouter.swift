@@ -17,7 +17,9 @@ struct CommandLineRouter: Sendable {
     /// The subcommand tree: each name and the names under it.
     let commands: CommandTree
     /// Words that make `planhat …` the root command itself, never the explorer.
-    let rootWords: Set<String> = ["-h", "--help", "--version", "help"]
+    /// (argument-parser's own: help, version, the completion scripts and the tool description the
+    /// manual is generated from.)
+    let rootWords: Set<String> = ["-h", "--help", "--version", "help", "--generate-completion-script", "--experimental-dump-help"]
 
     /// The arguments argument-parser should read for `arguments`, as typed after `planhat`.
     func route(_ arguments: [String]) -> [String] {
@@ -35,7 +37,7 @@ struct CommandLineRouter: Sendable {
             return Array(rest)
         }
         // No subcommand: the explorer or the MCP server, unless the root itself is asked for.
-        guard first.hasPrefix("-"), !rootWords.contains(first) else { return arguments }
+        guard first.hasPrefix("-"), !rootWords.contains(first.split(separator: "=").first.map(String.init) ?? first) else { return arguments }
         return [arguments.contains("--stdio") ? "mcp" : "explore"] + arguments
     }
 

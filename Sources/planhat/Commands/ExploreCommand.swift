@@ -65,10 +65,19 @@ struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
         return ("--theme", "default")
     }
 
+    /// Where themes named without a path are looked for first: the user's
+    /// (`$XDG_CONFIG_HOME/planhat-explorer/themes`), then the installed ones beside the binary
+    /// (`<prefix>/share/planhat-explorer/themes`, what `make install` puts there).
+    static var themeFolders: [String] {
+        let binary = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])).resolvingSymlinksInPath()
+        let installed = binary.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("share/planhat-explorer/themes").path
+        return [UserDirectories().config("themes"), installed]
+    }
+
     /// The theme, or a usage error naming where the choice came from and what is allowed.
     private static func loadTheme(_ choice: (source: String, name: String)) throws -> Theme {
         do {
-            return try Theme.named(choice.name)
+            return try Theme.named(choice.name, folders: themeFolders)
         } catch let error as ThemeError {
             throw OptionRefusal(
                 option: choice.source, value: choice.name,
