@@ -31,9 +31,7 @@ struct References {
         _ model: ModelDefinition, _ body: [String: JSONValue], catalog: Catalog
     ) -> [(FieldDefinition, ModelDefinition, [(path: String, value: String)])] {
         model.fields.compactMap { field in
-            guard let route = field.references ?? field.items?.references, let target = catalog.model(route: route),
-                let value = body[field.name], !value.isNull
-            else { return nil }
+            guard let target = catalog.referencedModel(of: field), let value = body[field.name], !value.isNull else { return nil }
             if let elements = value.arrayValue {
                 let values = elements.enumerated().compactMap { index, element in
                     element.stringValue.map { (path: "\(field.name)[\(index)]", value: $0) }
@@ -45,19 +43,16 @@ struct References {
     }
 }
 
-/// The fields Planhat computes on every write: the update time, a company's name copied onto its
-/// records, an end user's full name.
+/// The fields Planhat computes on every write, as the catalog lists them: the time stamps, names
+/// copied from the record a reference names, names joined from the record's own fields.
 struct Derivation {
     let lookup: RecordLookup
     let clock: @Sendable () -> Date
 
-    /// The fields stamped with the time of every write; a write that changes only them changes nothing.
-    static let timestampFields: Set<String> = ["updatedAt", "lastUpdated"]
-
     /// Stamps the creation time on a new record's creation fields the body left empty.
     func stampCreation(_ model: ModelDefinition, _ document: inout [String: JSONValue]) {
         let now = Timestamp.iso(clock())
-        for name in ["createDate", "createdAt"] where model.field(named: name) != nil && document[name] == nil {
+        for name in model.timestamps?.created ?? [] where document[name] == nil {
             document[name] = .string(now)
         }
     }
@@ -65,53 +60,58 @@ struct Derivation {
     /// Recomputes the derived fields of `document`.
     func apply(_ model: ModelDefinition, _ document: inout [String: JSONValue]) throws {
         let now = Timestamp.iso(clock())
-        for name in Self.timestampFields where model.field(named: name) != nil {
+        for name in model.timestamps?.updated ?? [] {
             document[name] = .string(now)
         }
-        if let companyField = model.companyField, model.companyFieldKind == "single" {
-            let company = try document[companyField]?.stringValue.flatMap { try lookup.locate(model.catalogCompanies(lookup.catalog), $0) }
-            for nameField in ["companyName", "cName"] where model.field(named: nameField) != nil {
-                // A cleared company clears its name too.
-                if let company { document[nameField] = company.document["name"] ?? .null } else { document.removeValue(forKey: nameField) }
+        for derived in model.derivedFields ?? [] {
+            if let reference = derived.reference, let copies = derived.copies {
+                guard let target = model.field(named: reference).flatMap(lookup.catalog.referencedModel(of:)) else { continue }
+                let record = try document[reference]?.stringValue.flatMap { try lookup.locate(target, $0) }
+                // A cleared reference clears the copy too.
+                if let record { document[derived.name] = record.document[copies] ?? .null } else { document.removeValue(forKey: derived.name) }
+            } else if let joins = derived.joins {
+                let parts = joins.compactMap { document[$0]?.stringValue }
+                if !parts.isEmpty { document[derived.name] = .string(parts.joined(separator: " ")) }
             }
         }
-        if model.field(named: "firstName") != nil, model.field(named: "name") != nil, model.field(named: "nickName") == nil {
-            let parts = [document["firstName"]?.stringValue, document["lastName"]?.stringValue].compactMap { $0 }
-            if !parts.isEmpty { document["name"] = .string(parts.joined(separator: " ")) }
-        }
+    }
+
+    /// `document` without the fields every write stamps: two writes that differ only there are the same.
+    static func unstamped(_ document: [String: JSONValue], of model: ModelDefinition) -> [String: JSONValue] {
+        let stamps = Set(model.timestamps?.updated ?? [])
+        return document.filter { !stamps.contains($0.key) }
     }
 }
 
-extension ModelDefinition {
-    /// The companies model, which every company reference points to.
-    func catalogCompanies(_ catalog: Catalog) -> ModelDefinition {
-        catalog.model(route: "companies") ?? self
+extension Catalog {
+    /// The model a reference field (or an array of references) points to.
+    func referencedModel(of field: FieldDefinition) -> ModelDefinition? {
+        (field.references ?? field.items?.references).flatMap { model(route: $0) }
     }
 }
 
-/// A `sourceId` is unique in its model; an external id is unique among one company's records.
+/// The catalog's unique keys: a `sourceId` is unique in its model; an external id among one
+/// company's records.
 struct UniqueKeys {
     let db: Database
 
     /// - Throws: ``PlanhatError`` 400 naming the record that already has the key.
     func check(_ model: ModelDefinition, _ document: [String: JSONValue], excluding id: String?) throws {
         let row = StoredRow(model: model, id: id ?? "", document: document)
-        var checks: [(field: String, column: String, value: String)] = []
-        if let field = model.sourceIdField, let value = row.sourceID { checks.append((field, "source_id", value)) }
-        if let field = model.externalIdField, let value = row.externalID { checks.append((field, "external_id", value)) }
-        for check in checks {
-            var sql = "SELECT id FROM record WHERE model = ? AND \(check.column) = ? AND id != ?"
-            var arguments: [any DatabaseValueConvertible] = [model.path, check.value, id ?? ""]
-            if check.column == "external_id", model.companyFieldKind == "single" {
+        for key in model.uniqueKeys ?? [] {
+            guard let value = document[key.field]?.stringValue else { continue }
+            var sql = "SELECT id FROM record WHERE model = ? AND \(StoredRow.column(for: key.field, of: model)) = ? AND id != ?"
+            var arguments: [any DatabaseValueConvertible] = [model.path, value, id ?? ""]
+            if key.perCompany == true {
                 sql += " AND company_id IS ?"
                 arguments.append(row.companyID)
             }
             if let existing = try String.fetchOne(db, sql: sql + " LIMIT 1", arguments: StatementArguments(arguments)) {
                 throw PlanhatError(
-                    status: 400, message: "\(check.field) '\(check.value)' is already used by \(model.name.lowercased()) \(existing)",
+                    status: 400, message: "\(key.field) '\(value)' is already used by \(model.name.lowercased()) \(existing)",
                     fieldIssues: [FieldIssue(
-                        path: check.field, value: JSONValue.string(check.value).preview(),
-                        expected: "a \(check.field) no other \(model.name.lowercased()) has (update \(existing) instead)")])
+                        path: key.field, value: JSONValue.string(value).preview(),
+                        expected: "a \(key.field) no other \(model.name.lowercased()) has (update \(existing) instead)")])
             }
         }
     }

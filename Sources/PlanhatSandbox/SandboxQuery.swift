@@ -66,34 +66,35 @@ private struct Filters {
 
     mutating func add(_ item: QueryItem) throws {
         let filter = model.filters.first { $0.name == item.name }
-        if item.name == "companyId", let companyField = model.companyField {
-            let companies = model.catalogCompanies(lookup.catalog)
-            let ids = try item.value.split(separator: ",").map { raw -> String in
-                let key = raw.trimmingCharacters(in: .whitespaces)
-                return try lookup.locate(companies, key)?.id ?? key
-            }
-            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            if model.companyFieldKind == "multiple" {
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM json_each(doc, '\(JSONPath.path(companyField))') WHERE value IN (\(placeholders)))")
-            } else {
-                conditions.append("company_id IN (\(placeholders))")
-            }
-            arguments += ids.map(\.databaseValue)
-        } else if let filter, filter.field == nil {
-            let text = model.fields.filter { ["title", "description", "subject", "name"].contains($0.name) }
-            let clauses = text.map { "\(JSONPath.extract($0.name)) LIKE ?" }
+        if let filter, filter.field == nil {
+            // A text search: the text anywhere in the catalog's search fields.
+            let clauses = (filter.searchFields ?? []).map { "\(JSONPath.extract($0)) LIKE ?" }
             guard !clauses.isEmpty else { return }
             conditions.append("(" + clauses.joined(separator: " OR ") + ")")
             arguments += Array(repeating: "%\(item.value)%".databaseValue, count: clauses.count)
-        } else {
-            let field = filter?.field ?? item.name
-            guard model.field(named: field) != nil else {
-                throw PlanhatError(
-                    status: 400, message: "\(model.route) cannot be filtered on '\(item.name)'",
-                    fieldIssues: [FieldIssue(path: item.name, value: item.value, expected: "one of the list parameters")])
+            return
+        }
+        let name = filter?.field ?? item.name
+        guard let field = model.field(named: name) else {
+            throw PlanhatError(
+                status: 400, message: "\(model.route) cannot be filtered on '\(item.name)'",
+                fieldIssues: [FieldIssue(path: item.name, value: item.value, expected: "one of the list parameters")])
+        }
+        if filter != nil, let target = lookup.catalog.referencedModel(of: field) {
+            // Ids of the referenced model, keyed ones (`extid-…`) resolved, separated by commas.
+            let ids = try item.value.split(separator: ",").map { raw -> String in
+                let key = raw.trimmingCharacters(in: .whitespaces)
+                return try lookup.locate(target, key)?.id ?? key
             }
-            conditions.append("\(JSONPath.extract(field)) = ?")
+            let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            if field.type == "array" {
+                conditions.append("EXISTS (SELECT 1 FROM json_each(doc, '\(JSONPath.path(name))') WHERE value IN (\(placeholders)))")
+            } else {
+                conditions.append("\(StoredRow.column(for: name, of: model)) IN (\(placeholders))")
+            }
+            arguments += ids.map(\.databaseValue)
+        } else {
+            conditions.append("\(JSONPath.extract(name)) = ?")
             arguments.append(item.value.databaseValue)
         }
     }

@@ -47,8 +47,7 @@ struct RecordLookup {
 
     /// The first record (in insertion order) whose `field` is `value`.
     func locate(_ model: ModelDefinition, field: String, value: String) throws -> StoredRecord? {
-        let column = field == "email" ? "email" : JSONPath.extract(field)
-        return try first(["model = ?", "\(column) = ?"], [model.path, value])
+        try first(["model = ?", "\(StoredRow.column(for: field, of: model)) = ?"], [model.path, value])
     }
 
     private func first(_ conditions: [String], _ arguments: [any DatabaseValueConvertible]) throws -> StoredRecord? {
@@ -66,10 +65,22 @@ struct StoredRow {
 
     var externalID: String? { model.externalIdField.flatMap { document[$0]?.stringValue } }
     var sourceID: String? { model.sourceIdField.flatMap { document[$0]?.stringValue } }
-    var email: String? { model.field(named: "email") != nil ? document["email"]?.stringValue : nil }
+    var email: String? { model.emailField.flatMap { document[$0]?.stringValue } }
     var companyID: String? {
         guard model.companyFieldKind == "single", let field = model.companyField else { return nil }
         return document[field]?.stringValue
+    }
+
+    /// The SQL that reads `field` of a record: its key column where it has one (indexed), else
+    /// the value in the document.
+    static func column(for field: String, of model: ModelDefinition) -> String {
+        switch field {
+        case model.externalIdField: "external_id"
+        case model.sourceIdField: "source_id"
+        case model.emailField: "email"
+        case model.companyField where model.companyFieldKind == "single": "company_id"
+        default: JSONPath.extract(field)
+        }
     }
 
     private var arguments: StatementArguments {

@@ -48,31 +48,24 @@ struct RecordWriter {
     /// reports refused items in the summary instead of failing the whole request.
     func bulkUpsert(_ request: PlanhatRequest) throws -> JSONValue {
         let model = request.model
-        var summary = UpsertSummary()
+        var summary = UpsertSummary(echoing: model.upsertEchoKeys ?? [])
         for (index, element) in (request.body?.arrayValue ?? []).enumerated() {
             let item = element.objectValue ?? [:]
             let references = try References(item, of: model, lookup: lookup)
-            let issues = references.issues
             if let match = try matchForUpsert(model, item) {
-                if !issues.isEmpty {
-                    summary.updatedErrors.append(UpsertSummary.error(index: index, item: item, issues: issues))
+                guard references.issues.isEmpty else {
+                    summary.refuse(index: index, item: item, issues: references.issues, creating: false)
                     continue
                 }
                 var changes = item
                 changes.removeValue(forKey: "_id")
                 let before = match.record.document.objectValue ?? [:]
                 let merged = try merge(model, before, changes, references: references.resolved)
-                let stamps = Derivation.timestampFields
-                if merged.filter({ !stamps.contains($0.key) }) == before.filter({ !stamps.contains($0.key) }) {
-                    summary.nonupdates += 1
-                } else {
-                    try save(model, id: match.record.id, document: merged)
-                    summary.updated += 1
-                    summary.modified.append(match.record.id)
-                }
-                summary.updatesKeys.append(UpsertSummary.keys(id: match.record.id, matchedOn: match.key, item: item))
+                let changed = Derivation.unstamped(merged, of: model) != Derivation.unstamped(before, of: model)
+                if changed { try save(model, id: match.record.id, document: merged) }
+                summary.update(id: match.record.id, matchedOn: match.key, item: item, changed: changed)
             } else {
-                var problems = issues
+                var problems = references.issues
                 for field in model.fields where field.requiredOnCreate && item[field.name] == nil {
                     problems.append(FieldIssue(path: field.name, value: nil, expected: "a value (required to create)"))
                 }
@@ -82,14 +75,11 @@ struct RecordWriter {
                         expected: "the _id of an existing \(model.name.lowercased()) (leave it out to create)"))
                 }
                 guard problems.isEmpty else {
-                    summary.createdErrors.append(UpsertSummary.error(index: index, item: item, issues: problems))
+                    summary.refuse(index: index, item: item, issues: problems, creating: true)
                     continue
                 }
                 let created = try insert(model, item, references: references.resolved)
-                let id = created["_id"]?.stringValue ?? ""
-                summary.created += 1
-                summary.upsertedIds.append(id)
-                summary.insertsKeys.append(UpsertSummary.keys(id: id, matchedOn: nil, item: item))
+                summary.create(id: created["_id"]?.stringValue ?? "", item: item)
             }
         }
         return summary.jsonValue
@@ -145,13 +135,13 @@ struct RecordWriter {
     ) throws -> [String: JSONValue] {
         var document = stored
         for (name, value) in changes {
-            if name == "custom", let custom = value.objectValue {
-                var merged = document["custom"]?.objectValue ?? [:]
+            if model.field(named: name)?.isCustom == true, let custom = value.objectValue {
+                var merged = document[name]?.objectValue ?? [:]
                 for (key, entry) in custom {
                     // null clears one custom field; the others are kept.
                     if entry.isNull { merged.removeValue(forKey: key) } else { merged[key] = entry }
                 }
-                document["custom"] = .object(merged)
+                document[name] = .object(merged)
             } else if value.isNull {
                 document.removeValue(forKey: name)
             } else {
