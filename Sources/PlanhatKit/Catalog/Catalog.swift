@@ -208,6 +208,8 @@ public struct Catalog: Sendable {
     /// The models in catalog order.
     public let models: [ModelDefinition]
     private let byKey: [String: ModelDefinition]
+    /// The schemas built for this catalog's models.
+    private let schemas = SchemaCache()
 
     /// The catalog built from Planhat's documented models.
     public static let shared: Catalog = {
@@ -265,6 +267,16 @@ public struct Catalog: Sendable {
             }
         }
         return best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(3).map(\.key)
+    }
+
+    /// The parameters schema of `operation` on `model`, built once per catalog, route and operation.
+    ///
+    /// A definition this catalog does not hold (another catalog's, or one changed since) gets a
+    /// schema built from it, which is not kept.
+    public func schema(for model: ModelDefinition, operation: ModelOperation) -> JSONValue {
+        schemas.schema(for: model, operation: operation, isOwn: { self.model(route: $0.route) == $0 }) {
+            SchemaBuilder.build(model, operation)
+        }
     }
 
     /// A catalog limited to `routes` (for `--models`).
