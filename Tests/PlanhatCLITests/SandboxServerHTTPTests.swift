@@ -14,13 +14,13 @@ func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async th
 }
 
 /// A ``SandboxServer`` in this process on a free loopback port, over its own in-memory sandbox.
-typealias LocalServer = InProcessSandbox
+typealias LocalServer = ListeningSandbox
 
-extension InProcessSandbox {
+extension ListeningSandbox {
     /// Runs `body` against a fresh server of 3 companies and stops it after, whatever happens.
     static func with(token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1", limits: ServeLimits = .standard,
-                     _ body: (InProcessSandbox) async throws -> Void) async throws {
-        let server = try await InProcessSandbox(companies: 3, token: token, controlToken: controlToken, host: host, limits: limits)
+                     _ body: (ListeningSandbox) async throws -> Void) async throws {
+        let server = try await ListeningSandbox(companies: 3, token: token, controlToken: controlToken, host: host, limits: limits)
         do {
             try await body(server)
         } catch {
