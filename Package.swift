@@ -86,7 +86,7 @@ let package = Package(
             name: "PlanhatBench",
             dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]
         ),
-        .target(name: "PlanhatTestSupport", path: "Tests/Support"),
+        .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox"], path: "Tests/Support"),
         .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(

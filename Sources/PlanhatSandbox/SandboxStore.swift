@@ -71,7 +71,7 @@ public final class SandboxStore: Sendable {
         ("record_by_source_id", "record(model, source_id) WHERE source_id IS NOT NULL"),
         ("record_by_email", "record(model, email) WHERE email IS NOT NULL"),
         ("record_by_company", "record(model, company_id) WHERE company_id IS NOT NULL"),
-    ] + SortIndex.fields.map { (SortIndex.name(model: $0.model, field: $0.field), SortIndex.definition(model: $0.model, field: $0.field)) }
+    ] + SortIndex.fields(in: .shared).map { (SortIndex.name(model: $0.model, field: $0.field), SortIndex.definition(model: $0.model, field: $0.field)) }
 
     static func createSecondaryIndexes(_ db: Database) throws {
         for index in secondaryIndexes {
@@ -109,13 +109,16 @@ public final class SandboxStore: Sendable {
     }
 }
 
-/// Partial expression indexes for the sorts people use most on large workspaces. A query uses
-/// one only when it names the model as a literal (`model = 'companies'`), which list queries do.
+/// Partial expression indexes for the sorts people use most on large workspaces (the catalog's
+/// `sortIndexes`). A query uses one only when it names the model as a literal
+/// (`model = 'companies'`), which list queries do.
 enum SortIndex {
-    static let fields: [(model: String, field: String)] = [
-        ("companies", "arr"), ("companies", "mrr"), ("companies", "name"), ("companies", "h"),
-        ("companies", "lastUpdated"), ("endusers", "lastActive"),
-    ]
+    /// Every model path and field the catalog asks a sort index for, once each.
+    static func fields(in catalog: Catalog) -> [(model: String, field: String)] {
+        var seen: Set<String> = []
+        return catalog.models.flatMap { model in (model.sortIndexes ?? []).map { (model: model.path, field: $0) } }
+            .filter { seen.insert(name(model: $0.model, field: $0.field)).inserted }
+    }
 
     static func name(model: String, field: String) -> String {
         "record_sort_\(model)_\(field)"

@@ -6,19 +6,6 @@ import Testing
 
 @testable import PlanhatSandbox
 
-/// Runs the in-process server on threads of its own: tests elsewhere in this process block Swift's
-/// cooperative threads (running the built binary and waiting for it), which would starve it.
-final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
-    static let shared = DedicatedExecutor()
-    private let queue = DispatchQueue(label: "local-sandbox-server", attributes: .concurrent)
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        let executor = asUnownedTaskExecutor()
-        queue.async { job.runSynchronously(on: executor) }
-    }
-}
-
 /// Runs blocking work (a child process, a pipe) on a GCD thread instead of a cooperative one.
 func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
@@ -27,35 +14,13 @@ func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async th
 }
 
 /// A ``SandboxServer`` in this process on a free loopback port, over its own in-memory sandbox.
-final class LocalServer: Sendable {
-    let port: Int
-    let service: PlanhatService
-    private let task: Task<Void, any Error>
+typealias LocalServer = ListeningSandbox
 
-    init(token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1", limits: ServeLimits = .standard) async throws {
-        let store = try SandboxStore(path: nil)
-        try DemoData(companies: 3).seed(into: store)
-        let service = PlanhatService(backend: SandboxBackend(store: store))
-        let server = SandboxServer(service: service, token: token, host: host, port: 0, controlToken: controlToken, limits: limits)
-        let (ports, continuation) = AsyncStream.makeStream(of: UInt16.self)
-        let task = Task(executorPreference: DedicatedExecutor.shared) {
-            defer { continuation.finish() }
-            try await server.run { continuation.yield($0) }
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await task.value
-            throw RawHTTPError(description: "the server stopped before it listened")
-        }
-        self.port = Int(port)
-        self.service = service
-        self.task = task
-    }
-
-    /// Runs `body` against a fresh server and stops it after, whatever happens.
+extension ListeningSandbox {
+    /// Runs `body` against a fresh server of 3 companies and stops it after, whatever happens.
     static func with(token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1", limits: ServeLimits = .standard,
-                     _ body: (LocalServer) async throws -> Void) async throws {
-        let server = try await LocalServer(token: token, controlToken: controlToken, host: host, limits: limits)
+                     _ body: (ListeningSandbox) async throws -> Void) async throws {
+        let server = try await ListeningSandbox(companies: 3, token: token, controlToken: controlToken, host: host, limits: limits)
         do {
             try await body(server)
         } catch {
@@ -63,11 +28,6 @@ final class LocalServer: Sendable {
             throw error
         }
         await server.stop()
-    }
-
-    func stop() async {
-        task.cancel()
-        _ = await task.result
     }
 
     /// Sends one request on a new connection and reads the answer.

@@ -5,15 +5,17 @@ import Testing
 @testable import PlanhatKit
 @testable import PlanhatRemote
 
-/// The remote client against `planhat sandbox serve` on a free loopback port.
-@Suite("Remote client against sandbox serve")
+/// The remote client against the sandbox server in this process, its requests handed to the
+/// server's handler directly (the built binary's `sandbox serve`, over a socket, is tested by
+/// ``RemoteCLITests``).
+@Suite("Remote client against the sandbox server")
 struct RemoteBackendTests {
     static let fastRetry = RetryPolicy(rateLimitAttempts: 5, rateLimitBudget: 60, serverErrorAttempts: 3, baseDelay: 0.05, maximumDelay: 0.2)
 
-    func service(_ server: ServedSandbox, token: String = "test-token", retry: RetryPolicy = fastRetry) -> PlanhatService {
+    func service(_ server: InProcessSandbox, token: String = "test-token", retry: RetryPolicy = fastRetry) -> PlanhatService {
         let backend = RemoteBackend(
             baseURL: server.baseURL, token: APIToken(token)!, timeout: 10, retry: retry,
-            limiter: RequestLimiter(limits: .init(perMinute: 10_000)))
+            limiter: RequestLimiter(limits: .init(perMinute: 10_000)), transport: server.transport(timeout: 10))
         return PlanhatService(backend: backend)
     }
 
@@ -28,7 +30,7 @@ struct RemoteBackendTests {
 
     @Test("every operation works end to end, keyed ids included")
     func everyOperation() async throws {
-        let server = try ServedSandbox()
+        let server = try InProcessSandbox()
         let service = service(server)
         let top = try #require(try await service.perform(model: "companies", operation: "list", parameters: ["limit": 3, "sort": "-arr", "select": "name,arr,externalId,sourceId"]).arrayValue)
         #expect(top.count == 3)
@@ -60,36 +62,36 @@ struct RemoteBackendTests {
 
     @Test("a bulk upsert of 12 000 items goes out in 3 requests of at most 5 000")
     func chunkedBulkUpsert() async throws {
-        let server = try ServedSandbox(companies: 5)
+        let server = try InProcessSandbox(companies: 5)
         let progress = ProgressLog()
         let backend = RemoteBackend(
             baseURL: server.baseURL, token: APIToken("t")!, retry: Self.fastRetry,
-            limiter: RequestLimiter(limits: .init(perMinute: 10_000)), progress: { progress.append($0) })
+            limiter: RequestLimiter(limits: .init(perMinute: 10_000)), transport: server.transport(), progress: { progress.append($0) })
         let items = (0..<12_000).map { index -> JSONValue in ["name": .string("Bulk \(index)"), "externalId": .string("BULK-\(index)")] }
         let summary = try await PlanhatService(backend: backend).perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(items)])
         #expect(summary["created"] == 12_000)
         #expect(summary["upsertedIds"]?.arrayValue?.count == 12_000)
-        #expect(try server.count("PUT /companies") == 3)
+        #expect(await server.count("PUT /companies") == 3)
         #expect(progress.entries.map(\.done) == [5_000, 10_000, 12_000])
     }
 
     @Test("429 twice with Retry-After: 1, then success after at least 2 s")
     func rateLimitedThenSuccess() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "method": "GET", "count": 2, "status": 429, "retryAfter": "1"}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "method": "GET", "count": 2, "status": 429, "retryAfter": "1"}"#)
         let started = Date()
         let rows = try await service(server).perform(model: "companies", operation: "list", parameters: ["limit": 1])
         let elapsed = Date().timeIntervalSince(started)
         #expect(rows.arrayValue?.count == 1)
         #expect(elapsed >= 2, "waited \(elapsed) s")
         #expect(elapsed < 120, "bounded, even on a loaded machine")
-        #expect(try server.count("GET /companies") == 3)
+        #expect(await server.count("GET /companies") == 3)
     }
 
     @Test("a persistent 429 gives up in bounded time with a 429 error saying how often it tried")
     func persistentRateLimit() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "count": 100, "status": 429, "retryAfter": "1"}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "count": 100, "status": 429, "retryAfter": "1"}"#)
         let policy = RetryPolicy(rateLimitAttempts: 3, rateLimitBudget: 60, serverErrorAttempts: 3, baseDelay: 0.05, maximumDelay: 0.2)
         let started = Date()
         let error = await failure { try await service(server, retry: policy).perform(model: "companies", operation: "list", parameters: [:]) }
@@ -98,70 +100,70 @@ struct RemoteBackendTests {
         #expect(error?.report.contains("Gave up after 3 attempts") == true)
         #expect(error?.guidance.contains("Retry-After") == true)
         #expect(elapsed >= 2 && elapsed < 120)
-        #expect(try server.count("GET /companies") == 3)
+        #expect(await server.count("GET /companies") == 3)
     }
 
     @Test("a Retry-After beyond the budget fails at once")
     func retryAfterBeyondBudget() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "count": 5, "status": 429, "retryAfter": "120"}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "count": 5, "status": 429, "retryAfter": "120"}"#)
         let started = Date()
         let error = await failure { try await service(server).perform(model: "companies", operation: "list", parameters: [:]) }
         #expect(error?.status == 429)
         #expect(Date().timeIntervalSince(started) < 100, "it does not wait the 120 s asked for")
-        #expect(try server.count("GET /companies") == 1)
+        #expect(await server.count("GET /companies") == 1)
     }
 
     @Test("one 500 on a GET is retried")
     func serverErrorOnRead() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "method": "GET", "status": 500}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "method": "GET", "status": 500}"#)
         let rows = try await service(server).perform(model: "companies", operation: "list", parameters: ["limit": 2])
         #expect(rows.arrayValue?.count == 2)
-        #expect(try server.count("GET /companies") == 2)
+        #expect(await server.count("GET /companies") == 2)
     }
 
     @Test("a 500 on create is sent exactly once and reported as maybe applied")
     func serverErrorOnCreate() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "method": "POST", "status": 500}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "method": "POST", "status": 500}"#)
         let error = await failure { try await service(server).perform(model: "companies", operation: "create", parameters: ["name": "Once"]) }
         #expect(error?.status == 500)
         #expect(error?.message.contains("may or may not have been applied") == true)
         #expect(error?.report.contains("Request: POST") == true)
-        #expect(try server.count("POST /companies") == 1)
+        #expect(await server.count("POST /companies") == 1)
     }
 
     @Test("a connection dropped after a create applied it once and never duplicates it")
     func droppedCreate() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "method": "POST", "drop": "after"}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "method": "POST", "drop": "after"}"#)
         let service = service(server)
         let error = await failure { try await service.perform(model: "companies", operation: "create", parameters: ["name": "Dropped Co", "externalId": "DROP-1"]) }
         #expect(error != nil)
         #expect(error?.message.contains("may or may not have been applied") == true)
-        #expect(try server.count("POST /companies") == 1)
+        #expect(await server.count("POST /companies") == 1)
         let found = try await service.perform(model: "companies", operation: "view", parameters: ["id": "extid-DROP-1"])
         #expect(found["name"] == "Dropped Co")
     }
 
     @Test("a GET dropped before the answer is retried")
     func droppedRead() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "method": "GET", "drop": "before"}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "method": "GET", "drop": "before"}"#)
         let rows = try await service(server).perform(model: "companies", operation: "list", parameters: ["limit": 1])
         #expect(rows.arrayValue?.count == 1)
-        #expect(try server.count("GET /companies") == 2)
+        #expect(await server.count("GET /companies") == 2)
     }
 
     @Test("a slow answer past the timeout fails cleanly")
     func timeout() async throws {
-        let server = try ServedSandbox()
-        try server.inject(#"{"path": "/companies", "count": 5, "delayMs": 3000}"#)
+        let server = try InProcessSandbox()
+        try await server.inject(#"{"path": "/companies", "count": 5, "delayMs": 3000}"#)
         let backend = RemoteBackend(
             baseURL: server.baseURL, token: APIToken("t")!, timeout: 1,
             retry: RetryPolicy(serverErrorAttempts: 2, baseDelay: 0.05, maximumDelay: 0.1),
-            limiter: RequestLimiter(limits: .init(perMinute: 10_000)))
+            limiter: RequestLimiter(limits: .init(perMinute: 10_000)), transport: server.transport(timeout: 1))
         let started = Date()
         let error = await failure { try await PlanhatService(backend: backend).perform(model: "companies", operation: "list", parameters: [:]) }
         #expect(error?.cause == .timeout)
@@ -172,12 +174,12 @@ struct RemoteBackendTests {
 
     @Test("401, 403 and 404 carry Planhat's guidance, never the token")
     func authAndNotFound() async throws {
-        let server = try ServedSandbox(token: "right-token")
+        let server = try InProcessSandbox(token: "right-token")
         let wrong = await failure { try await service(server, token: "wrong-token-SECRET").perform(model: "companies", operation: "list", parameters: [:]) }
         #expect(wrong?.status == 401)
         #expect(wrong?.guidance.contains("Authorization: Bearer") == true)
         #expect(wrong?.report.contains("wrong-token-SECRET") == false)
-        try server.inject(#"{"path": "/endusers", "status": 403, "body": "{\"error\": \"permission denied\"}"}"#)
+        try await server.inject(#"{"path": "/endusers", "status": 403, "body": "{\"error\": \"permission denied\"}"}"#)
         let forbidden = await failure { try await service(server, token: "right-token").perform(model: "endusers", operation: "list", parameters: [:]) }
         #expect(forbidden?.status == 403)
         #expect(forbidden?.message.contains("permission denied") == true)
@@ -188,10 +190,10 @@ struct RemoteBackendTests {
 
     @Test("an invalid create never reaches the network")
     func validationBeforeNetwork() async throws {
-        let server = try ServedSandbox()
+        let server = try InProcessSandbox()
         let error = await failure { try await service(server).perform(model: "companies", operation: "create", parameters: ["status": "zombie"]) }
         #expect(error?.status == 400)
-        #expect(try server.count("POST /companies") == 0)
+        #expect(await server.count("POST /companies") == 0)
     }
 }
 

@@ -78,7 +78,40 @@ public struct FilterDefinition: Sendable, Codable, Hashable {
     public var name: String
     /// The record field it matches (`cId` for the `companyId` filter on NPS), or `nil` for a text search.
     public var field: String?
+    /// The fields a text search (`field` nil) looks for the text in (`title`, `description` on tickets).
+    public var searchFields: [String]?
     public var description: String
+}
+
+/// A field Planhat computes from other fields on every write: copied from the record a reference
+/// names (`companyName` from the company `companyId` names), or joined from the record's own fields
+/// (an end user's `name` from `firstName` and `lastName`).
+public struct DerivedField: Sendable, Codable, Hashable {
+    /// The computed field, e.g. `companyName`.
+    public var name: String
+    /// The reference field whose record the value is copied from (`companyId`); a cleared
+    /// reference clears the copy.
+    public var reference: String?
+    /// The field of that record the value copies (`name`).
+    public var copies: String?
+    /// The record's own fields joined with spaces, those it has, in order (`firstName`, `lastName`).
+    public var joins: [String]?
+}
+
+/// The fields Planhat stamps with the time: at creation (when the record has none), and on every write.
+public struct TimestampFields: Sendable, Codable, Hashable {
+    /// Stamped when a record is created without one (`createDate`).
+    public var created: [String]
+    /// Stamped on every write (`lastUpdated`); a write that changes only these changes nothing.
+    public var updated: [String]
+}
+
+/// A key no two records of a model may share, so a keyed id (`srcid-…`, `extid-…`) names one record.
+public struct UniqueKey: Sendable, Codable, Hashable {
+    /// The key field (`sourceId`, `externalId`, `extId`).
+    public var field: String
+    /// Whether the key is unique only among one company's records.
+    public var perCompany: Bool?
 }
 
 /// The default and maximum page size of a model's `list`.
@@ -128,6 +161,18 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     public var fixedFields: [String: JSONValue]?
     /// What the research says about the model's quirks.
     public var notes: String
+    /// The fields Planhat computes from other fields on every write (`companyName`, an end user's `name`).
+    public var derivedFields: [DerivedField]?
+    /// The fields Planhat stamps with the creation time and the time of every write.
+    public var timestamps: TimestampFields?
+    /// The keys no two records may share, in the order they are checked.
+    public var uniqueKeys: [UniqueKey]?
+    /// The item keys a bulk upsert answer echoes for each item besides `_id` (`externalId`, `sourceId`, `email`).
+    public var upsertEchoKeys: [String]?
+    /// The field holding the record's email address, which lookups by email read (`email` on end users).
+    public var emailField: String?
+    /// The fields the sandbox keeps a sort index for: the sorts people use most on large workspaces.
+    public var sortIndexes: [String]?
 
     public var id: String { route }
 
@@ -163,6 +208,8 @@ public struct Catalog: Sendable {
     /// The models in catalog order.
     public let models: [ModelDefinition]
     private let byKey: [String: ModelDefinition]
+    /// The schemas built for this catalog's models.
+    private let schemas = SchemaCache()
 
     /// The catalog built from Planhat's documented models.
     public static let shared: Catalog = {
@@ -220,6 +267,16 @@ public struct Catalog: Sendable {
             }
         }
         return best.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.prefix(3).map(\.key)
+    }
+
+    /// The parameters schema of `operation` on `model`, built once per catalog, route and operation.
+    ///
+    /// A definition this catalog does not hold (another catalog's, or one changed since) gets a
+    /// schema built from it, which is not kept.
+    public func schema(for model: ModelDefinition, operation: ModelOperation) -> JSONValue {
+        schemas.schema(for: model, operation: operation, isOwn: { self.model(route: $0.route) == $0 }) {
+            SchemaBuilder.build(model, operation)
+        }
     }
 
     /// A catalog limited to `routes` (for `--models`).

@@ -14,12 +14,17 @@ public enum SchemaBuilder {
     static let idPattern = "^([0-9a-fA-F]{24}|extid-.+|srcid-.+)$"
     static let idExpectation = "a Planhat _id (24 hex characters), extid-<externalId> or srcid-<sourceId>"
 
-    /// The parameters schema of `operation` on `model`, built once per model and operation.
+    /// The parameters schema of `operation` on `model`, as `model` defines it.
+    ///
+    /// Served from the shared catalog's cache when `model` is that catalog's definition, built anew
+    /// otherwise. Code that holds a catalog (a restricted one, a test's) asks it instead:
+    /// ``Catalog/schema(for:operation:)``.
     public static func schema(for model: ModelDefinition, operation: ModelOperation) -> JSONValue {
-        SchemaCache.shared.schema(for: model, operation: operation) { build(model, operation) }
+        Catalog.shared.schema(for: model, operation: operation)
     }
 
-    private static func build(_ model: ModelDefinition, _ operation: ModelOperation) -> JSONValue {
+    /// Builds the schema, uncached.
+    static func build(_ model: ModelDefinition, _ operation: ModelOperation) -> JSONValue {
         var schema: [String: JSONValue] = [
             "$schema": .string(dialect),
             "type": "object",
@@ -294,18 +299,23 @@ public enum SchemaBuilder {
     }
 }
 
-/// Built schemas, shared by every call (validation asks for one on each request).
+/// The schemas one catalog has built, by route and operation (validation asks for one on every
+/// request). Each catalog holds its own, so two catalogs with different definitions for a route
+/// never share one.
 final class SchemaCache: @unchecked Sendable {
-    static let shared = SchemaCache()
     private let lock = NSLock()
-    private var schemas: [String: JSONValue] = [:]
+    private var entries: [String: (model: ModelDefinition, schema: JSONValue)] = [:]
 
-    /// Keyed by route and operation (hashing a whole model definition would cost more than building).
-    func schema(for model: ModelDefinition, operation: ModelOperation, build: () -> JSONValue) -> JSONValue {
+    /// The cached schema when it was built from a definition equal to `model` (cheap for a copy of
+    /// the catalog's own: equal arrays and strings that share storage compare at once); otherwise
+    /// `build()`, kept only when `isOwn(model)`.
+    func schema(
+        for model: ModelDefinition, operation: ModelOperation, isOwn: (ModelDefinition) -> Bool, build: () -> JSONValue
+    ) -> JSONValue {
         let key = model.route + "/" + operation.rawValue
-        if let cached = lock.withLock({ schemas[key] }) { return cached }
+        if let entry = lock.withLock({ entries[key] }), entry.model == model { return entry.schema }
         let schema = build()
-        lock.withLock { schemas[key] = schema }
+        if isOwn(model) { lock.withLock { entries[key] = (model, schema) } }
         return schema
     }
 }

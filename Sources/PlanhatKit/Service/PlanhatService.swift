@@ -68,7 +68,7 @@ public struct PlanhatService: Sendable {
     /// The JSON Schema of an operation's parameters.
     public func schema(model: String, operation: String) throws -> JSONValue {
         let (model, operation) = try resolve(model: model, operation: operation)
-        return SchemaBuilder.schema(for: model, operation: operation)
+        return catalog.schema(for: model, operation: operation)
     }
 
     /// Checks parameters and turns them into the request a backend executes.
@@ -86,7 +86,7 @@ public struct PlanhatService: Sendable {
         guard let members = parameters.objectValue else {
             throw PlanhatError.malformedParameters("got \(parameters.typeName) \(parameters.preview())")
         }
-        let issues = validator.issues(in: parameters, against: SchemaBuilder.schema(for: model, operation: operation))
+        let issues = validator.issues(in: parameters, against: catalog.schema(for: model, operation: operation))
         guard issues.isEmpty else {
             throw PlanhatError.invalidParameters(issues, model: model.route, operation: operation)
         }

@@ -1,0 +1,145 @@
+import Foundation
+import PlanhatKit
+import PlanhatRemote
+import PlanhatSandbox
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Runs in-process servers on threads of their own: tests elsewhere in this process block Swift's
+/// cooperative threads (running the built binary and waiting for it), which would starve them.
+public final class DedicatedExecutor: TaskExecutor, @unchecked Sendable {
+    public static let shared = DedicatedExecutor()
+    private let queue = DispatchQueue(label: "local-sandbox-server", attributes: .concurrent)
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
+    }
+}
+
+/// A ``SandboxServer`` in this process over its own in-memory sandbox, with the fault injector at
+/// hand: what ``ServedSandbox`` is without the process.
+///
+/// Clients reach it through ``transport(timeout:)``, which hands each request to the server's
+/// handler: no socket, and no FlyingFox task that tests blocking Swift's cooperative threads could
+/// starve past a client's timeout. ``ListeningSandbox`` serves one on a port.
+public final class InProcessSandbox: Sendable {
+    /// The server, for its handler.
+    public let server: SandboxServer
+    /// The service behind the server, for looking at the sandbox directly.
+    public let service: PlanhatService
+    /// The server's faults and request counts.
+    public let faults: FaultInjector
+
+    /// A base URL for clients of ``transport(timeout:)`` (never resolved: requests go to the handler).
+    public let baseURL = "http://sandbox.in-process"
+
+    /// Seeds `companies` demo companies; the server takes `token`, `controlToken`, `host` and `limits`
+    /// as ``SandboxServer`` does.
+    public init(companies: Int = 30, token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1",
+                limits: ServeLimits = .standard) throws {
+        let store = try SandboxStore(path: nil)
+        try DemoData(companies: companies).seed(into: store)
+        service = PlanhatService(backend: SandboxBackend(store: store))
+        faults = FaultInjector()
+        server = SandboxServer(service: service, token: token, host: host, port: 0, faults: faults, controlToken: controlToken, limits: limits)
+    }
+
+    /// How many requests the server answered for `"METHOD /path"`.
+    public func count(_ key: String) async -> Int {
+        await faults.counts()[key] ?? 0
+    }
+
+    /// Adds fault rules (JSON, as `POST /__control/faults` takes them).
+    public func inject(_ rules: String) async throws {
+        await faults.add(try FaultRule.decodeList(Data(rules.utf8)))
+    }
+
+    /// A transport that hands each request to the server's handler, failing like URLSession would:
+    /// `.timedOut` past `timeout`, `.networkConnectionLost` where a fault drops the connection.
+    public func transport(timeout: TimeInterval = 10) -> DirectTransport {
+        DirectTransport(server: server, timeout: timeout)
+    }
+}
+
+/// An ``InProcessSandbox`` served on a free loopback port (front door and FlyingFox included), run on
+/// its own threads.
+public final class ListeningSandbox: Sendable {
+    public let port: Int
+    public let sandbox: InProcessSandbox
+    private let task: Task<Void, any Error>
+
+    /// The service behind the server.
+    public var service: PlanhatService { sandbox.service }
+
+    /// Seeds the sandbox and starts the server; returns once it listens.
+    ///
+    /// - Throws: what the server throws before it listens (a host off loopback without a token).
+    public init(companies: Int = 30, token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1",
+                limits: ServeLimits = .standard) async throws {
+        let sandbox = try InProcessSandbox(companies: companies, token: token, controlToken: controlToken, host: host, limits: limits)
+        let server = sandbox.server
+        let (ports, continuation) = AsyncStream.makeStream(of: UInt16.self)
+        let task = Task(executorPreference: DedicatedExecutor.shared) {
+            defer { continuation.finish() }
+            try await server.run { continuation.yield($0) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            try await task.value
+            throw ServeError(message: "the server stopped before it listened")
+        }
+        self.port = Int(port)
+        self.sandbox = sandbox
+        self.task = task
+    }
+
+    deinit {
+        task.cancel()
+    }
+
+    /// Stops the server and waits until it has.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}
+
+/// Hands requests to a ``SandboxServer``'s handler in this process (see ``InProcessSandbox/transport(timeout:)``).
+public struct DirectTransport: HTTPTransport {
+    let server: SandboxServer
+    let timeout: TimeInterval
+
+    public func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        guard let url = request.url, let components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
+            throw URLError(.badURL)
+        }
+        let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
+        let method = request.httpMethod ?? "GET"
+        let headers = request.allHTTPHeaderFields ?? [:]
+        let body = request.httpBody ?? Data()
+        let server = self.server
+        let timeout = self.timeout
+        let answer = try await withThrowingTaskGroup(of: DirectAnswer?.self) { group in
+            // The handler's work (parsing thousands of items) and the clock run off Swift's cooperative
+            // threads, as they would in a server process and URLSession: tests blocking those threads
+            // delay the answer's delivery, never which comes first.
+            group.addTask(executorPreference: DedicatedExecutor.shared) {
+                await server.answer(method: method, target: target, headers: headers, body: body)
+            }
+            group.addTask(executorPreference: DedicatedExecutor.shared) {
+                try await Task.sleep(for: .seconds(timeout))
+                throw URLError(.timedOut)
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+        guard let answer, let response = HTTPURLResponse(url: url, statusCode: answer.status, httpVersion: "HTTP/1.1", headerFields: answer.headers) else {
+            throw URLError(.networkConnectionLost)
+        }
+        return (answer.body, response)
+    }
+}
