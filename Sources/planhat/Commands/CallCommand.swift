@@ -63,7 +63,9 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
                 Progress.report("\(English.number(done)) of \(English.count(total, "item")) sent (\(English.count(requests, "request")))")
             }
             response = try await run.run(request) { chunk in try await service.perform(chunk) }
-            Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) upserted")
+            let errors = ["createdErrors", "updatedErrors", "permissionErrors"].reduce(0) { $0 + (response[$1]?.arrayValue?.count ?? 0) }
+            Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) sent: created \(response["created"]?.intValue ?? 0), "
+                + "updated \(response["updated"]?.intValue ?? 0), unchanged \(response["nonupdates"]?.intValue ?? 0), \(English.count(errors, "error"))")
         } else {
             response = try await service.perform(request)
         }
