@@ -6,9 +6,11 @@ import PlanhatKit
 /// Where each incoming line goes, and what each outgoing message settles.
 ///
 /// Incoming (on the reader thread): checked by ``MessageGate``; errors answered at once; requests
-/// noted in the ledger and handed to the shortcut or the SDK; `notifications/cancelled` routed to the
-/// call it names; batches (2025-03-26 only) taken apart and their answers gathered into one array.
-/// Outgoing: responses settle the ledger and fill batch answers.
+/// noted in the ledger and offered to the ``RequestInterceptor``, if any, then to the SDK;
+/// `notifications/cancelled` routed to the call it names; batches (2025-03-26 only) taken apart and
+/// their answers gathered into one array.
+/// Outgoing: responses settle the ledger and fill batch answers. Every failed write is reported:
+/// logged on stderr, counted, and thrown to the sender that can take it (the SDK's `send`).
 final class MessageRouter: @unchecked Sendable {
     let ledger = RequestLedger()
     let calls = CallRegistry()
@@ -19,7 +21,8 @@ final class MessageRouter: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var negotiatedVersion: String?
-    private var shortcutStorage: ToolCallShortcut?
+    private var interceptorStorage: (any RequestInterceptor)?
+    private var failures = 0
 
     init(writer: LineWriter, continuation: AsyncThrowingStream<Data, any Error>.Continuation, logger: Logger) {
         self.writer = writer
@@ -27,10 +30,14 @@ final class MessageRouter: @unchecked Sendable {
         self.logger = logger
     }
 
-    var shortcut: ToolCallShortcut? {
-        get { lock.withLock { shortcutStorage } }
-        set { lock.withLock { shortcutStorage = newValue } }
+    /// Offered every checked request before the SDK's server.
+    var interceptor: (any RequestInterceptor)? {
+        get { lock.withLock { interceptorStorage } }
+        set { lock.withLock { interceptorStorage = newValue } }
     }
+
+    /// How many messages could not be written.
+    var failedWrites: Int { lock.withLock { failures } }
 
     private var protocolVersion: String? { lock.withLock { negotiatedVersion } }
 
@@ -49,7 +56,7 @@ final class MessageRouter: @unchecked Sendable {
     private func route(_ verdict: Verdict, line: Data) {
         switch verdict {
         case .answer(let error):
-            write(error)
+            try? write(error)  // a failure is reported by write
         case .ignore(let reason):
             logger.warning("ignored a malformed message: \(reason)")
         case .response:
@@ -60,7 +67,8 @@ final class MessageRouter: @unchecked Sendable {
         case .request(let id, let method, let message):
             ledger.noteRequest(id)
             if method == Initialize.name { noteInitialize(message["params"]) }
-            if shortcut?.take(id: id, message: message) != true { continuation.yield(line) }
+            let request = IncomingRequest(id: id, method: method, message: message)
+            if interceptor?.intercept(request) != true { continuation.yield(line) }
         case .batch(let elements):
             routeBatch(elements)
         }
@@ -74,7 +82,7 @@ final class MessageRouter: @unchecked Sendable {
             default: return nil
             }
         }
-        if let array = batches.open(slots) { write(array) }
+        if let array = batches.open(slots) { try? write(array) }
         for (element, verdict) in elements {
             switch verdict {
             case .answer: continue
@@ -98,50 +106,59 @@ final class MessageRouter: @unchecked Sendable {
     private func cancel(_ id: ID) {
         let pending = ledger.forget(id)
         calls.cancel(id, pending: pending)
-        if let array = batches.cancel(id) { write(array) }
+        if let array = batches.cancel(id) { try? write(array) }
     }
 
     // MARK: Outgoing
 
-    /// Sends a message from the server; a response settles its request.
+    /// Sends a message from the server; a response settles its request, written or not (an answer
+    /// that could not be written is not waited for at exit).
     func deliver(_ message: Data) throws {
         let (shape, rawID) = TopLevelKeys.summary(message)
         guard case .object(let keys) = shape, keys.contains("id"), keys.contains("result") || keys.contains("error"),
             let rawID, let id = RequestID.id(raw: rawID)
         else {
-            try writer.write(message)
+            try write(message)
             return
         }
+        defer { ledger.noteAnswered(id) }
         if !batches.isEmpty {
             switch batches.absorb(id, answer: message) {
             case .notMine: break
-            case .held:
-                ledger.noteAnswered(id)
-                return
+            case .held: return
             case .complete(let array):
-                if let array { try writer.write(array) }
-                ledger.noteAnswered(id)
+                if let array { try write(array) }
                 return
             }
         }
-        try writer.write(message)
-        ledger.noteAnswered(id)
+        try write(message)
     }
 
-    /// ``deliver(_:)`` for callers that cannot act on a failed write: it is logged.
+    /// ``deliver(_:)`` for callers that cannot act on a failed write (it is reported all the same).
     func send(_ message: Data) {
-        do {
-            try deliver(message)
-        } catch {
-            logger.error("cannot write to stdout: \(error)")
-        }
+        try? deliver(message)
     }
 
-    private func write(_ data: Data) {
+    /// Writes one line; a failure is logged on stderr and counted, then thrown.
+    private func write(_ data: Data) throws {
         do {
             try writer.write(data)
         } catch {
-            logger.error("cannot write to stdout: \(error)")
+            let count = lock.withLock {
+                failures += 1
+                return failures
+            }
+            let lost = count == 1 ? "" : " (\(count) messages lost so far)"
+            logger.error("cannot write to stdout (\(Self.reason(error))): a message of \(data.count) bytes was lost\(lost)")
+            throw error
         }
+    }
+
+    /// `Broken pipe`: the system's words for a failed write.
+    private static func reason(_ error: any Error) -> String {
+        if case MCPError.transportError(let underlying) = error, let posix = underlying as? POSIXError {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return "\(error)"
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import MCP
-import PlanhatKit
 
 #if canImport(Glibc)
     import Glibc
@@ -12,10 +11,13 @@ import PlanhatKit
 /// The SDK's `StdioTransport` polls a non-blocking stdin and sleeps 10 ms whenever it is empty,
 /// which puts a 10 ms floor under every call; this transport answers as soon as a line arrives.
 /// Every line is checked against JSON-RPC 2.0 and MCP's rules first (``MessageGate``): malformed
-/// lines are answered here, valid ones go to the SDK's server (or the ``ToolCallShortcut``).
+/// lines are answered here, valid ones go to the SDK's server, or to the ``RequestInterceptor``
+/// plugged in from outside when it takes them (the transport knows nothing of what it serves).
 /// It keeps track of the requests still owed an answer and of the calls running, so the server can
 /// answer every call in flight before exiting when the client closes stdin, and it routes
-/// `notifications/cancelled` to the call it names, whichever path serves it.
+/// `notifications/cancelled` to the call it names, whichever path serves it. A message that cannot
+/// be written (the client closed stdout) is reported: logged on stderr, counted in
+/// ``failedWrites``, and thrown from ``send(_:)``; it never raises `SIGPIPE`.
 public actor StdioLineTransport: Transport {
     public nonisolated let logger: Logger
     private let input: Int32
@@ -32,17 +34,18 @@ public actor StdioLineTransport: Transport {
         router = MessageRouter(writer: LineWriter(descriptor: output), continuation: continuation, logger: logger)
     }
 
-    /// The calls being served, by request id: the SDK server's `tools/call` handler runs its calls
-    /// through it so that cancellation and the wait at exit cover both paths.
+    /// The calls being served, by request id: the SDK server's `tools/call` handler and the
+    /// interceptor run their calls through it so that cancellation and the wait at exit cover both paths.
     nonisolated var calls: CallRegistry { router.calls }
 
-    /// Serves plain `tools/call` requests through `tools` directly (see ``ToolCallShortcut``);
-    /// set before the server starts. `reporter` tells about calls the client cancelled.
-    public func shortcutToolCalls(to tools: PlanhatTools, reporter: CancellationReporter) {
-        router.shortcut = ToolCallShortcut(tools: tools, calls: router.calls, reporter: reporter) { [router] answer in
-            router.send(answer)
-        }
+    /// Offers every checked request to `interceptor` before the SDK's server sees it; with none (the
+    /// default) every request goes to the server. Set it before the server starts.
+    public nonisolated func setInterceptor(_ interceptor: (any RequestInterceptor)?) {
+        router.interceptor = interceptor
     }
+
+    /// How many messages could not be written so far (each was logged on stderr as it failed).
+    public nonisolated var failedWrites: Int { router.failedWrites }
 
     public func connect() async throws {
         guard !started else { return }
@@ -71,7 +74,8 @@ public actor StdioLineTransport: Transport {
         try router.deliver(data)
     }
 
-    /// Sends a message the server starts itself (a notification), from any task.
+    /// Sends a message from any task without waiting: a notification the server starts itself, or the
+    /// answer of a request the interceptor took. A failed write is reported, not thrown.
     public nonisolated func post(_ data: Data) {
         router.send(data)
     }
