@@ -166,26 +166,19 @@ struct TransportTests {
     @Test("planhat --stdio whose client closed stdout logs every lost message on stderr and exits 0 once stdin closes (it used to die of SIGPIPE)")
     func closedStdoutEndToEnd() throws {
         let sandbox = ProcessRunner.temporaryDirectory("epipe").appendingPathComponent("s.sqlite").path
-        let process = Process()
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        process.arguments = ["--stdio", "--sandbox", "--sandbox-path", sandbox]
-        process.environment = ProcessRunner.environment()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        try output.fileHandleForReading.close()
-        let stderr = LineChannel(errors.fileHandleForReading)
-        input.fileHandleForWriting.write(Data((ProtocolErrorTests.initialize("2025-06-18") + "\n" + toolCall("lost", PlanhatTools.discoverName) + "\n").utf8))
-        let lost = stderr.first(timeout: 30) { $0.contains("cannot write to stdout (Broken pipe)") && $0.contains("2 messages lost") }
+        let child = try MCPLineClient(arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox], environment: ProcessRunner.environment(), capturesStandardError: true)
+        try child.standardOutput.close()
+        let stderr = LineChannel(child.standardError ?? FileHandle.nullDevice)
+        child.send(line: ProtocolErrorTests.initialize("2025-06-18"))
+        child.send(line: toolCall("lost", PlanhatTools.discoverName))
+        let lost = stderr.first(timeout: 30) { $0.contains("cannot write to stdout (Broken pipe)") && $0.contains("messages lost so far") }
         #expect(lost != nil, "\(stderr.all.suffix(5))")
-        try input.fileHandleForWriting.close()
+        child.closeInput()
         let deadline = Date().addingTimeInterval(30)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(process.terminationReason) \(process.terminationStatus)")
+        while child.process.isRunning && Date() < deadline { usleep(10_000) }
+        if child.process.isRunning { child.process.terminate() }
+        child.process.waitUntilExit()
+        #expect(child.process.terminationReason == .exit && child.process.terminationStatus == 0, "\(child.process.terminationReason) \(child.process.terminationStatus)")
     }
 
     /// The server in process, under `configuration`: a tools/call before initialize (after a ping, which
