@@ -83,34 +83,42 @@ func stop(_ child: MCPLineClient) -> String {
     return memory
 }
 
+/// Spawn → initialize answer, `runs` times, each child stopped after.
+func spawnTimes(_ runs: Int, _ start: () throws -> MCPLineClient) throws -> [Double] {
+    try (0..<runs).map { _ in
+        var child: MCPLineClient?
+        let time = try milliseconds {
+            child = try start()
+            child?.initialize(clientName: "bench")
+        }
+        child?.stop()
+        return time
+    }
+}
+
+/// The wall time of 200 calls sent at once, then their 200 answers read, `runs` times.
+func inFlightTimes(_ child: MCPLineClient, runs: Int, call: String) -> [Double] {
+    (0..<runs).map { _ in
+        milliseconds {
+            for _ in 0..<200 { child.send("tools/call", call) }
+            for _ in 0..<200 { _ = child.readLine() }
+        }
+    }
+}
+
 signal(SIGPIPE, SIG_IGN)  // a child that dies must not take the bench with it
 FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.processInfo.activeProcessorCount) cores\n".utf8))
 _ = try SandboxBackend.open(path: smallSandbox)
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
 
-var spawn: [Double] = []
-for _ in 0..<20 {
-    var child: MCPLineClient?
-    spawn.append(try milliseconds {
-        child = try mcpChild(sandbox: smallSandbox)
-        child?.initialize(clientName: "bench")
-    })
-    child?.stop()
-}
-report(Figure(name: "MCP: spawn → initialize answer", samples: spawn))
+report(Figure(name: "MCP: spawn → initialize answer", samples: try spawnTimes(20) { try mcpChild(sandbox: smallSandbox) }))
 
 do {
     let child = try mcpChild(sandbox: smallSandbox)
     child.initialize(clientName: "bench")
     report(Figure(name: "MCP: tools/list", samples: (0..<200).map { _ in milliseconds { child.call("tools/list") } }))
     report(Figure(name: "MCP: list 3 companies (sequential)", samples: (0..<1_000).map { _ in milliseconds { child.call("tools/call", listThree) } }))
-    var inFlight: [Double] = []
-    for _ in 0..<5 {
-        inFlight.append(milliseconds {
-            for _ in 0..<200 { child.send("tools/call", listThree) }
-            for _ in 0..<200 { _ = child.readLine() }
-        })
-    }
+    let inFlight = inFlightTimes(child, runs: 5, call: listThree)
     let memory = stop(child)
     report(Figure(name: "MCP: 200 calls in flight, wall time", samples: inFlight, memory: memory))
 }
@@ -130,25 +138,11 @@ func ratio(_ ours: Figure, _ theirs: Figure) -> String {
 if FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: baselineScript) {
     let server = try serve(smallSandbox)
     let baseline = [baselineScript, binary, server.baseURL]
-    var pythonSpawn: [Double] = []
-    for _ in 0..<5 {
-        var child: MCPLineClient?
-        pythonSpawn.append(try milliseconds {
-            child = try MCPLineClient(executable: python, arguments: baseline)
-            child?.initialize(clientName: "bench")
-        })
-        child?.stop()
-    }
+    let pythonSpawn = try spawnTimes(5) { try MCPLineClient(executable: python, arguments: baseline) }
     let child = try MCPLineClient(executable: python, arguments: baseline)
     child.initialize(clientName: "bench")
     let pythonCalls = (0..<300).map { _ in milliseconds { child.call("tools/call", listThree) } }
-    var pythonInFlight: [Double] = []
-    for _ in 0..<3 {
-        pythonInFlight.append(milliseconds {
-            for _ in 0..<200 { child.send("tools/call", listThree) }
-            for _ in 0..<200 { _ = child.readLine() }
-        })
-    }
+    let pythonInFlight = inFlightTimes(child, runs: 3, call: listThree)
     let pythonMemory = stop(child)
     server.stop()
     let ours = figures
