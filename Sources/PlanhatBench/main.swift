@@ -1,13 +1,11 @@
 // `make bench`: the figures users feel, measured on this machine. Not a test: it prints a table.
+// The processes, tmux sessions and MCP clients are the test support's (PlanhatTestSupport).
 import Explorer
 import Foundation
 import PlanhatKit
 import PlanhatSandbox
+import PlanhatTestSupport
 import TerminalUI
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -73,67 +71,38 @@ var figures: [Figure] = []
 
 // MARK: - MCP over stdio, against the built binary
 
-/// A `planhat --stdio` child with line-oriented JSON-RPC over pipes.
-final class MCPChild {
-    let process = Process()
-    let input = Pipe()
-    let output = Pipe()
-    private var buffer = Data()
-    private var nextID = 1
+/// A `planhat --stdio` child on a sandbox file, speaking JSON-RPC lines over pipes.
+func mcpChild(sandbox: String) throws -> MCPLineClient {
+    try MCPLineClient(executable: binary, arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox])
+}
 
-    convenience init(sandbox: String) throws {
-        try self.init(executable: binary, arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox])
-    }
+/// The child's peak memory, read before it is stopped.
+func stop(_ child: MCPLineClient) -> String {
+    let memory = peakMemory(pid: child.pid)
+    child.stop()
+    return memory
+}
 
-    init(executable: String, arguments: [String]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-    }
-
-    func send(_ method: String, _ params: String = "{}") -> Int {
-        let id = nextID
-        nextID += 1
-        input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","id":\#(id),"method":"\#(method)","params":\#(params)}"#.utf8 + [0x0A]))
-        return id
-    }
-
-    func notify(_ method: String) {
-        input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","method":"\#(method)"}"#.utf8 + [0x0A]))
-    }
-
-    /// Reads one line (blocking).
-    func readLine() -> Data {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = buffer[buffer.startIndex..<newline]
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return Data(line)
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return Data() }
-            buffer.append(chunk)
+/// Spawn → initialize answer, `runs` times, each child stopped after.
+func spawnTimes(_ runs: Int, _ start: () throws -> MCPLineClient) throws -> [Double] {
+    try (0..<runs).map { _ in
+        var child: MCPLineClient?
+        let time = try milliseconds {
+            child = try start()
+            child?.initialize(clientName: "bench")
         }
+        child?.stop()
+        return time
     }
+}
 
-    func call(_ method: String, _ params: String = "{}") {
-        _ = send(method, params)
-        _ = readLine()
-    }
-
-    func initialize() {
-        call("initialize", #"{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}"#)
-        notify("notifications/initialized")
-    }
-
-    func stop() -> String {
-        let memory = peakMemory(pid: process.processIdentifier)
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return memory
+/// The wall time of 200 calls sent at once, then their 200 answers read, `runs` times.
+func inFlightTimes(_ child: MCPLineClient, runs: Int, call: String) -> [Double] {
+    (0..<runs).map { _ in
+        milliseconds {
+            for _ in 0..<200 { child.send("tools/call", call) }
+            for _ in 0..<200 { _ = child.readLine() }
+        }
     }
 }
 
@@ -142,52 +111,23 @@ FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.pro
 _ = try SandboxBackend.open(path: smallSandbox)
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
 
-var spawn: [Double] = []
-for _ in 0..<20 {
-    var child: MCPChild?
-    spawn.append(try milliseconds {
-        child = try MCPChild(sandbox: smallSandbox)
-        child?.initialize()
-    })
-    _ = child?.stop()
-}
-report(Figure(name: "MCP: spawn → initialize answer", samples: spawn))
+report(Figure(name: "MCP: spawn → initialize answer", samples: try spawnTimes(20) { try mcpChild(sandbox: smallSandbox) }))
 
 do {
-    let child = try MCPChild(sandbox: smallSandbox)
-    child.initialize()
+    let child = try mcpChild(sandbox: smallSandbox)
+    child.initialize(clientName: "bench")
     report(Figure(name: "MCP: tools/list", samples: (0..<200).map { _ in milliseconds { child.call("tools/list") } }))
     report(Figure(name: "MCP: list 3 companies (sequential)", samples: (0..<1_000).map { _ in milliseconds { child.call("tools/call", listThree) } }))
-    var inFlight: [Double] = []
-    for _ in 0..<5 {
-        inFlight.append(milliseconds {
-            for _ in 0..<200 { _ = child.send("tools/call", listThree) }
-            for _ in 0..<200 { _ = child.readLine() }
-        })
-    }
-    let memory = child.stop()
+    let inFlight = inFlightTimes(child, runs: 5, call: listThree)
+    let memory = stop(child)
     report(Figure(name: "MCP: 200 calls in flight, wall time", samples: inFlight, memory: memory))
 }
 
 // MARK: - The same figures for a minimal Python MCP server over the same data
 
-/// `planhat sandbox serve` on a free port; returns the process and its base URL.
-func serve(_ sandbox: String) throws -> (Process, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.arguments = ["sandbox", "serve", "--port", "0", "--sandbox-path", sandbox]
-    let errors = Pipe()
-    process.standardError = errors
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
-    var seen = ""
-    while !seen.contains("\n") {
-        let chunk = errors.fileHandleForReading.availableData
-        if chunk.isEmpty { break }
-        seen += String(decoding: chunk, as: UTF8.self)
-    }
-    let port = seen.components(separatedBy: "http://127.0.0.1:").dropFirst().first?.prefix { $0.isNumber } ?? ""
-    return (process, "http://127.0.0.1:\(port)")
+/// `planhat sandbox serve` of the bench's binary over a sandbox file, on a free port.
+func serve(_ sandbox: String) throws -> ServedSandbox {
+    try ServedSandbox(sandboxPath: sandbox, executable: binary)
 }
 
 /// The ratio of two medians, for the side-by-side rows.
@@ -196,30 +136,15 @@ func ratio(_ ours: Figure, _ theirs: Figure) -> String {
 }
 
 if FileManager.default.isExecutableFile(atPath: python), FileManager.default.fileExists(atPath: baselineScript) {
-    let (server, baseURL) = try serve(smallSandbox)
-    let baseline = [baselineScript, binary, baseURL]
-    var pythonSpawn: [Double] = []
-    for _ in 0..<5 {
-        var child: MCPChild?
-        pythonSpawn.append(try milliseconds {
-            child = try MCPChild(executable: python, arguments: baseline)
-            child?.initialize()
-        })
-        _ = child?.stop()
-    }
-    let child = try MCPChild(executable: python, arguments: baseline)
-    child.initialize()
+    let server = try serve(smallSandbox)
+    let baseline = [baselineScript, binary, server.baseURL]
+    let pythonSpawn = try spawnTimes(5) { try MCPLineClient(executable: python, arguments: baseline) }
+    let child = try MCPLineClient(executable: python, arguments: baseline)
+    child.initialize(clientName: "bench")
     let pythonCalls = (0..<300).map { _ in milliseconds { child.call("tools/call", listThree) } }
-    var pythonInFlight: [Double] = []
-    for _ in 0..<3 {
-        pythonInFlight.append(milliseconds {
-            for _ in 0..<200 { _ = child.send("tools/call", listThree) }
-            for _ in 0..<200 { _ = child.readLine() }
-        })
-    }
-    let pythonMemory = child.stop()
-    server.terminate()
-    server.waitUntilExit()
+    let pythonInFlight = inFlightTimes(child, runs: 3, call: listThree)
+    let pythonMemory = stop(child)
+    server.stop()
     let ours = figures
     report(Figure(name: "Python mcp baseline: spawn → initialize", samples: pythonSpawn, note: ratio(ours[0], Figure(name: "", samples: pythonSpawn)) + " (ours)"))
     report(Figure(name: "Python mcp baseline: list 3 companies", samples: pythonCalls, note: ratio(ours[2], Figure(name: "", samples: pythonCalls)) + " (ours)"))
@@ -229,15 +154,10 @@ if FileManager.default.isExecutableFile(atPath: python), FileManager.default.fil
 // MARK: - CLI
 
 var cli: [Double] = []
+let environment = ProcessInfo.processInfo.environment
 for _ in 0..<20 {
     cli.append(try milliseconds {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["call", "companies", "list", "--sandbox", "--sandbox-path", smallSandbox, "--params", #"{"limit":3}"#]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        try ProcessRunner.runToExit(binary, ["call", "companies", "list", "--sandbox", "--sandbox-path", smallSandbox, "--params", #"{"limit":3}"#], environment: environment)
     })
 }
 report(Figure(name: "CLI: planhat call companies list (3 rows)", samples: cli))
@@ -272,34 +192,24 @@ try await timed("Sandbox: bulk upsert 5000 new companies", runs: 3) {
 // MARK: - Export through the remote client, against sandbox serve
 
 do {
-    let (server, baseURL) = try serve(bigSandbox)
+    let server = try serve(bigSandbox)
+    var remote = environment
+    remote["PLANHAT_API_URL"] = server.baseURL
+    remote["PLANHAT_API_TOKEN"] = "bench"
     func export(_ extra: [String]) throws -> Double {
         try milliseconds {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["export", "companies", "--max", "20000", "--output", folder.appendingPathComponent("export.ndjson").path, "--requests-per-minute", "100000"] + extra
-            var environment = ProcessInfo.processInfo.environment
-            environment["PLANHAT_API_URL"] = baseURL
-            environment["PLANHAT_API_TOKEN"] = "bench"
-            process.environment = environment
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            let arguments = ["export", "companies", "--max", "20000", "--output", folder.appendingPathComponent("export.ndjson").path, "--requests-per-minute", "100000"]
+            try ProcessRunner.runToExit(binary, arguments + extra, environment: remote)
         }
     }
     /// The GET /companies requests the server answered so far.
-    func requests() async throws -> Int {
-        guard let url = URL(string: baseURL + "/__control/requests") else { return 0 }
-        let (data, _) = try await URLSession.shared.data(from: url)
-        return (try JSONValue.parse(data))["GET /companies"]?.intValue ?? 0
-    }
-    let before = try await requests()
+    func requests() throws -> Int { try server.count("GET /companies") }
+    let before = try requests()
     let paged = try export([])
-    let middle = try await requests()
+    let middle = try requests()
     let naive = try export(["--page-size", "100"])
-    let after = try await requests()
-    server.terminate()
-    server.waitUntilExit()
+    let after = try requests()
+    server.stop()
     report(Figure(name: "Export 20000 companies (model's page size)", samples: [paged], note: "\(middle - before) requests"))
     report(Figure(name: "Export 20000 companies, naive pages of 100", samples: [naive], note: "\(after - middle) requests (\(String(format: "%.1f", Double(after - middle) / Double(max(1, middle - before))))× more); paged is \(String(format: "%.1f", naive / paged))× faster"))
 }
@@ -344,90 +254,50 @@ report(Figure(name: "Explorer: filter keystroke over \(rows.count) rows", sample
 
 // MARK: - Explorer in a real terminal (tmux): time to the first full screen
 
-if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
+/// The explorer on a sandbox file in a tmux pane of its own (the pane's pid is the explorer's).
+func explorerSession(sandbox: String, width: Int, height: Int) throws -> TmuxSession {
+    try TmuxSession(command: "\(binary) --sandbox --sandbox-path \(sandbox)", width: width, height: height, socketPrefix: "planhat-bench", keepsExitStatus: false)
+}
+
+/// Ends the explorer itself (SIGTERM, which it handles), then the tmux server.
+func end(_ session: TmuxSession) throws {
+    for pid in try session.panePIDs() where pid > 0 { kill(pid, SIGTERM) }
+    usleep(200_000)
+    session.end()
+}
+
+if TmuxSession.available {
     var screens: [Double] = []
-    for run in 0..<5 {
-        let socket = "planhat-bench-\(getpid())-\(run)"
+    for _ in 0..<5 {
         let start = DispatchTime.now().uptimeNanoseconds
-        let launch = Process()
-        launch.executableURL = URL(fileURLWithPath: "/bin/bash")
-        launch.arguments = ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux -L "$1" new-session -d -x 120 -y 40 "$2 --sandbox --sandbox-path $3""#, "bash", socket, binary, smallSandbox]
-        try launch.run()
-        launch.waitUntilExit()
-        var shown = false
-        while !shown && Double(DispatchTime.now().uptimeNanoseconds - start) < 10_000_000_000 {
-            let capture = Process()
-            capture.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-            capture.arguments = ["-L", socket, "capture-pane", "-p"]
-            let pipe = Pipe()
-            capture.standardOutput = pipe
-            try capture.run()
-            let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            capture.waitUntilExit()
-            shown = text.contains("24 models")
-        }
+        let session = try explorerSession(sandbox: smallSandbox, width: 120, height: 40)
+        _ = try session.screen(containing: "24 models", timeout: 10, every: 0)
         screens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
-        // End the explorer itself (SIGTERM, which it handles), then the tmux server.
-        let panes = Process()
-        panes.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        panes.arguments = ["-L", socket, "list-panes", "-a", "-F", "#{pane_pid}"]
-        let output = Pipe()
-        panes.standardOutput = output
-        try panes.run()
-        let pids = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        panes.waitUntilExit()
-        for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGTERM) }
-        usleep(200_000)
-        let stop = Process()
-        stop.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
-        stop.arguments = ["-L", socket, "kill-server"]
-        try stop.run()
-        stop.waitUntilExit()
+        try end(session)
     }
     report(Figure(name: "Explorer: launch → first full screen (tmux)", samples: screens, note: "includes tmux start and polling"))
 }
 
 // MARK: - Explorer in a real terminal (tmux): its own peak memory with every company loaded
 
-/// Runs tmux on a private socket (descriptors above stderr closed, so the server keeps none of ours).
-@discardableResult
-func tmux(_ socket: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux -L "$0" "$@""#, socket] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return text
-}
-
-if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
-    let socket = "planhat-bench-memory-\(getpid())"
+if TmuxSession.available {
     let start = DispatchTime.now().uptimeNanoseconds
-    try tmux(socket, ["new-session", "-d", "-x", "160", "-y", "48", "exec \(binary) --sandbox --sandbox-path \(bigSandbox)"])
-    func waitFor(_ text: String, seconds: Double) throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        var screen = ""
-        while Date() < deadline {
-            screen = try tmux(socket, ["capture-pane", "-p"])
-            if screen.contains(text) { return screen }
-            usleep(50_000)
-        }
-        return screen
+    let session = try explorerSession(sandbox: bigSandbox, width: 160, height: 48)
+    let waitFor = { (text: String, seconds: Double) throws -> String in
+        try session.screen(containing: text, timeout: seconds, every: 0.05).text
     }
-    _ = try waitFor("24 models", seconds: 10)
-    try tmux(socket, ["send-keys", ":"])
-    try tmux(socket, ["send-keys", "-l", "companies"])
-    try tmux(socket, ["send-keys", "Enter"])
-    _ = try waitFor("Company · /companies", seconds: 10)
-    try tmux(socket, ["send-keys", "Enter"])
-    _ = try waitFor("List companies: parameters", seconds: 10)
-    try tmux(socket, ["send-keys", "C-u"])
-    try tmux(socket, ["send-keys", "-l", "5000"])
-    try tmux(socket, ["send-keys", "C-s"])
-    var screen = try waitFor("loaded, more", seconds: 30)
+    _ = try waitFor("24 models", 10)
+    // The filter opens the model's page (`:` would jump straight to its default list).
+    try session.keys("/")
+    try session.keys("-l", "companies")
+    try session.keys("Enter")
+    _ = try waitFor("Company · /companies", 10)
+    try session.keys("Enter")
+    _ = try waitFor("List companies: parameters", 10)
+    try session.keys("C-u")
+    try session.keys("-l", "5000")
+    try session.keys("C-s")
+    var screen = try waitFor("loaded, more", 30)
     /// The info line once every row is loaded: "115000 records".
     func allLoaded(_ screen: String) -> Int? {
         screen.split(separator: "\n").lazy.compactMap { line -> Int? in
@@ -438,20 +308,14 @@ if FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") {
     var loaded = 5000
     let deadline = Date().addingTimeInterval(300)
     while allLoaded(screen) == nil, Date() < deadline {
-        try tmux(socket, ["send-keys", "End"])
+        try session.keys("End")
         loaded += 5000
-        let until = Date().addingTimeInterval(30)
-        repeat {
-            screen = try tmux(socket, ["capture-pane", "-p"])
-            usleep(50_000)
-        } while allLoaded(screen) == nil && !screen.contains("\(loaded) loaded") && Date() < until
+        let page = "\(loaded) loaded"
+        screen = try session.screen(timeout: 30, every: 0.05) { allLoaded($0) != nil || $0.contains(page) }.text
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-    let pid = Int32(try tmux(socket, ["list-panes", "-a", "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    let memory = peakMemory(pid: pid)
-    kill(pid, SIGTERM)
-    usleep(200_000)
-    try tmux(socket, ["kill-server"])
+    let memory = try session.panePIDs().first.map { peakMemory(pid: $0) } ?? ""
+    try end(session)
     let rows = allLoaded(screen)
     report(Figure(name: "Explorer: \(rows.map(String.init) ?? "all") companies loaded in tmux", samples: [seconds], memory: memory, note: rows != nil ? "memory: peak of the explorer process; time: launch to the last page" : "did not load every row"))
 }

@@ -8,14 +8,26 @@ import PlanhatKit
 /// stdout carries only JSON-RPC; logs go to stderr through swift-log. Calls are served
 /// concurrently; when the client closes stdin, the calls in flight are answered before it returns.
 /// A cancelled call gets no answer; what it had applied is logged and sent as a log message.
+/// Plain `tools/call` requests skip the SDK's dispatch (``ToolCallShortcut``, plugged into the
+/// transport as its interceptor) and get the answers the SDK's server would give, strict mode included.
 public struct PlanhatMCPServer: Sendable {
+    /// The three tools it serves.
     public let tools: PlanhatTools
+    /// The version it reports in `initialize`.
     public let version: String
+    /// The SDK server's configuration: `.default`, or `.strict` to serve nothing but `initialize` and
+    /// `ping` before the client has initialized.
+    public let configuration: Server.Configuration
     let logger: Logger
 
-    public init(service: PlanhatService, version: String, logger: Logger = Logger(label: "planhat.mcp")) {
+    /// A server over `service`.
+    public init(
+        service: PlanhatService, version: String, configuration: Server.Configuration = .default,
+        logger: Logger = Logger(label: "planhat.mcp")
+    ) {
         tools = PlanhatTools(service: service, logger: logger)
         self.version = version
+        self.configuration = configuration
         self.logger = logger
     }
 
@@ -25,7 +37,7 @@ public struct PlanhatMCPServer: Sendable {
             name: "planhat-explorer", version: version,
             instructions: "Planhat customer-success data. Call get_model_actions to see the models, "
                 + "get_model_action_parameters for an operation's fields, then perform_model_action.",
-            capabilities: .init(logging: .init(), tools: .init(listChanged: false)))
+            capabilities: .init(logging: .init(), tools: .init(listChanged: false)), configuration: configuration)
         let tools = self.tools
         let logger = self.logger
         let reporter = CancellationReporter(logger: logger) { transport.post($0) }
@@ -52,8 +64,10 @@ public struct PlanhatMCPServer: Sendable {
                 }
             }
         }
-        await transport.shortcutToolCalls(to: tools, reporter: reporter)
+        let session = SessionState(configuration: configuration)
+        transport.setInterceptor(ToolCallShortcut(tools: tools, calls: calls, reporter: reporter, session: session, reply: transport.post))
         try await server.start(transport: transport) { client, _ in
+            session.noteInitialized()
             logger.info("MCP client connected: \(client.name) \(client.version)")
         }
         await server.waitUntilCompleted()

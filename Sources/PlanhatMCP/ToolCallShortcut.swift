@@ -11,17 +11,25 @@ import PlanhatKit
 /// else (other methods, requests with `_meta`, unknown tools) goes to the SDK unchanged.
 /// A call runs as a task registered under its id in the ``CallRegistry``, so `notifications/cancelled`
 /// stops it; a cancelled call gets no answer, and what it had done is told by the
-/// ``CancellationReporter``, exactly as on the SDK's path.
-struct ToolCallShortcut: Sendable {
+/// ``CancellationReporter``, exactly as on the SDK's path. Under the SDK server's strict mode it takes
+/// nothing before the client has initialized (``SessionState``): such a call goes to the SDK, which
+/// answers it as strict mode has it.
+///
+/// It plugs into the transport from outside, as its ``RequestInterceptor``.
+struct ToolCallShortcut: RequestInterceptor {
     let tools: PlanhatTools
     let calls: CallRegistry
     let reporter: CancellationReporter
+    let session: SessionState
+    /// Sends the answer (``StdioLineTransport/post(_:)``).
     let reply: @Sendable (Data) -> Void
     private static let names: Set<String> = [PlanhatTools.discoverName, PlanhatTools.schemaName, PlanhatTools.performName]
 
-    /// Takes the request when it is a plain `tools/call` for one of the tools; the answer goes to `reply`.
-    func take(id: ID, message: [String: JSONValue]) -> Bool {
-        guard let (name, arguments) = Self.call(in: message) else { return false }
+    /// Takes the request when it is a plain `tools/call` for one of the tools and the SDK's server
+    /// would serve it now; the answer goes to `reply`.
+    func intercept(_ request: IncomingRequest) -> Bool {
+        guard session.servesRequests, let (name, arguments) = Self.call(in: request.message) else { return false }
+        let id = request.id
         let tools = self.tools
         let reporter = self.reporter
         let reply = self.reply

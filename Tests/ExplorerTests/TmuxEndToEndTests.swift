@@ -2,58 +2,17 @@ import Foundation
 import PlanhatTestSupport
 import Testing
 
-/// The built binary in a real terminal: tmux runs it, send-keys types, capture-pane reads.
-final class TmuxSession: @unchecked Sendable {
-    let socket = "planhat-test-\(UUID().uuidString.prefix(8))"
-    let exitFile: String
-
-    static var available: Bool {
-        FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
-    }
-
-    init(command: String, width: Int = 100, height: Int = 30) throws {
-        exitFile = ProcessRunner.temporaryDirectory("tmux").appendingPathComponent("exit").path
-        let script = "\(command); echo EXIT=$? > \(exitFile); sleep 30"
-        _ = try tmux(["new-session", "-d", "-s", "e2e", "-x", String(width), "-y", String(height), script], captureOutput: false)
-    }
-
-    deinit {
-        _ = try? tmux(["kill-server"], captureOutput: false)
-    }
-
+/// The test support's ``TmuxSession`` as these tests use it: a wait that times out is an issue.
+extension TmuxSession {
+    /// Waits until the screen contains `text`; returns the screen (the last one, after recording an
+    /// issue, when it never came).
     @discardableResult
-    func tmux(_ arguments: [String], captureOutput: Bool = true) throws -> String {
-        var environment = ProcessRunner.environment()
-        environment.removeValue(forKey: "TMUX")
-        // The tmux server outlives the command and would inherit every descriptor above stderr,
-        // among them the one Foundation watches to learn that the command ended: close them first.
-        let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; if [ "$n" -gt 2 ]; then eval "exec $n>&-"; fi; done 2>/dev/null; exec /usr/bin/tmux "$@""#
-        let result = try ProcessRunner.run(
-            "/bin/bash", ["-c", closeInherited, "tmux", "-L", socket] + arguments, environment: environment, timeout: 20,
-            captureOutput: captureOutput)
-        return result.stdout
-    }
-
-    func keys(_ keys: String...) throws {
-        try tmux(["send-keys", "-t", "e2e"] + keys)
-    }
-
-    func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-t", "e2e"])
-    }
-
-    /// Waits until the screen contains `text`; returns the screen.
-    @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 60) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if last.contains(text) { return last }
-            usleep(100_000)
+    func waitFor(_ text: String, timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let screen = try screen(containing: text, timeout: timeout)
+        if !screen.found {
+            Issue.record("timed out waiting for \(text.debugDescription); the screen was:\n\(screen.text)", sourceLocation: sourceLocation)
         }
-        Issue.record("timed out waiting for \(text.debugDescription); the screen was:\n\(last)")
-        return last
+        return screen.text
     }
 
     /// From the first screen: jumps to a model and opens one of its operations through the filter.
@@ -66,15 +25,6 @@ final class TmuxSession: @unchecked Sendable {
         try keys("/")
         try keys("-l", operation)
         try keys("Enter")
-    }
-
-    func exitStatus(timeout: TimeInterval = 20) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let text = try? String(contentsOfFile: exitFile, encoding: .utf8) { return text.trimmingCharacters(in: .whitespacesAndNewlines) }
-            usleep(100_000)
-        }
-        return nil
     }
 }
 

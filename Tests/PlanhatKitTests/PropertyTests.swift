@@ -144,14 +144,22 @@ struct PropertyTests {
             "{\"name\":\"" + String(repeating: "x", count: 10_000_000) + "\"}",
         ]
         for input in inputs {
+            let shown = input.count > 40 ? "\(input.prefix(40).debugDescription)… (\(input.count) characters)" : input.debugDescription
             do {
+                // Text that is well-formed JSON (the 10 MB name) gets past the parser: the validator must refuse it.
                 let parameters = try PlanhatService.parseParameters(input)
-                _ = try? service.prepare(model: "companies", operation: "create", parameters: parameters)
+                let error = #expect(throws: PlanhatError.self, "\(shown) was accepted") {
+                    try service.prepare(model: "companies", operation: "create", parameters: parameters)
+                }
+                #expect(error?.status == 400, "\(shown)")
+                #expect(error?.cause == .invalidParameters, "\(shown)")
+                #expect(error?.fieldIssues.map(\.path) == ["name"], "the error names the field: \(shown)")
+                #expect(error?.message.contains("expected at most") == true, "the error says the limit: \(error?.message.prefix(200) ?? "")")
             } catch let error as PlanhatError {
-                #expect(error.status == 400)
-                #expect(error.message.hasPrefix("PARAMETERS must be a JSON object"))
+                #expect(error.status == 400, "\(shown)")
+                #expect(error.message.hasPrefix("PARAMETERS must be a JSON object"), "\(shown): \(error.message.prefix(200))")
             } catch {
-                Issue.record("unexpected \(error)")
+                Issue.record("unexpected \(error) for \(shown)")
             }
         }
     }

@@ -59,27 +59,20 @@ final class LineChannel: @unchecked Sendable {
 
 /// `planhat --stdio --sandbox` with raw lines in and each stream read line by line.
 final class RawServer: @unchecked Sendable {
-    let process = Process()
-    private let input = Pipe()
+    let client: MCPLineClient
     let stdout: LineChannel
     let stderr: LineChannel
 
     init(_ extra: [String] = []) throws {
         let sandbox = ProcessRunner.temporaryDirectory("cancel").appendingPathComponent("s.sqlite").path
-        let output = Pipe(), errors = Pipe()
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        process.arguments = ["--stdio", "--sandbox", "--sandbox-path", sandbox] + extra
-        process.environment = ProcessRunner.environment()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        stdout = LineChannel(output.fileHandleForReading)
-        stderr = LineChannel(errors.fileHandleForReading)
+        client = try MCPLineClient(
+            arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox] + extra, environment: ProcessRunner.environment(), capturesStandardError: true)
+        stdout = LineChannel(client.standardOutput)
+        stderr = LineChannel(client.standardError ?? FileHandle.nullDevice)
     }
 
     func send(_ line: String) {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        client.send(line: line)
     }
 
     func send(_ message: JSONValue) {
@@ -92,11 +85,11 @@ final class RawServer: @unchecked Sendable {
     }
 
     func closeInput() {
-        try? input.fileHandleForWriting.close()
+        client.closeInput()
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if client.process.isRunning { client.process.terminate() }
     }
 }
 

@@ -7,33 +7,22 @@ import Testing
 
 /// `planhat --stdio` as a child process, driven by the MCP SDK's own `Client` over pipes.
 final class StdioServer: @unchecked Sendable {
-    let process = Process()
-    let toServer = Pipe()
-    let fromServer = Pipe()
-    let errors = Pipe()
+    let child: MCPLineClient
 
     init(_ arguments: [String] = ["--stdio", "--sandbox"], environment: [String: String]? = nil) throws {
         let sandbox = ProcessRunner.temporaryDirectory("mcp").appendingPathComponent("sandbox.sqlite").path
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        process.arguments = arguments + ["--sandbox-path", sandbox]
-        process.environment = environment ?? ProcessRunner.environment()
-        process.standardInput = toServer
-        process.standardOutput = fromServer
-        process.standardError = errors
-        try process.run()
+        child = try MCPLineClient(arguments: arguments + ["--sandbox-path", sandbox], environment: environment ?? ProcessRunner.environment())
     }
 
     func connect() async throws -> Client {
         let client = Client(name: "planhat-tests", version: "1.0")
-        let transport = StdioLineTransport(
-            input: fromServer.fileHandleForReading.fileDescriptor, output: toServer.fileHandleForWriting.fileDescriptor)
+        let transport = StdioLineTransport(input: child.standardOutput.fileDescriptor, output: child.standardInput.fileDescriptor)
         _ = try await client.connect(transport: transport)
         return client
     }
 
     func stop() {
-        try? toServer.fileHandleForWriting.close()
-        process.waitUntilExit()
+        child.stop()
     }
 }
 

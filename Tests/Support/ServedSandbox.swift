@@ -15,18 +15,25 @@ public final class ServedSandbox: @unchecked Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Starts the server (seeding `companies` demo companies first when given) and waits until it listens.
-    public init(companies: Int? = nil, token: String? = nil, extraArguments: [String] = []) throws {
-        let folder = ProcessRunner.temporaryDirectory("served")
-        sandboxPath = folder.appendingPathComponent("sandbox.sqlite").path
+    ///
+    /// - Parameters:
+    ///   - sandboxPath: the sandbox file to serve; nil: a fresh one in a folder of its own.
+    ///   - executable: the `planhat` binary to run.
+    public init(
+        companies: Int? = nil, token: String? = nil, extraArguments: [String] = [], sandboxPath: String? = nil,
+        executable: String = ProcessRunner.planhatBinary
+    ) throws {
+        self.sandboxPath = sandboxPath ?? ProcessRunner.temporaryDirectory("served").appendingPathComponent("sandbox.sqlite").path
         self.token = token
         let environment = ProcessRunner.environment()
         if let companies {
-            let reset = try ProcessRunner.planhat(["sandbox", "reset", "--companies", String(companies), "--sandbox-path", sandboxPath], environment: environment, timeout: 300)
+            let reset = try ProcessRunner.run(
+                executable, ["sandbox", "reset", "--companies", String(companies), "--sandbox-path", self.sandboxPath], environment: environment, timeout: 300)
             guard reset.status == 0 else { throw ServeError(message: "sandbox reset failed: \(reset.stderr)") }
         }
         process = Process()
-        process.executableURL = URL(fileURLWithPath: ProcessRunner.planhatBinary)
-        var arguments = ["sandbox", "serve", "--port", "0", "--sandbox-path", sandboxPath] + extraArguments
+        process.executableURL = URL(fileURLWithPath: executable)
+        var arguments = ["sandbox", "serve", "--port", "0", "--sandbox-path", self.sandboxPath] + extraArguments
         if let token { arguments += ["--token", token] }
         process.arguments = arguments
         process.environment = environment

@@ -1,7 +1,8 @@
 // Fuzzing the MCP tool arguments through the SDK: each input becomes the `arguments` of a JSON-RPC
 // `tools/call` line, decoded by the SDK's own `Request<CallTool>` (and its `Value`), then handled by
 // `PlanhatTools` over an in-memory sandbox. Whatever the input, the call must end in a tool result
-// the SDK can encode, and a failed call must start with its status.
+// the SDK can encode, and a failed call must start with its status, or, for a failure with no HTTP
+// status (a local one: cancelled, internal, file, network, timeout, configuration, usage), its title.
 //
 // `make fuzz-mcp` builds it with `-sanitize=fuzzer,address -DFUZZING` (libFuzzer supplies `main`);
 // a normal build makes a replay tool instead: `PlanhatMCPFuzz FILE…` runs saved inputs, so a crash
@@ -24,6 +25,28 @@ let tools: PlanhatTools = {
 }()
 
 let toolNames = [PlanhatTools.discoverName, PlanhatTools.schemaName, PlanhatTools.performName, "no_such_tool"]
+
+/// `Cancelled: `, `Internal error: `, …: how the headline of a failure without an HTTP status starts,
+/// in the core's own words.
+let localFailureStarts: [String] = [
+    PlanhatError.Cause.cancelled, .internal, .file, .network, .timeout, .configuration, .usage,
+].map { PlanhatError($0, message: "").label + ": " }
+
+/// Whether a failed call's text starts as every failure's headline does: `404 Not Found: …`, or a
+/// local failure's title.
+func startsWithStatusOrLocalTitle(_ text: String) -> Bool {
+    text.range(of: #"^[1-5][0-9][0-9] "#, options: .regularExpression) != nil || localFailureStarts.contains { text.hasPrefix($0) }
+}
+
+/// The rule against headlines the core writes, checked before replaying: a change of words there must
+/// neither switch the rule off nor make it refuse every local failure.
+func checkTheRule() {
+    let headlines = [PlanhatError(status: 404, message: "x"), PlanhatError(.cancelled, message: "x"), PlanhatError(.internal, message: "x")].map(\.headline)
+    for headline in headlines {
+        precondition(startsWithStatusOrLocalTitle(headline), "the rule refuses the headline \(headline)")
+    }
+    precondition(!startsWithStatusOrLocalTitle("something went wrong"), "the rule accepts any text")
+}
 
 /// Runs one input; any broken rule stops the process (libFuzzer then keeps the input).
 func fuzzOne(_ bytes: [UInt8]) {
@@ -54,7 +77,7 @@ func fuzzOne(_ bytes: [UInt8]) {
     guard (try? JSONEncoder().encode(result)) != nil else { preconditionFailure("the result does not encode") }
     if result.isError == true {
         guard case .text(let text, _, _)? = result.content.first else { preconditionFailure("an error without text") }
-        precondition(text.range(of: #"^[1-5][0-9][0-9] "#, options: .regularExpression) != nil, "an error without its status: \(text.prefix(80))")
+        precondition(startsWithStatusOrLocalTitle(text), "an error without its status or a local failure's title: \(text.prefix(80))")
     }
 }
 
@@ -86,6 +109,7 @@ final class Outcome: @unchecked Sendable {
     @main
     struct Replay {
         static func main() {
+            checkTheRule()
             let files = CommandLine.arguments.dropFirst()
             for path in files {
                 guard let data = FileManager.default.contents(atPath: path) else {
