@@ -44,7 +44,8 @@ final class PipedTransport: @unchecked Sendable {
     var messages: [JSONValue] { written?.all.compactMap { try? JSONValue.parse($0) } ?? [] }
 
     /// Waits (without blocking a thread) for the answer to request `id`.
-    func answer(_ id: JSONValue, timeout: Duration = .seconds(30)) async -> JSONValue? {
+    /// Generous: the server runs on the shared concurrency pool, which other suites keep busy.
+    func answer(_ id: JSONValue, timeout: Duration = .seconds(120)) async -> JSONValue? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let found = messages.first(where: { $0["id"] == id && $0["method"] == nil }) { return found }
