@@ -76,10 +76,11 @@ let package = Package(
             plugins: ["BuildInfo"]
         ),
         // libFuzzer harnesses (-DFUZZING), replay tools otherwise: `make fuzz`, `make fuzz-mcp`, `make test`.
-        .executableTarget(name: "PlanhatCoreFuzz", dependencies: ["PlanhatKit"], path: "fuzz/Core"),
+        .target(name: "FuzzSupport", path: "fuzz/Support"),
+        .executableTarget(name: "PlanhatCoreFuzz", dependencies: ["PlanhatKit", "FuzzSupport"], path: "fuzz/Core"),
         .executableTarget(
             name: "PlanhatMCPFuzz",
-            dependencies: ["PlanhatMCP", "PlanhatKit", "PlanhatSandbox", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "FuzzSupport", .product(name: "MCP", package: "swift-sdk")],
             path: "fuzz/MCP"
         ),
         .executableTarget(

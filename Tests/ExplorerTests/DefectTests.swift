@@ -225,10 +225,7 @@ extension DefectTests {
     @Test("a picker: Enter with nothing matching says so and stays open")
     func pickerNoMatch() async throws {
         var driver = try Driver()
-        driver.open("companies", .create)
-        driver.focus("owner")
-        driver.send(.enter)
-        await driver.run()
+        await driver.openOwnerPicker()
         driver.type("zzzz-nobody")
         driver.send(.enter)
         guard case .picker(let picker)? = driver.state.overlay else { Issue.record("the picker closed"); return }

@@ -21,6 +21,14 @@ extension Driver {
         return nil
     }
 
+    /// Opens a company's create form with the owner picker loaded from the sandbox's users.
+    mutating func openOwnerPicker() async {
+        open("companies", .create)
+        focus("owner")
+        send(.enter)
+        await run()
+    }
+
     /// Tabs until the field at `key` has the focus.
     mutating func focus(_ key: String) {
         for _ in 0..<200 where form?.focused?.key != key { send(.tab) }
@@ -412,11 +420,8 @@ struct FormTests {
     @Test("the reference picker lists the referenced model and fills in the id")
     func referencePicker() async throws {
         var driver = try Driver()
-        driver.open("companies", .create)
-        driver.focus("owner")
-        driver.send(.enter)
+        await driver.openOwnerPicker()
         #expect(driver.lastCall?.model.route == "users")
-        await driver.run()
         guard case .picker(let picker)? = driver.state.overlay else { Issue.record("no picker"); return }
         #expect(picker.options.count == 8)
         driver.type("grace")

@@ -68,6 +68,13 @@ struct Driver {
         feed(.response(id: id, result: result))
     }
 
+    /// From the first screen: the first model's list parameters, `limit` typed over, run.
+    mutating func runCompanies(limit: String) {
+        send(.enter, .enter, .control("u"))
+        type(limit)
+        send(.enter)
+    }
+
     /// The request of the last `perform` effect.
     var lastCall: PlanhatRequest? {
         for effect in effects.reversed() {
@@ -128,10 +135,7 @@ struct UpdateTests {
     @Test("invalid list parameters show the core's 400 in a dialog and keep the typed values")
     func invalidParameters() throws {
         var driver = try Driver()
-        driver.send(.enter, .enter)
-        driver.send(.control("u"))
-        driver.type("-5")
-        driver.send(.enter)
+        driver.runCompanies(limit: "-5")
         guard case .error(let error)? = driver.state.overlay else { Issue.record("no error dialog"); return }
         #expect(error.status == 400 && error.message.contains("limit"))
         #expect(driver.lastCall == nil, "nothing sent")
@@ -143,10 +147,7 @@ struct UpdateTests {
     @Test("scrolling to the last loaded row fetches the next page with offset")
     func paging() throws {
         var driver = try Driver()
-        driver.send(.enter, .enter)
-        driver.send(.control("u"))
-        driver.type("5")
-        driver.send(.enter)
+        driver.runCompanies(limit: "5")
         driver.answer(.success(companies(5)))
         driver.send(.character("G"))
         let call = try #require(driver.lastCall)

@@ -6,11 +6,7 @@ import Testing
 /// The CLI's part of the defects found trying every face as a new user would.
 @Suite("CLI defects stay fixed", .serialized)
 struct CLIDefectTests {
-    static let sandbox: String = {
-        let path = ProcessRunner.temporaryDirectory("cli-defects").appendingPathComponent("sandbox.sqlite").path
-        _ = try? ProcessRunner.planhat(["sandbox", "reset", "--companies", "20", "--sandbox-path", path])
-        return path
-    }()
+    static let sandbox = ProcessRunner.seededSandbox("cli-defects", companies: 20)
 
     func planhat(_ arguments: [String], stdin: String? = nil) throws -> ProcessResult {
         try ProcessRunner.planhat(arguments + ["--sandbox", "--sandbox-path", Self.sandbox], stdin: stdin)

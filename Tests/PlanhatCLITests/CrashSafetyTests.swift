@@ -10,12 +10,18 @@ import Testing
 
 @Suite("Nothing lost")
 struct CrashSafetyTests {
-    @Test("kill -9 during a 20 000-item bulk upsert leaves a sound database holding whole chunks of 5 000 only")
-    func killDuringWrite() throws {
-        let folder = ProcessRunner.temporaryDirectory("kill9")
+    /// A fresh folder with a sandbox of `companies` companies in it, and the environment to run in.
+    func seeded(_ name: String, companies: Int) throws -> (folder: URL, sandbox: String, environment: [String: String]) {
+        let folder = ProcessRunner.temporaryDirectory(name)
         let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
         let environment = ProcessRunner.environment()
-        #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", "5", "--sandbox-path", sandbox], environment: environment).status == 0)
+        #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", String(companies), "--sandbox-path", sandbox], environment: environment).status == 0)
+        return (folder, sandbox, environment)
+    }
+
+    @Test("kill -9 during a 20 000-item bulk upsert leaves a sound database holding whole chunks of 5 000 only")
+    func killDuringWrite() throws {
+        let (folder, sandbox, environment) = try seeded("kill9", companies: 5)
         let items = (0..<20_000).map { index -> JSONValue in ["name": .string("Killed \(index)"), "externalId": .string("K-\(index)")] }
         let file = folder.appendingPathComponent("items.json")
         try Data(JSONValue.object(["items": .array(items)]).compactText().utf8).write(to: file)
@@ -35,10 +41,7 @@ struct CrashSafetyTests {
 
     @Test("a reset interrupted by kill -9 leaves the previous sandbox intact")
     func killDuringReset() throws {
-        let folder = ProcessRunner.temporaryDirectory("kill9-reset")
-        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
-        let environment = ProcessRunner.environment()
-        #expect(try ProcessRunner.planhat(["sandbox", "reset", "--companies", "7", "--sandbox-path", sandbox], environment: environment).status == 0)
+        let (_, sandbox, environment) = try seeded("kill9-reset", companies: 7)
         _ = try killAfter(1.5, ["sandbox", "reset", "--companies", "50000", "--sandbox-path", sandbox], environment)
         let store = try SandboxStore(path: sandbox)
         #expect(try store.integrityCheck() == "ok")

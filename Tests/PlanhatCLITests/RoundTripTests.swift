@@ -7,11 +7,7 @@ import Testing
 /// for every model with data, in every format, field by field.
 @Suite("Export, then bulk upsert the export", .serialized)
 struct RoundTripTests {
-    static let sandbox: String = {
-        let path = ProcessRunner.temporaryDirectory("roundtrip").appendingPathComponent("sandbox.sqlite").path
-        _ = try? ProcessRunner.planhat(["sandbox", "reset", "--companies", "30", "--sandbox-path", path])
-        return path
-    }()
+    static let sandbox = ProcessRunner.seededSandbox("roundtrip", companies: 30)
 
     /// Fields every write sets anew: compared apart from the rest.
     static let writeStamps: Set<String> = ["lastUpdated", "updatedAt"]

@@ -1,14 +1,13 @@
 import Foundation
 import PlanhatKit
 import PlanhatRemote
+import PlanhatTestSupport
 import Testing
 
 @Suite("Bulk items from files")
 struct BulkItemsTests {
     func write(_ text: String, as name: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID())-\(name)")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        try ProcessRunner.temporaryFile(text, named: name)
     }
 
     var companies: ModelDefinition { Catalog.shared.model(route: "companies")! }
@@ -108,9 +107,7 @@ struct UserDirectoriesTests {
 @Suite("CSV values keep their types both ways")
 struct CSVTypeTests {
     func write(_ text: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).csv")
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
+        try ProcessRunner.temporaryFile(text, named: "items.csv")
     }
 
     var companies: ModelDefinition { Catalog.shared.model(route: "companies")! }

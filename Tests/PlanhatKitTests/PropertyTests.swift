@@ -169,12 +169,9 @@ struct PropertyTests {
 struct CoreFuzzCorpusTests {
     @Test("every saved fuzz input for the parser, the validator and request building replays without breaking a rule (make fuzz finds new ones)")
     func replay() throws {
-        let folder = ProcessRunner.packageRoot.appendingPathComponent("fuzz/corpus")
-        let inputs = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0).path }
-        #expect(inputs.count >= 9)
-        let replay = URL(fileURLWithPath: ProcessRunner.planhatBinary).deletingLastPathComponent().appendingPathComponent("PlanhatCoreFuzz").path
-        let result = try ProcessRunner.run(replay, inputs, environment: ProcessRunner.environment(), timeout: 120)
+        let (inputs, result) = try ProcessRunner.replayCorpus("corpus", tool: "PlanhatCoreFuzz")
+        #expect(inputs >= 9)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("replayed \(inputs.count) inputs: no rule broken"))
+        #expect(result.stdout.contains("replayed \(inputs) inputs: no rule broken"))
     }
 }

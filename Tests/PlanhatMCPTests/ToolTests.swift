@@ -263,13 +263,10 @@ struct GatedBackend: PlanhatBackend {
 struct FuzzCorpusTests {
     @Test("every saved fuzz input for the tool arguments replays without breaking a rule (make fuzz-mcp finds new ones)")
     func replay() throws {
-        let folder = ProcessRunner.packageRoot.appendingPathComponent("fuzz/mcp-corpus")
-        let inputs = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted().map { folder.appendingPathComponent($0).path }
-        #expect(inputs.count >= 6)
-        let replay = URL(fileURLWithPath: ProcessRunner.planhatBinary).deletingLastPathComponent().appendingPathComponent("PlanhatMCPFuzz").path
-        let result = try ProcessRunner.run(replay, inputs, environment: ProcessRunner.environment(), timeout: 120)
+        let (inputs, result) = try ProcessRunner.replayCorpus("mcp-corpus", tool: "PlanhatMCPFuzz")
+        #expect(inputs >= 6)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("replayed \(inputs.count) inputs: no rule broken"))
+        #expect(result.stdout.contains("replayed \(inputs) inputs: no rule broken"))
     }
 }
 

@@ -107,3 +107,28 @@ extension ProcessRunner {
         return result?.status == 0
     }()
 }
+
+extension ProcessRunner {
+    /// Replays every saved input of a fuzz corpus (`fuzz/<folder>`) through a replay tool built
+    /// beside the `planhat` binary: the inputs replayed and the tool's result.
+    public static func replayCorpus(_ folder: String, tool: String) throws -> (inputs: Int, result: ProcessResult) {
+        let directory = packageRoot.appendingPathComponent("fuzz/\(folder)")
+        let inputs = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().map { directory.appendingPathComponent($0).path }
+        let replay = URL(fileURLWithPath: planhatBinary).deletingLastPathComponent().appendingPathComponent(tool).path
+        return (inputs.count, try run(replay, inputs, environment: environment(), timeout: 120))
+    }
+
+    /// A file in a fresh temporary folder holding `text`.
+    public static func temporaryFile(_ text: String, named name: String) throws -> String {
+        let url = temporaryDirectory("file").appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// A sandbox file seeded with `companies` companies (and their contacts, licenses…), for a suite to share.
+    public static func seededSandbox(_ name: String, companies: Int) -> String {
+        let path = temporaryDirectory(name).appendingPathComponent("sandbox.sqlite").path
+        _ = try? planhat(["sandbox", "reset", "--companies", String(companies), "--sandbox-path", path])
+        return path
+    }
+}

@@ -4,6 +4,7 @@
 // runs it on fuzz/corpus; without -DFUZZING it is a replay tool that `make test` runs over the corpus.
 // A crash is a finding to fix and to keep as a regression case in the corpus.
 import Foundation
+import FuzzSupport
 import PlanhatKit
 
 /// A backend that is never reached: the harness stops at `prepare`.
@@ -72,37 +73,20 @@ func fuzzOne(_ input: [UInt8]) {
 }
 
 #if FUZZING
-    /// libFuzzer's driver (LLVM 11+), called from the entry point SwiftPM gives an executable target.
-    @_silgen_name("LLVMFuzzerRunDriver")
-    func runFuzzerDriver(
-        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-    ) -> Int32
-
     /// SwiftPM links an executable target's `main` to `<module>_main`: here it starts libFuzzer.
     @_cdecl("PlanhatCoreFuzz_main")
     public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-        var count = argc
-        var arguments = argv
-        return runFuzzerDriver(&count, &arguments) { data, size in
-            fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        FuzzHarness.run(argc, argv) { data, size in
+            fuzzOne(FuzzHarness.bytes(data, size))
             return 0
         }
     }
 #else
-    /// Replays inputs (files) through the same rules.
+    /// Replays saved inputs through the same rules.
     @main
     struct Replay {
         static func main() {
-            let files = CommandLine.arguments.dropFirst()
-            for path in files {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
-                    exit(2)
-                }
-                fuzzOne(Array(data))
-            }
-            print("replayed \(files.count) input\(files.count == 1 ? "" : "s"): no rule broken")
+            FuzzHarness.replay(fuzzOne)
         }
     }
 #endif

@@ -8,6 +8,7 @@
 // a normal build makes a replay tool instead: `PlanhatMCPFuzz FILE…` runs saved inputs, so a crash
 // found once is checked again.
 import Foundation
+import FuzzSupport
 import MCP
 import PlanhatKit
 import PlanhatMCP
@@ -88,37 +89,21 @@ final class Outcome: @unchecked Sendable {
 }
 
 #if FUZZING
-    /// libFuzzer's driver (LLVM 11+), called from the entry point SwiftPM gives an executable target.
-    @_silgen_name("LLVMFuzzerRunDriver")
-    func runFuzzerDriver(
-        _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-    ) -> Int32
-
     /// SwiftPM links an executable target's `main` to `<module>_main`: here it starts libFuzzer.
     @_cdecl("PlanhatMCPFuzz_main")
     public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-        var count = argc
-        var arguments = argv
-        return runFuzzerDriver(&count, &arguments) { data, size in
-            fuzzOne(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        FuzzHarness.run(argc, argv) { data, size in
+            fuzzOne(FuzzHarness.bytes(data, size))
             return 0
         }
     }
 #else
+    /// Replays saved inputs through the same rules.
     @main
     struct Replay {
         static func main() {
             checkTheRule()
-            let files = CommandLine.arguments.dropFirst()
-            for path in files {
-                guard let data = FileManager.default.contents(atPath: path) else {
-                    FileHandle.standardError.write(Data("cannot read \(path)\n".utf8))
-                    exit(2)
-                }
-                fuzzOne(Array(data))
-            }
-            print("replayed \(files.count) input\(files.count == 1 ? "" : "s"): no rule broken")
+            FuzzHarness.replay(fuzzOne)
         }
     }
 #endif

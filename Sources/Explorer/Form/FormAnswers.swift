@@ -33,32 +33,22 @@ extension ExplorerUpdate {
             }
             return []
         case .pickerOptions(let target):
-            guard case .picker(var picker)? = state.overlay else { return [] }
-            switch result {
-            case .success(let value):
-                let rows = value.arrayValue ?? []
-                picker.options = rows.compactMap { row in
-                    guard let id = row["_id"]?.stringValue else { return nil }
-                    let label = row[target.titleField].map { CellText.of($0) } ?? ""
-                    return Picker.Option(label: label.isEmpty ? id : label, value: id)
-                }
-                picker.loading = false
-                let limit = Picker.limit(for: target)
-                picker.note = rows.count >= limit ? "the first \(CellText.grouped(limit)); type the id if it is not here" : "\(rows.count) \(target.plural.lowercased())"
-                state.overlay = .picker(picker)
-            case .failure(let error):
-                state.overlay = .error(error)
+            guard case .picker(var picker)? = state.overlay, let value = succeeded(result, &state) else { return [] }
+            let rows = value.arrayValue ?? []
+            picker.options = rows.compactMap { row in
+                guard let id = row["_id"]?.stringValue else { return nil }
+                let label = row[target.titleField].map { CellText.of($0) } ?? ""
+                return Picker.Option(label: label.isEmpty ? id : label, value: id)
             }
+            picker.loading = false
+            let limit = Picker.limit(for: target)
+            picker.note = rows.count >= limit ? "the first \(CellText.grouped(limit)); type the id if it is not here" : "\(rows.count) \(target.plural.lowercased())"
+            state.overlay = .picker(picker)
             return []
         case .confirmDelete(let draftKey):
-            switch result {
-            case .success(let record):
-                guard case .form(let page) = state.page else { return [] }
-                let id = record["_id"]?.stringValue ?? page.recordID ?? ""
-                state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: record, id: id, draftKey: draftKey))
-            case .failure(let error):
-                state.overlay = .error(error)
-            }
+            guard let record = succeeded(result, &state), case .form(let page) = state.page else { return [] }
+            let id = record["_id"]?.stringValue ?? page.recordID ?? ""
+            state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: record, id: id, draftKey: draftKey))
             return []
         case .submitted(let submission):
             switch result {
@@ -97,6 +87,16 @@ extension ExplorerUpdate {
                 return [.saveDraft(draft(of: page, reason: "not sent: \(error.label)", context: context))]
             }
         default:
+            return nil
+        }
+    }
+
+    /// The answer's value; a failure shows in the error dialog instead (and gives nil).
+    static func succeeded(_ result: Result<JSONValue, PlanhatError>, _ state: inout ExplorerState) -> JSONValue? {
+        switch result {
+        case .success(let value): return value
+        case .failure(let error):
+            state.overlay = .error(error)
             return nil
         }
     }
