@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client install uninstall
+.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client install install-files uninstall
 
 all: build
 
@@ -28,6 +28,7 @@ deps:
 ## build: debug build of the program and the tests
 build: deps
 	$(SWIFT) build --build-tests
+	$(SWIFT) build --product generate-manual
 
 ## release: optimized build of the planhat program
 release: deps
@@ -55,17 +56,24 @@ INSTALLED = $(DESTDIR)$(PREFIX)/bin/planhat \
   $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_planhat \
   $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/planhat.fish \
   $(DESTDIR)$(PREFIX)/share/man/man1/planhat.1
+## INSTALL_BIN and MANUAL_TOOL: what install-files copies and generates the manual with (the tests
+## install the debug build that way, into a temporary DESTDIR)
+INSTALL_BIN ?= $(RELEASE_BIN)
+MANUAL_TOOL ?= .build/release/generate-manual
 install: release
 	$(SWIFT) build -c release --product generate-manual
+	$(MAKE) install-files
+
+install-files:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
 	  $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/planhat
+	install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/planhat
 	install -m 0644 themes/default.yaml themes/light.yaml themes/high-contrast.yaml $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes/
-	$(RELEASE_BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/planhat
-	$(RELEASE_BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_planhat
-	$(RELEASE_BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/planhat.fish
-	@tmp=$$(mktemp -d) && .build/release/generate-manual $(RELEASE_BIN) --output-directory $$tmp >/dev/null \
+	$(INSTALL_BIN) --generate-completion-script bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/planhat
+	$(INSTALL_BIN) --generate-completion-script zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_planhat
+	$(INSTALL_BIN) --generate-completion-script fish > $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/planhat.fish
+	@tmp=$$(mktemp -d) && $(MANUAL_TOOL) $(INSTALL_BIN) --output-directory $$tmp >/dev/null \
 	  && install -m 0644 $$tmp/planhat.1 $(DESTDIR)$(PREFIX)/share/man/man1/planhat.1 && rm -rf $$tmp
 	@echo "installed planhat $$($(DESTDIR)$(PREFIX)/bin/planhat --version) under $(DESTDIR)$(PREFIX)"
 
