@@ -3,6 +3,13 @@ import MCP
 
 #if canImport(Glibc)
     import Glibc
+
+    /// write(2), from the C library this platform has.
+    private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { Glibc.write(descriptor, bytes, count) }
+#elseif canImport(Darwin)
+    import Darwin
+
+    private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int { Darwin.write(descriptor, bytes, count) }
 #endif
 
 /// Writes whole lines to a file descriptor, one writer at a time (the reader thread answers
@@ -29,7 +36,7 @@ final class LineWriter: @unchecked Sendable {
                     guard var pointer = buffer.baseAddress else { return }
                     var remaining = buffer.count
                     while remaining > 0 {
-                        let written = Glibc.write(descriptor, pointer, remaining)
+                        let written = systemWrite(descriptor, pointer, remaining)
                         if written < 0 {
                             if errno == EINTR { continue }
                             throw MCPError.transportError(POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO))

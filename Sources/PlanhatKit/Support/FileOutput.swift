@@ -2,6 +2,13 @@ import Foundation
 
 #if canImport(Glibc)
     import Glibc
+
+    /// open(2), from the C library this platform has.
+    private let systemOpen: @Sendable (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Glibc.open($0, $1, $2) }
+#elseif canImport(Darwin)
+    import Darwin
+
+    private let systemOpen: @Sendable (UnsafePointer<CChar>, Int32, mode_t) -> Int32 = { Darwin.open($0, $1, $2) }
 #endif
 
 /// Opening files for writing without replacing them.
@@ -12,7 +19,7 @@ public enum FileOutput {
     ///
     /// - Throws: ``PlanhatError`` (400) naming the path and the system's reason.
     public static func open(_ path: String) throws -> FileHandle {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let descriptor = systemOpen(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw PlanhatError.file("cannot write \(path): \(String(cString: strerror(errno)))")
         }
@@ -24,7 +31,7 @@ public enum FileOutput {
     ///
     /// - Throws: ``PlanhatError`` (500) naming the path and the system's reason.
     public static func createNew(_ path: String, mode: mode_t = 0o600) throws -> FileHandle {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
+        let descriptor = systemOpen(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
             throw PlanhatError.file("cannot create \(path): \(String(cString: strerror(errno)))")
         }
