@@ -242,3 +242,16 @@ extension DefectTests {
         #expect(titles.contains("Health"))
     }
 }
+
+extension DefectTests {
+    @Test("Esc cancels an export in flight and says how far it got; a late answer of the cancelled job changes nothing")
+    func cancelExport() throws {
+        var driver = try Driver()
+        driver.state.job = JobProgress(id: 41, label: "export of companies", done: 3_000)
+        driver.send(.escape)
+        #expect(driver.effects.last == .cancel(id: 41))
+        #expect(driver.state.job == nil && driver.state.status == "cancelled export of companies after 3,000 records; the file holds those")
+        driver.feed(.exported(id: 41, path: "/tmp/x.csv", count: 5_000))
+        #expect(driver.state.status?.hasPrefix("cancelled") == true)
+    }
+}
