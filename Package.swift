@@ -87,19 +87,22 @@ let package = Package(
             name: "PlanhatBench",
             dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]
         ),
+        // A Swift Testing trait for the suites that wait synchronously (kept apart from the support the bench links).
+        .target(name: "PlanhatTestTraits", path: "Tests/Traits"),
         .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox"], path: "Tests/Support"),
-        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatTestTraits", "PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
-        .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["PlanhatTestTraits", "Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatTestTraits", "PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(
             name: "PlanhatMCPTests",
             dependencies: [
+                "PlanhatTestTraits",
                 "PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
             ],

@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The test support's ``TmuxSession`` as these tests use it: a wait that times out is an issue.
@@ -28,7 +29,7 @@ extension TmuxSession {
     }
 }
 
-@Suite("Explorer in tmux, end to end", .enabled(if: TmuxSession.available))
+@Suite("Explorer in tmux, end to end", .enabled(if: TmuxSession.available), .offThePool)
 struct TmuxEndToEndTests {
     @Test("filter to companies, list, open a record, resize, quit with status 0 and the terminal restored")
     func browse() throws {

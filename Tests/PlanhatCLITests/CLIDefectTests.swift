@@ -1,10 +1,11 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The CLI's part of the defects found trying every face as a new user would.
-@Suite("CLI defects stay fixed", .serialized)
+@Suite("CLI defects stay fixed", .serialized, .offThePool)
 struct CLIDefectTests {
     static let sandbox = ProcessRunner.seededSandbox("cli-defects", companies: 20)
 

@@ -2,6 +2,7 @@ import Foundation
 import PlanhatKit
 import PlanhatRemote
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// Where an option goes on the command line.
@@ -17,7 +18,7 @@ enum Placement: String, Sendable, CaseIterable {
 /// The command line end to end through the built binary: global options on either side of the
 /// subcommand, and every bad option value refused naming the option, the value and what is
 /// allowed, with exit status 2.
-@Suite("CLI parsing")
+@Suite("CLI parsing", .offThePool)
 struct CLIParsingTests {
     /// Files every test here shares and only reads: a seeded sandbox, a second one, and a config
     /// folder with the profiles `ro` (read-only), `call` and `export`.

@@ -1,10 +1,11 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The `planhat` binary end to end: output, stderr and exit codes.
-@Suite("CLI")
+@Suite("CLI", .offThePool)
 struct CLITests {
     /// An environment with no token and a private sandbox file.
     let environment: [String: String]

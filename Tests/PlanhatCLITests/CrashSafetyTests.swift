@@ -2,13 +2,14 @@ import Foundation
 import PlanhatKit
 import PlanhatSandbox
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-@Suite("Nothing lost")
+@Suite("Nothing lost", .offThePool)
 struct CrashSafetyTests {
     /// A fresh folder with a sandbox of `companies` companies in it, and the environment to run in.
     func seeded(_ name: String, companies: Int) throws -> (folder: URL, sandbox: String, environment: [String: String]) {

@@ -1,8 +1,9 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
-@Suite("The CLI uses $HOME, not the account's home")
+@Suite("The CLI uses $HOME, not the account's home", .offThePool)
 struct HomeTests {
     @Test("with only HOME set, the sandbox and the config file are under it")
     func homeOnly() throws {

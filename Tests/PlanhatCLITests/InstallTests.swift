@@ -1,10 +1,11 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// `make install` puts the files the README lists under PREFIX, and `make uninstall` removes exactly
 /// those. The debug binary is installed, into a temporary DESTDIR (the release build is the same recipe).
-@Suite("make install and uninstall")
+@Suite("make install and uninstall", .offThePool)
 struct InstallTests {
     static let files = [
         "bin/planhat", "share/planhat-explorer/themes/default.yaml", "share/planhat-explorer/themes/light.yaml",

@@ -1,11 +1,12 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// Whatever `planhat export` writes, `planhat call <model> bulkUpsert --items` takes back unchanged:
 /// for every model with data, in every format, field by field.
-@Suite("Export, then bulk upsert the export", .serialized)
+@Suite("Export, then bulk upsert the export", .serialized, .offThePool)
 struct RoundTripTests {
     static let sandbox = ProcessRunner.seededSandbox("roundtrip", companies: 30)
 

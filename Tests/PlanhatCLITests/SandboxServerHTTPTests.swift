@@ -2,6 +2,7 @@ import FlyingFox
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 @testable import PlanhatSandbox
@@ -383,7 +384,7 @@ struct SandboxServerHTTPTests {
 }
 
 /// `planhat sandbox serve` started as a program, for what only the command line decides.
-@Suite("Sandbox serve off loopback", .timeLimit(.minutes(2)))
+@Suite("Sandbox serve off loopback", .timeLimit(.minutes(2)), .offThePool)
 struct SandboxServeExposureTests {
     /// A running `planhat sandbox serve`, its port and what it printed on stderr until it listened.
     struct Served: Sendable {

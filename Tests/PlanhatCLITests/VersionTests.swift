@@ -1,8 +1,9 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
-@Suite("Version")
+@Suite("Version", .offThePool)
 struct VersionTests {
     @Test("--version prints the version and the commit the binary was built from")
     func version() throws {

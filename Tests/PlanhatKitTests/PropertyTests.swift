@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 @testable import PlanhatKit
@@ -165,7 +166,7 @@ struct PropertyTests {
     }
 }
 
-@Suite("Core fuzz corpus")
+@Suite("Core fuzz corpus", .offThePool)
 struct CoreFuzzCorpusTests {
     @Test("every saved fuzz input for the parser, the validator and request building replays without breaking a rule (make fuzz finds new ones)")
     func replay() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The lines a pipe delivers, read on a thread of their own, to wait on one by one.
@@ -95,7 +96,7 @@ final class RawServer: @unchecked Sendable {
 
 /// A real cancellation in the middle of a 5 000-item bulk upsert, on both paths: the plain line the
 /// shortcut serves, and one with `_meta` (a progress token) that the SDK's server serves.
-@Suite("MCP cancellation of a running bulk upsert", .serialized)
+@Suite("MCP cancellation of a running bulk upsert", .serialized, .offThePool)
 struct CancellationTests {
     static let total = 5_000
 

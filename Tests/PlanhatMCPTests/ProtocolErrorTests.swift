@@ -1,6 +1,7 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// What the server must answer to one raw line.
@@ -22,7 +23,7 @@ enum Expected: Sendable, CustomStringConvertible {
 }
 
 /// Raw lines through `planhat --stdio --sandbox`: JSON-RPC 2.0 and MCP's answers to malformed input.
-@Suite("MCP protocol errors over stdio", .serialized)
+@Suite("MCP protocol errors over stdio", .serialized, .offThePool)
 struct ProtocolErrorTests {
     static func initialize(_ version: String) -> String {
         #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"\#(version)","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#

@@ -1,10 +1,11 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The Python reference client (`mcp` 2.3.0 from PyPI, installed by `make test`) against the binary.
-@Suite("MCP with the Python reference client")
+@Suite("MCP with the Python reference client", .offThePool)
 struct PythonClientTests {
     static let python: String? = {
         let configured: String? = ProcessInfo.processInfo.environment["PLANHAT_MCP_PYTHON"]

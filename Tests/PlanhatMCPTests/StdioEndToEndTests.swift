@@ -3,6 +3,7 @@ import MCP
 import PlanhatKit
 import PlanhatMCP
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// `planhat --stdio` as a child process, driven by the MCP SDK's own `Client` over pipes.
@@ -33,7 +34,7 @@ func text(_ content: [Tool.Content]) -> String {
     }.joined()
 }
 
-@Suite("MCP over stdio, end to end")
+@Suite("MCP over stdio, end to end", .offThePool)
 struct StdioEndToEndTests {
     @Test("initialize, list tools, and the whole create → view → update → delete story")
     func story() async throws {

@@ -3,6 +3,7 @@ import MCP
 import PlanhatKit
 import PlanhatSandbox
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 @testable import PlanhatMCP
@@ -259,7 +260,7 @@ struct GatedBackend: PlanhatBackend {
     }
 }
 
-@Suite("MCP fuzz corpus")
+@Suite("MCP fuzz corpus", .offThePool)
 struct FuzzCorpusTests {
     @Test("every saved fuzz input for the tool arguments replays without breaking a rule (make fuzz-mcp finds new ones)")
     func replay() throws {

@@ -4,6 +4,7 @@ import PlanhatKit
 import PlanhatMCP
 import PlanhatSandbox
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// A ``StdioLineTransport`` over two pipes whose other ends the test holds: lines in, lines out.
@@ -164,7 +165,7 @@ struct TransportTests {
         await pipes.transport.disconnect()
     }
 
-    @Test("planhat --stdio whose client closed stdout logs every lost message on stderr and exits 0 once stdin closes (it used to die of SIGPIPE)")
+    @Test("planhat --stdio whose client closed stdout logs every lost message on stderr and exits 0 once stdin closes (it used to die of SIGPIPE)", .offThePool)
     func closedStdoutEndToEnd() throws {
         let sandbox = ProcessRunner.temporaryDirectory("epipe").appendingPathComponent("s.sqlite").path
         let child = try MCPLineClient(arguments: ["--stdio", "--sandbox", "--sandbox-path", sandbox], environment: ProcessRunner.environment(), capturesStandardError: true)

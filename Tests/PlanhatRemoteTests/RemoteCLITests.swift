@@ -2,10 +2,11 @@ import Foundation
 import PlanhatKit
 import PlanhatRemote
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The CLI with a token: configuration, doctor, export and secrecy, against `sandbox serve`.
-@Suite("CLI with a token")
+@Suite("CLI with a token", .offThePool)
 struct RemoteCLITests {
     static let secret = "phx-SECRET-0123456789abcdef"
 
