@@ -78,8 +78,12 @@ public final class ExplorerApp: @unchecked Sendable {
                 let mailbox = self.mailbox
                 let task = Task {
                     let result: Result<JSONValue, PlanhatError>
+                    var notices: [Notice] = []
                     do {
-                        result = .success(try await service.perform(request))
+                        // Checked as every face checks: a list against its filters, a write against what it stored.
+                        let outcome = try await service.run(request)
+                        notices = outcome.notices
+                        result = .success(outcome.value)
                     } catch is CancellationError {
                         return
                     } catch let error as PlanhatError {
@@ -87,7 +91,7 @@ public final class ExplorerApp: @unchecked Sendable {
                     } catch {
                         result = .failure(PlanhatError(.internal, message: "\(error)"))
                     }
-                    mailbox.post(.response(id: id, result: result))
+                    mailbox.post(.response(id: id, result: result, notices: notices))
                 }
                 lock.withLock { calls[id] = task }
             case .cancel(let id):

@@ -207,7 +207,8 @@ public enum Action: Sendable {
     case key(Key)
     case resize(width: Int, height: Int)
     case tick
-    case response(id: Int, result: Result<JSONValue, PlanhatError>)
+    /// A call's answer, with what must be said about it (a filter the server ignored, fields not stored).
+    case response(id: Int, result: Result<JSONValue, PlanhatError>, notices: [Notice] = [])
     case exportTarget(ExportJob, exists: Bool)
     case jobProgress(id: Int, done: Int)
     case exported(id: Int, path: String, count: Int)

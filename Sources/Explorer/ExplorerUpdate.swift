@@ -47,8 +47,18 @@ public enum ExplorerUpdate {
         case .tick:
             if state.pending != nil { state.spinner += 1 }
             return []
-        case .response(let id, let result):
-            return receive(&state, id: id, result: result, context: context)
+        case .response(let id, let result, let notices):
+            let handled = state.pending?.id == id
+            let effects = receive(&state, id: id, result: result, context: context)
+            if handled, !notices.isEmpty {
+                // Said where it cannot be missed: the status line, and under a result's heading.
+                setStatus(&state, "warning: " + notices.map(\.message).joined(separator: " · "), error: true)
+                if case .record(var page) = state.page, page.heading != nil {
+                    page.warn(notices)
+                    replaceTop(&state, .record(page))
+                }
+            }
+            return effects
         case .exportTarget(let job, let exists):
             if exists {
                 state.overlay = .confirmReplace(job)

@@ -200,7 +200,7 @@ public enum ExplorerView {
 
     private static func record(_ buffer: inout CellBuffer, _ page: RecordPage, _ body: Rect, theme: Theme) {
         if let heading = page.heading {
-            buffer.put(heading, x: 1, y: body.y, style: theme[.success], maxWidth: body.width - 2)
+            buffer.put(heading, x: 1, y: body.y, style: page.warnings.isEmpty ? theme[.success] : theme[.warning], maxWidth: body.width - 2)
         } else {
             let title = page.record[page.model.titleField].map { CellText.of($0) } ?? page.model.name
             buffer.put("\(page.model.name): \(title)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)

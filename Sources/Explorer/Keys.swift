@@ -83,6 +83,7 @@ enum Keys {
         static let pageUp = KeyBinding([.pageUp], "PgUp", "fields further up")
         static let raw = KeyBinding([.function(4)], "F4", "edit the whole form as JSON", footer: true)
         static let schema = KeyBinding([.function(2)], "F2", "show the JSON Schema")
+        static let unknownFields = KeyBinding([.function(6)], "F6", "allow fields the schema does not know (type them in F4)")
         static let leave = KeyBinding([.escape], "Esc", "leave (asks when changed)", footer: true)
         static let choose = KeyBinding([.enter, .character(" ")], "Enter Space", "choose, toggle, edit a list")
         static let pick = KeyBinding([.enter], "Enter", "pick a record (in an id field)")
@@ -94,7 +95,8 @@ enum Keys {
         static let typing = KeyBinding([], "typing", "edits a text field (q and ? type there)")
 
         static func table(_ page: FormPage) -> [KeyBinding] {
-            [submit.described(page.operation.isWrite ? "check, preview, send" : "run"), next, previous, pageDown, pageUp, raw, schema, leave,
+            [submit.described(page.operation.isWrite ? "check, preview, send" : "run"), next, previous, pageDown, pageUp, raw, schema]
+                + (page.operation.isWrite ? [unknownFields] : []) + [leave,
              choose, pick, moveOn, step, clear, now, editor, typing] + TextField.Keys.all + [jump.described("jump to a model's list (outside text fields)"), help.described("help (outside text fields)"),
              quit.described("quit (outside text fields)"), interrupt]
         }

@@ -159,12 +159,17 @@ public struct PlanhatTools: Sendable {
                 idempotentHint: false, openWorldHint: isRemote),
             outputSchema: .object([
                 "type": "object",
-                "description": "records for list, record for view/create/update, result for delete, summary for bulkUpsert.",
+                "description": .string("records for list, record for view/create/update, result for delete, summary for bulkUpsert; "
+                    + "notices when something must be said (a filter the server ignored, fields not stored); verification for writes."),
                 "properties": .object([
                     "records": .object(["type": "array", "items": .object(["type": "object"])]),
                     "record": .object(["type": "object"]),
                     "result": .object([:]),
                     "summary": .object(["type": "object"]),
+                    "notices": .object(["type": "array", "items": .object(["type": "object"])]),
+                    "verification": .object([
+                        "type": "object", "description": "What a write stored: stored, dropped and changed fields (a sample of items for bulkUpsert).",
+                    ]),
                 ]),
             ]))
     }
@@ -237,7 +242,13 @@ public struct PlanhatTools: Sendable {
                 }
                 if Task.isCancelled { throw cancelled(nil, nil, nil) }
             }
-            return (response, Self.wrap(response, for: request.operation))
+            let checked = try await service.check(request, answer: response)
+            var structured = Self.wrap(checked.value, for: request.operation).objectValue ?? [:]
+            if !checked.notices.isEmpty { structured["notices"] = .array(checked.notices.map(\.jsonValue)) }
+            if let verification = checked.verification { structured["verification"] = verification.jsonValue }
+            // The text says first what must be said, so an assistant reading only the text cannot miss it.
+            let text: JSONValue = checked.notices.isEmpty ? checked.value : ["notices": .array(checked.notices.map { .string($0.message) }), "answer": checked.value]
+            return (text, .object(structured))
         }
     }
 

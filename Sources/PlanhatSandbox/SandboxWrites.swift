@@ -17,7 +17,7 @@ struct RecordWriter {
     private var derivation: Derivation { Derivation(lookup: lookup, clock: clock) }
 
     func create(_ request: PlanhatRequest) throws -> JSONValue {
-        let body = request.body?.objectValue ?? [:]
+        let body = Self.storable(request.body?.objectValue ?? [:], of: request.model)
         let references = try References(body, of: request.model, lookup: lookup)
         if !references.issues.isEmpty {
             throw PlanhatError.invalidParameters(references.issues, model: request.model.route, operation: .create)
@@ -28,7 +28,7 @@ struct RecordWriter {
     func update(_ request: PlanhatRequest) throws -> JSONValue {
         let model = request.model
         let stored = try lookup.require(model, request.recordID)
-        let changes = request.body?.objectValue ?? [:]
+        let changes = Self.storable(request.body?.objectValue ?? [:], of: request.model)
         let references = try References(changes, of: model, lookup: lookup)
         if !references.issues.isEmpty {
             throw PlanhatError.invalidParameters(references.issues, model: model.route, operation: .update)
@@ -50,7 +50,7 @@ struct RecordWriter {
         let model = request.model
         var summary = UpsertSummary(echoing: model.upsertEchoKeys ?? [])
         for (index, element) in (request.body?.arrayValue ?? []).enumerated() {
-            let item = element.objectValue ?? [:]
+            let item = Self.storable(element.objectValue ?? [:], of: model)
             let references = try References(item, of: model, lookup: lookup)
             if let match = try matchForUpsert(model, item) {
                 guard references.issues.isEmpty else {
@@ -106,6 +106,12 @@ struct RecordWriter {
             }
         }
         return nil
+    }
+
+    /// What Planhat stores of a body: the model's fields; anything else is dropped without a word,
+    /// as Planhat does (the client's verification then reports it).
+    static func storable(_ body: [String: JSONValue], of model: ModelDefinition) -> [String: JSONValue] {
+        body.filter { key, _ in key == "_id" || model.field(named: key) != nil }
     }
 
     private func insert(_ model: ModelDefinition, _ body: [String: JSONValue], references: [String: JSONValue]) throws -> [String: JSONValue] {

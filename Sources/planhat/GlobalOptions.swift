@@ -44,6 +44,12 @@ struct BackendOptions: ParsableArguments {
     @Flag(name: .long, help: SharedHelp.json)
     var json = false
 
+    @Flag(name: .long, help: "Send fields the catalog does not document (what Planhat stores is verified and any drop reported).")
+    var allowUnknownFields = false
+
+    /// What the service does with an undocumented field.
+    var unknownFields: UnknownFields { allowUnknownFields ? .allow : .whenSeen }
+
     @OptionGroup var logging: LogLevelOption
 
     /// What each option accepts.
@@ -121,7 +127,7 @@ struct BackendOptions: ParsableArguments {
         return PlanhatService(
             catalog: catalog,
             backend: try makeBackend(settings, announceSandbox: announceSandbox, sandboxPageCacheKiB: sandboxPageCacheKiB, progress: progress),
-            readOnly: settings.isReadOnly(requested: readOnly))
+            readOnly: settings.isReadOnly(requested: readOnly), unknownFields: unknownFields)
     }
 }
 

@@ -406,7 +406,7 @@ struct FormTests {
         }()
         driver.send(.function(4))
         #expect(driver.form?.raw != nil, "unknown fields keep the JSON open")
-        #expect(driver.form?.summary == "Unknown field for create companies: bogus")
+        #expect(driver.form?.summary == "Unknown field for create companies: bogus (F6 allows fields the schema does not know)")
         driver.send(.end)
         for _ in 0..<13 { driver.send(.backspace) }
         driver.type("}")
@@ -415,6 +415,48 @@ struct FormTests {
         let form = try #require(driver.form)
         #expect(form.raw == nil)
         #expect(form.form.parameters().parameters == ["name": "After", "arr": 12])
+    }
+
+    @Test("F6 allows an unknown field: kept from the JSON, previewed with a notice, kept by a draft, sent, and the result says Planhat did not store it")
+    func unknownFieldToggle() async throws {
+        var driver = try Driver()
+        driver.open("companies", .create)
+        driver.type("Toggle AB")
+        driver.send(.function(6))
+        #expect(driver.form?.allowsUnknownFields == true)
+        #expect(driver.screen().text.contains("unknown fields allowed"))
+        driver.send(.function(4))
+        driver.state.stack[driver.state.stack.count - 1] = {
+            var page = driver.form!
+            page.raw = TextArea("{\"name\": \"Toggle AB\", \"nickname\": \"TAB\"}")
+            return .form(page)
+        }()
+        driver.send(.function(4))
+        let page = try #require(driver.form)
+        #expect(page.raw == nil && page.form.extras == ["nickname": "TAB"])
+        #expect(page.form.parameters().parameters == ["name": "Toggle AB", "nickname": "TAB"])
+        #expect(driver.screen().text.contains("unknown fields allowed: nickname"))
+        #expect(page.form.states["+nickname"] == FieldState(text: "\"TAB\""), "a draft keeps the extra field")
+        var restored = Form.build(model: page.model, operation: .create)
+        restored.restore(page.form.filledStates, clearingOthers: true)
+        #expect(restored.extras == ["nickname": "TAB"])
+
+        driver.send(.control("s"))
+        guard case .preview(let preview)? = driver.state.overlay else { Issue.record("no preview"); return }
+        let text = PreviewText.lines(preview).map { $0.map(\.text).joined() }.joined(separator: "\n")
+        #expect(text.contains("! sent fields the catalog does not document (unknown fields allowed): nickname"))
+        driver.send(.enter)
+        #expect(driver.lastCall?.body?["nickname"] == "TAB")
+        await driver.run()
+        guard case .record(let result) = driver.state.page else { Issue.record("no result page"); return }
+        #expect(result.warnings.contains("Planhat did not store: nickname"), "the sandbox drops it as Planhat does, and the check says so")
+        #expect(driver.screen().text.contains("Planhat did not store: nickname"))
+
+        var refused = try Driver()
+        refused.open("companies", .create)
+        refused.send(.function(6), .function(6))
+        #expect(refused.form?.allowsUnknownFields == false)
+        #expect(refused.form?.summary?.hasPrefix("Unknown fields refused again") == true)
     }
 
     @Test("the reference picker lists the referenced model and fills in the id")

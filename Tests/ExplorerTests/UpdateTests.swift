@@ -37,7 +37,8 @@ struct Driver {
         for effect in effects.reversed() {
             guard case .perform(let id, let request) = effect, id == pending.id else { continue }
             do {
-                answer(.success(try await context.service.perform(request)))
+                let outcome = try await context.service.run(request)
+                feed(.response(id: id, result: .success(outcome.value), notices: outcome.notices))
             } catch let error as PlanhatError {
                 answer(.failure(error))
             } catch {

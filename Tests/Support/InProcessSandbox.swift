@@ -43,7 +43,7 @@ public final class InProcessSandbox: Sendable {
                 limits: ServeLimits = .standard) throws {
         let store = try SandboxStore(path: nil)
         try DemoData(companies: companies).seed(into: store)
-        service = PlanhatService(backend: SandboxBackend(store: store))
+        service = PlanhatService(backend: SandboxBackend(store: store), unknownFields: .allow)
         faults = FaultInjector()
         server = SandboxServer(service: service, token: token, host: host, port: 0, faults: faults, controlToken: controlToken, limits: limits)
     }

@@ -6,6 +6,17 @@ import TerminalUI
 /// `get_model_action_parameters` returns). Pure data: the update edits it, the view draws it.
 public struct Form: Hashable, Sendable {
     public var fields: [FormField]
+    /// Top-level fields no schema property takes, sent as given: typed in the raw JSON (F4) with
+    /// unknown fields allowed (F6). Drafts keep them under ``extraPrefix`` keys.
+    public var extras: [String: JSONValue] = [:]
+
+    /// The draft key prefix of an extra field: `+nickname`.
+    static let extraPrefix = "+"
+
+    public init(fields: [FormField], extras: [String: JSONValue] = [:]) {
+        self.fields = fields
+        self.extras = extras
+    }
 
     /// The form of `operation` on `model`: the record id first, then the required fields, then the
     /// fields the catalog says a person fills in first, then the rest in the catalog's order.
@@ -59,6 +70,7 @@ public struct Form: Hashable, Sendable {
             case .invalid(let reason): problems.append(FieldIssue(path: field.key, value: field.input.text.isEmpty ? nil : field.summary, expected: field.widget == .keyValue ? "name = value entries" : "JSON", problem: reason))
             }
         }
+        if keys == nil { root = withExtras(root) }
         return (root, problems)
     }
 
@@ -80,9 +92,18 @@ public struct Form: Hashable, Sendable {
         return (object.objectValue ?? [:]).keys.filter { !known.contains($0) }.sorted()
     }
 
-    /// What the user has entered, by field key, as drafts keep it.
+    /// `root` with the extra fields set (a documented field of the same name wins).
+    private func withExtras(_ root: JSONValue) -> JSONValue {
+        guard !extras.isEmpty, var members = root.objectValue else { return root }
+        for (name, value) in extras where members[name] == nil { members[name] = value }
+        return .object(members)
+    }
+
+    /// What the user has entered, by field key, as drafts keep it (extra fields as their JSON).
     public var states: [String: FieldState] {
-        Dictionary(fields.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        var states = Dictionary(fields.map { ($0.key, $0.state) }, uniquingKeysWith: { first, _ in first })
+        for (name, value) in extras { states[Self.extraPrefix + name] = FieldState(text: value.compactText()) }
+        return states
     }
 
     /// What the user has entered, leaving out empty fields (what a draft keeps).
@@ -92,6 +113,10 @@ public struct Form: Hashable, Sendable {
 
     /// Restores entered values. With `clearingOthers` (a draft), fields `states` leaves out are emptied.
     public mutating func restore(_ states: [String: FieldState], clearingOthers: Bool = false) {
+        if clearingOthers { extras = [:] }
+        for (key, state) in states where key.hasPrefix(Self.extraPrefix) {
+            extras[String(key.dropFirst(Self.extraPrefix.count))] = (try? JSONValue.parse(Data(state.text.utf8))) ?? .string(state.text)
+        }
         for index in fields.indices {
             if let state = states[fields[index].key] {
                 fields[index].state = state
@@ -181,6 +206,11 @@ public struct Form: Hashable, Sendable {
                     changes.append(FieldChange(path: field.path, old: old, new: value))
                 }
             }
+        }
+        for name in extras.keys.sorted() where root[name] == nil && index(of: name) == nil {
+            guard let value = extras[name], !Self.same(value, original[name]) else { continue }
+            root = Self.setting(value, at: [name], in: root)
+            changes.append(FieldChange(path: [name], old: original[name], new: value.isNull ? nil : value))
         }
         if let index = index(of: "id"), case .value(let id) = fields[index].outcome { root = Self.setting(id, at: ["id"], in: root) }
         return (root, changes, problems)

@@ -218,6 +218,7 @@ extension ExplorerUpdate {
             state.overlay = nil
             guard case .form(var page) = state.page else { return [] }
             page.form.restore(draft.states, clearingOthers: true)
+            if !page.form.extras.isEmpty { page.allowsUnknownFields = true }
             if let original = draft.original { page.original = original }
             page.loadedID = page.recordID
             page.summary = "Restored the draft saved \(draft.savedAt.formatted(.iso8601)) (\(draft.reason))"

@@ -23,6 +23,9 @@ public struct FormPage: Hashable, Sendable {
     public var submitAttempted = false
     /// The id whose record was last loaded into an update form (so it is loaded once).
     public var loadedID: String?
+    /// Whether fields the schema does not know may be sent (F6): typed in the raw JSON, kept as the
+    /// form's extras, sent as given; what Planhat stored is checked after.
+    public var allowsUnknownFields = false
 
     public init(model: ModelDefinition, operation: ModelOperation, record: JSONValue? = nil) {
         self.model = model
@@ -38,6 +41,19 @@ public struct FormPage: Hashable, Sendable {
         if operation == .update, record != nil, let first = form.fields.indices.first(where: { form.fields[$0].key != "id" }) {
             focus = first
         }
+    }
+
+    /// The policy the core applies to undocumented fields for this form: `.allow` after F6, else the session's.
+    public var unknownFieldsPolicy: UnknownFields? {
+        allowsUnknownFields ? .allow : nil
+    }
+
+    /// `unknown fields allowed: nickname, tier`, shown in the title line while F6 is on.
+    public var unknownFieldsBadge: String? {
+        guard allowsUnknownFields || !form.extras.isEmpty else { return nil }
+        let extras = form.extras.keys.sorted()
+        let state = allowsUnknownFields ? "unknown fields allowed" : "unknown fields (F6 to allow)"
+        return extras.isEmpty ? state : state + ": " + extras.joined(separator: ", ")
     }
 
     /// Whether anything was typed since the form opened (or its record loaded).

@@ -47,6 +47,9 @@ extension ExplorerUpdate {
             page.raw = TextArea(page.form.parameters().parameters.prettyText())
             page.summary = nil
             return []
+        case Keys.Form.unknownFields where page.operation.isWrite:
+            toggleUnknownFields(&page)
+            return []
         case Keys.Form.schema:
             let schema = SchemaBuilder.schema(for: page.model, operation: page.operation)
             replaceTop(&state, .form(page))
@@ -182,7 +185,7 @@ extension ExplorerUpdate {
     /// The core validator's problems with these parameters.
     private static func checked(_ parameters: JSONValue, page: FormPage, context: ExplorerContext) -> [FieldIssue] {
         do {
-            _ = try context.service.prepare(model: page.model, operation: page.operation, parameters: parameters)
+            _ = try context.service.prepare(model: page.model, operation: page.operation, parameters: parameters, unknownFields: page.unknownFieldsPolicy)
             return []
         } catch {
             return issues(of: error)
@@ -233,7 +236,7 @@ extension ExplorerUpdate {
             return []
         }
         do {
-            prepared = try context.service.prepare(model: page.model, operation: page.operation, parameters: built.parameters)
+            prepared = try context.service.prepare(model: page.model, operation: page.operation, parameters: built.parameters, unknownFields: page.unknownFieldsPolicy)
         } catch {
             issues += Self.issues(of: error)
         }
@@ -276,7 +279,8 @@ extension ExplorerUpdate {
             page.summary = "1 problem · " + error.message
         case .success(let file):
             do {
-                let request = try context.service.prepare(model: page.model, operation: .bulkUpsert, parameters: ["items": .array(file.items)])
+                let request = try context.service.prepare(
+                    model: page.model, operation: .bulkUpsert, parameters: ["items": .array(file.items)], unknownFields: page.unknownFieldsPolicy)
                 page.form.fields[index].issue = nil
                 page.summary = nil
                 var preview = RequestPreview(request: request, plan: .bulk, changes: nil, baseURL: baseURL(context), keyables: page.model.keyables.filter { $0 != "_id" })
@@ -316,6 +320,9 @@ extension ExplorerUpdate {
             return submitForm(&page, &state, context: context)
         case .control("o"):
             return [.edit(.raw, text: raw.text, fileExtension: "json")]
+        case Keys.Form.unknownFields where page.operation.isWrite:
+            toggleUnknownFields(&page)
+            return []
         default:
             _ = raw.handle(key, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
             page.raw = raw
@@ -339,13 +346,24 @@ extension ExplorerUpdate {
         }
         var copy = page.form
         let unknown = copy.load(value)
-        guard unknown.isEmpty else {
-            page.summary = "Unknown field\(unknown.count == 1 ? "" : "s") for \(page.operation.rawValue) \(page.model.route): \(unknown.joined(separator: ", "))"
+        guard unknown.isEmpty || page.allowsUnknownFields else {
+            let hint = page.operation.isWrite ? " (F6 allows fields the schema does not know)" : ""
+            page.summary = "Unknown field\(unknown.count == 1 ? "" : "s") for \(page.operation.rawValue) \(page.model.route): \(unknown.joined(separator: ", "))" + hint
             return false
         }
+        copy.extras = Dictionary(uniqueKeysWithValues: unknown.compactMap { name in value[name].map { (name, $0) } })
         page.form = copy
         validate(&page, context: context)
         return true
+    }
+
+    /// F6: allows or refuses again fields the schema does not know. Extras already typed stay
+    /// (nothing typed is lost); refused again, they are named as problems when the form is sent.
+    static func toggleUnknownFields(_ page: inout FormPage) {
+        page.allowsUnknownFields.toggle()
+        page.summary = page.allowsUnknownFields
+            ? "Unknown fields allowed: type them in the JSON (F4); what Planhat stores is checked after sending"
+            : "Unknown fields refused again, unless this workspace's records carry them"
     }
 
     // MARK: - Drafts

@@ -11,7 +11,7 @@ extension ExplorerView {
         if page.operation == .update, let original = page.original { title += ": " + CellText.of(original[page.model.titleField]) }
         let request = PlanhatRequest(model: page.model, operation: page.operation)
         title += " · \(request.method) /\(page.model.path)" + ([.view, .update, .delete].contains(page.operation) ? "/{id}" : "")
-        let changed = page.isChanged ? "● changed" : ""
+        let changed = [page.unknownFieldsBadge, page.isChanged ? "● changed" : nil].compactMap { $0 }.joined(separator: " · ")
         let used = buffer.put(title, x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2 - DisplayWidth.of(changed) - 1)
         if !changed.isEmpty, used + 3 < body.width { buffer.put(changed, x: body.width - DisplayWidth.of(changed) - 1, y: body.y, style: theme[.warning]) }
         let visible = FormLayout.visible(bodyHeight: body.height)

@@ -15,6 +15,7 @@ enum PreviewText {
         switch preview.plan {
         case .single:
             lines += [[Span(text: "\(request.method) \(request.pathAndQuery)", slot: .accent)], []]
+            lines += noticeLines(request)
             if let changes = preview.changes {
                 lines.append([Span(text: "Changes (only these are sent; null clears a field):", slot: .muted)])
                 for change in changes { lines += changeLines(change, width: width) }
@@ -39,6 +40,7 @@ enum PreviewText {
                 [Span(text: "  \(CellText.grouped(items.count - byID - byKey)) carry no key: created", slot: .text)], [],
             ]
             if let note = preview.note { lines += [[Span(text: note, slot: .warning)], []] }
+            lines += noticeLines(request)
             if let first = items.first {
                 lines.append([Span(text: "First item:", slot: .muted)])
                 lines += JSONLines.render(first)
@@ -46,6 +48,13 @@ enum PreviewText {
             lines += [[], [Span(text: "c copies the first request as curl, the token masked as $PLANHAT_API_TOKEN", slot: .muted)]]
         }
         return lines
+    }
+
+    /// What preparing the request decided the user should hear (a value respelled, fields sent that
+    /// the catalog does not document), as warning lines and a blank line.
+    static func noticeLines(_ request: PlanhatRequest) -> [[Span]] {
+        guard !request.notices.isEmpty else { return [] }
+        return request.notices.map { [Span(text: "! " + $0.message, slot: .warning)] } + [[]]
     }
 
     /// `  phase: "Onboarding" → null (cleared)`, wrapped when it does not fit on one line.

@@ -19,6 +19,8 @@ public struct RecordPage: Hashable, Sendable {
     public var kind: Kind
     /// Said above the record when it is an operation's result ("Created company Acme").
     public var heading: String?
+    /// Said under the heading: what the write did not store as sent.
+    public var warnings: [String] = []
     public var lines: [[JSONLines.Span]]
     public var offset = 0
     public var search: FilterState?
@@ -30,6 +32,12 @@ public struct RecordPage: Hashable, Sendable {
         self.kind = kind
         self.heading = heading
         lines = JSONLines.render(record: record, of: model)
+    }
+
+    /// Says what the answer's checks found (the core puts what went wrong first), one line each above the record.
+    public mutating func warn(_ notices: [Notice]) {
+        warnings = notices.map(\.message)
+        lines = warnings.map { [JSONLines.Span(text: "⚠ " + $0, slot: .warning)] } + [[]] + JSONLines.render(record: record, of: model)
     }
 
     /// The lines containing the search text (case-insensitive).

@@ -58,6 +58,9 @@ public struct FieldDefinition: Sendable, Codable, Hashable {
     /// Whether Planhat computes the field: shown, never sent.
     public var readOnly: Bool
     public var description: String
+    /// The spellings Planhat expects of a value it stores as free text without checking it (a
+    /// task's `To Do`, `Done`): a case-insensitive match is sent in this spelling.
+    public var canonical: [String]?
 
     /// Whether the field is Planhat's `custom` object.
     public var isCustom: Bool { custom ?? false }

@@ -24,6 +24,8 @@ public struct PlanhatRequest: Sendable, Hashable {
     public var query: [QueryItem]
     /// The JSON body of `create`, `update` (the object) and `bulkUpsert` (the array).
     public var body: JSONValue?
+    /// What preparing it decided that the user should hear (fields sent that the catalog does not know).
+    public var notices: [Notice] = []
 
     public init(model: ModelDefinition, operation: ModelOperation, recordID: String? = nil, query: [QueryItem] = [], body: JSONValue? = nil) {
         self.model = model

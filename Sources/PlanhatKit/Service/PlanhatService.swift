@@ -28,16 +28,27 @@ public struct PlanhatService: Sendable {
     public let backend: any PlanhatBackend
     /// Whether writes are refused (`--read-only`).
     public let readOnly: Bool
+    /// What happens to a field the schema does not document (`--allow-unknown-fields`).
+    public let unknownFields: UnknownFields
+    /// The fields the workspace's records carry, learned from what this service reads.
+    public let memory: FieldMemory
     private let validator = SchemaValidator()
 
     /// - Parameters:
     ///   - catalog: the models to offer (a restricted catalog for `--models`).
     ///   - backend: where requests go.
     ///   - readOnly: refuse create, update, delete and bulk upsert; overrides everything else.
-    public init(catalog: Catalog = .shared, backend: any PlanhatBackend, readOnly: Bool = false) {
+    ///   - unknownFields: accept undocumented fields only when the workspace's records carry them
+    ///     (the default), or always.
+    public init(
+        catalog: Catalog = .shared, backend: any PlanhatBackend, readOnly: Bool = false, unknownFields: UnknownFields = .whenSeen,
+        memory: FieldMemory = FieldMemory()
+    ) {
         self.catalog = catalog
         self.backend = backend
         self.readOnly = readOnly
+        self.unknownFields = unknownFields
+        self.memory = memory
     }
 
     /// The operations the session offers on `model`: all of them, or only reads when read-only.
@@ -80,17 +91,131 @@ public struct PlanhatService: Sendable {
     }
 
     /// Checks parameters for a resolved model and operation and builds the request.
-    public func prepare(model: ModelDefinition, operation: ModelOperation, parameters: JSONValue) throws -> PlanhatRequest {
+    public func prepare(model: ModelDefinition, operation: ModelOperation, parameters: JSONValue, unknownFields: UnknownFields? = nil) throws -> PlanhatRequest {
+        let policy = unknownFields ?? self.unknownFields
         try allow(operation, on: model)
         let parameters = parameters.isNull ? JSONValue.object([:]) : parameters
-        guard let members = parameters.objectValue else {
+        guard var members = parameters.objectValue else {
             throw PlanhatError.malformedParameters("got \(parameters.typeName) \(parameters.preview())")
         }
-        let issues = validator.issues(in: parameters, against: catalog.schema(for: model, operation: operation))
-        guard issues.isEmpty else {
-            throw PlanhatError.invalidParameters(issues, model: model.route, operation: operation)
+        var issues = validator.issues(in: parameters, against: catalog.schema(for: model, operation: operation))
+        var accepted: Set<String> = []
+        issues.removeAll { issue in
+            guard issue.problem == "unknown field", let name = Self.fieldName(issue.path), acceptsUnknown(name, on: model, policy: policy) else { return false }
+            accepted.insert(name)
+            return true
         }
-        return RequestBuilder(model: model, operation: operation).request(from: members)
+        let spelling = CanonicalSpelling(model: model, memory: memory, policy: policy).apply(to: &members, operation: operation)
+        issues += spelling.issues
+        guard issues.isEmpty else {
+            throw PlanhatError.invalidParameters(issues.map(withSendAnywayHint), model: model.route, operation: operation)
+        }
+        var request = RequestBuilder(model: model, operation: operation).request(from: members)
+        request.notices += spelling.notices
+        if !accepted.isEmpty {
+            let why = policy == .allow ? "unknown fields allowed" : "the workspace's records carry them"
+            request.notices.append(Notice(.unknownFieldSent, "sent fields the catalog does not document (\(why)): \(accepted.sorted().joined(separator: ", "))"))
+        }
+        return request
+    }
+
+    /// Whether an undocumented field may be sent: always with `--allow-unknown-fields`, else when
+    /// the workspace's records carry it. Fields Planhat computes are never sent.
+    private func acceptsUnknown(_ name: String, on model: ModelDefinition, policy: UnknownFields) -> Bool {
+        guard !model.computedFieldNames.contains(name), name != "_id" else { return false }
+        return policy == .allow || memory.hasSeen(name, on: model.route)
+    }
+
+    /// The field an issue's path names: `nmae`, or `items[3].nmae` in a bulk item.
+    private static func fieldName(_ path: String) -> String? {
+        var name = Substring(path)
+        if name.hasPrefix("items["), let end = name.range(of: "].") { name = name[end.upperBound...] }
+        return name.isEmpty || name.contains(".") || name.contains("[") ? nil : String(name)
+    }
+
+    /// An unknown field's issue says how to send it anyway (a false refusal must have a way out).
+    private func withSendAnywayHint(_ issue: FieldIssue) -> FieldIssue {
+        guard issue.problem == "unknown field" else { return issue }
+        var hinted = issue
+        hinted.expected += "; to send it anyway, allow unknown fields (--allow-unknown-fields, or the form's toggle)"
+        return hinted
+    }
+
+    /// Performs a prepared request and checks the answer: a list's records against the filters asked
+    /// for, a create's or an update's record against what was sent; what the faces must say comes
+    /// back as notices. What the records carry is learned (see ``FieldMemory``).
+    public func run(_ request: PlanhatRequest) async throws -> Outcome {
+        try await check(request, answer: try await perform(request))
+    }
+
+    /// The checks of ``run(_:)`` on an answer a face got itself (a bulk upsert sent in chunks).
+    public func check(_ request: PlanhatRequest, answer: JSONValue) async throws -> Outcome {
+        var outcome = Outcome(value: answer, notices: request.notices)
+        switch request.operation {
+        case .list:
+            memory.learn(answer, model: request.model)
+            let (records, notices) = ListFilterCheck.check(answer, request: request)
+            outcome.value = records
+            outcome.notices += notices
+        case .view:
+            memory.learn(answer, model: request.model)
+        case .create, .update:
+            outcome.verification = WriteVerification.compare(sent: request.body, answer: answer, model: request.model)
+            if let warning = outcome.verification?.warning { outcome.notices.append(Notice(.notStored, warning)) }
+        case .bulkUpsert:
+            outcome.verification = try await verifySample(of: request, summary: answer)
+            if let warning = outcome.verification?.warning { outcome.notices.append(Notice(.notStored, "in the items read back: " + warning)) }
+        case .delete:
+            break
+        }
+        outcome.notices = Notice.mostImportantFirst(outcome.notices)
+        return outcome
+    }
+
+    /// How many items of a bulk upsert are read back to check what was stored.
+    public static let bulkSampleSize = 10
+
+    /// Reads back up to ``bulkSampleSize`` of the records a bulk upsert created or updated (found by
+    /// the keys its summary echoes) and compares each with its item.
+    private func verifySample(of request: PlanhatRequest, summary: JSONValue) async throws -> WriteVerification? {
+        guard request.model.supports(.view), let items = request.body?.arrayValue else { return nil }
+        var total = WriteVerification()
+        var checked = 0
+        for (id, item) in Self.written(items, summary: summary, keyables: request.model.keyables) where checked < Self.bulkSampleSize {
+            var sent = item.objectValue ?? [:]
+            sent.removeValue(forKey: "_id")
+            let record = try await backend.execute(PlanhatRequest(model: request.model, operation: .view, recordID: id))
+            guard let one = WriteVerification.compare(sent: .object(sent), answer: record, model: request.model) else { continue }
+            total.stored = Array(Set(total.stored).union(one.stored)).sorted()
+            total.dropped = Array(Set(total.dropped).union(one.dropped)).sorted()
+            total.changed += one.changed.filter { change in !total.changed.contains { $0.field == change.field } }
+            checked += 1
+        }
+        return checked == 0 ? nil : total
+    }
+
+    /// The records a bulk upsert wrote, by `_id`, with the item each came from: the item with the
+    /// same `_id` or keyed value as the summary's entry; items with no key at all were created, and
+    /// are paired in order with the created keys when their counts agree (else left unchecked).
+    static func written(_ items: [JSONValue], summary: JSONValue, keyables: [String]) -> [(id: String, item: JSONValue)] {
+        func matching(_ key: JSONValue) -> JSONValue? {
+            for keyable in keyables {
+                guard let value = key[keyable], !value.isNull else { continue }
+                if let item = items.first(where: { $0[keyable] == value }) { return item }
+            }
+            return nil
+        }
+        let inserts = summary["insertsKeys"]?.arrayValue ?? [], updates = summary["updatesKeys"]?.arrayValue ?? []
+        let unkeyed = items.filter { item in !keyables.contains { item[$0].map { !$0.isNull } ?? false } }
+        var pairs: [(id: String, item: JSONValue)] = []
+        for (index, key) in inserts.enumerated() {
+            guard let id = key["_id"]?.stringValue else { continue }
+            if let item = matching(key) { pairs.append((id, item)) } else if inserts.count == unkeyed.count { pairs.append((id, unkeyed[index])) }
+        }
+        for key in updates {
+            if let id = key["_id"]?.stringValue, let item = matching(key) { pairs.append((id, item)) }
+        }
+        return pairs
     }
 
     /// Validates and performs an operation, answering with the API's JSON response.

@@ -57,18 +57,23 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
         }
         let request = try service.prepare(model: model, operation: operation, parameters: parameters)
         let response: JSONValue
+        var notices: [Notice] = []
         if operation == .bulkUpsert {
             // Chunks of at most 5 000, one after another, with the count on stderr (as the explorer shows it).
             let run = BulkUpsertRun { done, total, requests in
                 Progress.report("\(English.number(done)) of \(English.count(total, "item")) sent (\(English.count(requests, "request")))")
             }
             response = try await run.run(request) { chunk in try await service.perform(chunk) }
+            notices = try await service.check(request, answer: response).notices
             let errors = ["createdErrors", "updatedErrors", "permissionErrors"].reduce(0) { $0 + (response[$1]?.arrayValue?.count ?? 0) }
             Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) sent: created \(response["created"]?.intValue ?? 0), "
                 + "updated \(response["updated"]?.intValue ?? 0), unchanged \(response["nonupdates"]?.intValue ?? 0), \(English.count(errors, "error"))")
         } else {
-            response = try await service.perform(request)
+            let outcome = try await service.run(request)
+            response = outcome.value
+            notices = outcome.notices
         }
+        for notice in notices { Console.err("warning: \(notice.message)") }
         Console.out(compact ? response.compactText() : response.prettyText())
     }
 

@@ -145,7 +145,8 @@ struct SandboxCommand: ParsableCommand {
             }
             let path = sandboxFile.resolved
             let address = try ListenAddress(host: host)
-            let service = PlanhatService(backend: try SandboxBackend.open(path: path))
+            // Like Planhat, the stand-in takes fields it does not know and drops them without a word.
+            let service = PlanhatService(backend: try SandboxBackend.open(path: path), unknownFields: .allow)
             var limits = ServeLimits.standard
             limits.maxBodyBytes = maxBodyMB * 1_048_576
             let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules),

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Checks a list's records against the filters asked for: Planhat may ignore a filter it does not
+/// support on a route and answer with every record, so a record that carries a filtered field with
+/// another value is left out, and the answer says the filter was ignored. A filter must never
+/// silently return the wrong records.
+public enum ListFilterCheck {
+    /// The records that match the request's filters, and a notice for each filter a record broke.
+    public static func check(_ answer: JSONValue, request: PlanhatRequest) -> (records: JSONValue, notices: [Notice]) {
+        guard request.operation == .list, let records = answer.arrayValue else { return (answer, []) }
+        let filters = request.model.filters.compactMap { filter -> (FilterDefinition, String, Set<String>)? in
+            guard let field = filter.field, let value = request.queryValue(filter.name) else { return nil }
+            let wanted = filter.name == "companyId" ? Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) : [value]
+            return (filter, field, wanted)
+        }
+        guard !filters.isEmpty else { return (answer, []) }
+        var broken: [String: Int] = [:]
+        let kept = records.filter { record in
+            var keep = true
+            for (filter, field, wanted) in filters {
+                // A record without the field (a select that left it out) cannot be checked: it stays.
+                guard let value = record[field], !value.isNull else { continue }
+                let values = (value.arrayValue ?? [value]).map(text)
+                if !values.contains(where: wanted.contains) {
+                    broken[filter.name, default: 0] += 1
+                    keep = false
+                }
+            }
+            return keep
+        }
+        let notices = broken.keys.sorted().map { name in
+            Notice(.filterIgnored, "the server ignored the filter \(name)=\(request.queryValue(name) ?? ""): \(English.count(broken[name] ?? 0, "record")) of \(records.count) did not match and were left out")
+        }
+        return (.array(kept), notices)
+    }
+
+    private static func text(_ value: JSONValue) -> String {
+        value.stringValue ?? value.compactText()
+    }
+}
+
+/// What a write stored, compared with what was sent: Planhat drops fields it does not store and
+/// still answers 200, so the answer (the record, for create and update) is checked field by field.
+public struct WriteVerification: Sendable, Hashable {
+    /// A field stored with another value than the one sent.
+    public struct Change: Sendable, Hashable {
+        public var field: String
+        public var sent: JSONValue
+        public var stored: JSONValue
+    }
+
+    /// Fields sent and stored as sent.
+    public var stored: [String] = []
+    /// Fields sent that the answer does not hold.
+    public var dropped: [String] = []
+    public var changed: [Change] = []
+
+    /// Whether everything sent was stored as sent.
+    public var isClean: Bool { dropped.isEmpty && changed.isEmpty }
+
+    /// `{stored: […], dropped: […], changed: [{field, sent, stored}]}`, as the MCP result carries it.
+    public var jsonValue: JSONValue {
+        [
+            "stored": .array(stored.map { .string($0) }), "dropped": .array(dropped.map { .string($0) }),
+            "changed": .array(changed.map { ["field": .string($0.field), "sent": $0.sent, "stored": $0.stored] }),
+        ]
+    }
+
+    /// `Planhat did not store: dueDate; stored phase as "Renewal" (sent "renewal")`, or nil when clean.
+    public var warning: String? {
+        guard !isClean else { return nil }
+        var parts: [String] = []
+        if !dropped.isEmpty { parts.append("Planhat did not store: " + dropped.joined(separator: ", ")) }
+        for change in changed { parts.append("stored \(change.field) as \(change.stored.compactText()) (sent \(change.sent.compactText()))") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Compares the body of a create or an update with the record answered.
+    public static func compare(sent body: JSONValue?, answer: JSONValue, model: ModelDefinition) -> WriteVerification? {
+        guard let sent = body?.objectValue, let record = answer.objectValue else { return nil }
+        var verification = WriteVerification()
+        for name in sent.keys.sorted() {
+            guard let value = sent[name] else { continue }
+            if name == "custom", let custom = value.objectValue {
+                let storedCustom = record["custom"]?.objectValue ?? [:]
+                for key in custom.keys.sorted() {
+                    verification.check("custom.\(key)", sent: custom[key] ?? .null, stored: storedCustom[key], field: nil)
+                }
+                continue
+            }
+            verification.check(name, sent: value, stored: record[name], field: model.field(named: name))
+        }
+        return verification
+    }
+
+    private mutating func check(_ name: String, sent: JSONValue, stored: JSONValue?, field: FieldDefinition?) {
+        if sent.isNull {
+            // A clear: stored when the answer no longer holds a value.
+            if stored == nil || stored?.isNull == true { self.stored.append(name) } else { changed.append(Change(field: name, sent: sent, stored: stored ?? .null)) }
+            return
+        }
+        guard let stored, !stored.isNull else {
+            dropped.append(name)
+            return
+        }
+        if Self.same(sent, stored, field: field) { self.stored.append(name) } else { changed.append(Change(field: name, sent: sent, stored: stored)) }
+    }
+
+    /// Equal as Planhat stores them: numbers by value, a date as its day's timestamp, a keyed
+    /// reference (`extid-…`) as the `_id` it resolved to.
+    static func same(_ sent: JSONValue, _ stored: JSONValue, field: FieldDefinition?) -> Bool {
+        if sent == stored { return true }
+        if let a = sent.doubleValue, let b = stored.doubleValue { return a == b }
+        if let text = sent.stringValue, let storedText = stored.stringValue {
+            if field?.format == "date" || field?.format == "date-time", storedText.hasPrefix(text) || text.hasPrefix(storedText) { return true }
+            if field?.format == "planhat-id" || field?.references != nil, text.hasPrefix("extid-") || text.hasPrefix("srcid-") { return true }
+        }
+        if let items = sent.arrayValue, let storedItems = stored.arrayValue, items.count == storedItems.count {
+            return zip(items, storedItems).allSatisfy { same($0, $1, field: nil) || ($0.stringValue.map { $0.hasPrefix("extid-") || $0.hasPrefix("srcid-") } ?? false) }
+        }
+        return false
+    }
+}
+
+/// An answer and what a face must say about it.
+public struct Outcome: Sendable {
+    /// The API's answer (a list's records that match its filters).
+    public var value: JSONValue
+    /// What the user should hear: an ignored filter, fields not stored, fields sent anyway.
+    public var notices: [Notice] = []
+    /// For create and update: what was stored, dropped or changed.
+    public var verification: WriteVerification?
+
+    public init(value: JSONValue, notices: [Notice] = [], verification: WriteVerification? = nil) {
+        self.value = value
+        self.notices = notices
+        self.verification = verification
+    }
+}

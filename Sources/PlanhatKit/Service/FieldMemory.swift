@@ -1,0 +1,94 @@
+import Foundation
+
+/// The field names a workspace's records carry, per model, learned from every record the service
+/// reads: a field the catalog does not document but the tenant's records hold is the tenant's, and
+/// writing it is accepted ("the tenant is the source of truth").
+public final class FieldMemory: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [String: Set<String>] = [:]
+    private var values: [String: Set<String>] = [:]
+
+    public init(_ snapshot: Snapshot = Snapshot()) {
+        seen = snapshot.fields
+        values = snapshot.values
+    }
+
+    /// What a memory holds, to keep between runs (beside the tenant's custom fields).
+    public struct Snapshot: Sendable, Codable, Hashable {
+        /// Field names by route.
+        public var fields: [String: Set<String>] = [:]
+        /// Values by `route.field`.
+        public var values: [String: Set<String>] = [:]
+
+        public init(fields: [String: Set<String>] = [:], values: [String: Set<String>] = [:]) {
+            self.fields = fields
+            self.values = values
+        }
+    }
+
+    /// Remembers the top-level fields of records of `model` (a list's rows or one record), and the
+    /// values they hold in the fields whose spellings the catalog knows (a tenant's own task statuses).
+    public func learn(_ answer: JSONValue, model: ModelDefinition) {
+        let records = (answer.arrayValue ?? [answer]).prefix(500)
+        let spelled = model.fields.filter { $0.canonical != nil }.map(\.name)
+        var names = Set<String>()
+        var found: [String: Set<String>] = [:]
+        for record in records {
+            guard let members = record.objectValue else { continue }
+            names.formUnion(members.keys)
+            for name in spelled { if let text = members[name]?.stringValue { found[name, default: []].insert(text) } }
+        }
+        guard !names.isEmpty else { return }
+        lock.withLock {
+            seen[model.route, default: []].formUnion(names)
+            for (name, texts) in found { values["\(model.route).\(name)", default: []].formUnion(texts) }
+        }
+    }
+
+    /// Whether records of `route` were seen carrying `field`.
+    public func hasSeen(_ field: String, on route: String) -> Bool {
+        lock.withLock { seen[route]?.contains(field) ?? false }
+    }
+
+    /// The values records of `route` were seen holding in `field` (learned only for fields whose
+    /// spellings the catalog knows).
+    public func values(of field: String, on route: String) -> Set<String> {
+        lock.withLock { values["\(route).\(field)"] ?? [] }
+    }
+
+    /// Everything learned so far (for a cache to keep).
+    public var snapshot: Snapshot { lock.withLock { Snapshot(fields: seen, values: values) } }
+}
+
+/// What the service does with a field the operation's schema does not document.
+public enum UnknownFields: String, Sendable, Hashable, CaseIterable {
+    /// Accepted when the workspace's records carry it, else refused with the closest names.
+    case whenSeen
+    /// Sent whatever it is (`--allow-unknown-fields`); what Planhat stores is then verified.
+    case allow
+}
+
+/// Something a face must tell the user about an answer: a filter the server ignored, fields it did
+/// not store, a value sent in its canonical spelling, fields sent that the catalog does not know.
+public struct Notice: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case filterIgnored, notStored, canonicalSpelling, unknownFieldSent
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    /// Notices with what went wrong first (fields not stored, a filter ignored), then what was adjusted.
+    public static func mostImportantFirst(_ notices: [Notice]) -> [Notice] {
+        let rank: [Kind: Int] = [.notStored: 0, .filterIgnored: 1, .canonicalSpelling: 2, .unknownFieldSent: 3]
+        return notices.enumerated().sorted { (rank[$0.element.kind] ?? 9, $0.offset) < (rank[$1.element.kind] ?? 9, $1.offset) }.map(\.element)
+    }
+    public var jsonValue: JSONValue { ["kind": .string(kind.rawValue), "message": .string(message)] }
+}

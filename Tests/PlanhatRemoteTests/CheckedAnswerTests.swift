@@ -1,0 +1,60 @@
+import Foundation
+import PlanhatKit
+import PlanhatTestSupport
+import PlanhatTestTraits
+import Testing
+
+/// What the CLI says about answers it checked: a filter the server ignored, a field it did not store.
+@Suite("Checked answers over the wire", .offThePool)
+struct CheckedAnswerTests {
+    func environment(_ server: ServedSandbox) -> [String: String] {
+        ProcessRunner.environment(["PLANHAT_API_URL": server.baseURL, "PLANHAT_API_TOKEN": "test"])
+    }
+
+    @Test("a list filter the server ignored is caught: the records that do not match are left out, and stderr says so")
+    func ignoredFilter() throws {
+        let server = try ServedSandbox()
+        let wanted = "aaaaaaaaaaaaaaaaaaaaaaaa", other = "bbbbbbbbbbbbbbbbbbbbbbbb"
+        // The server answers every task whatever the filter, as Planhat does with a filter a route does not take.
+        let everything = #"[{"_id":"111111111111111111111111","action":"Call","companyId":"\#(wanted)"},{"_id":"222222222222222222222222","action":"Mail","companyId":"\#(other)"},{"_id":"333333333333333333333333","action":"Demo","companyId":"\#(other)"}]"#
+        let rule: JSONValue = ["path": "/tasks", "method": "GET", "status": 200, "body": .string(everything)]
+        try server.inject(rule.compactText())
+        let result = try ProcessRunner.planhat(["call", "tasks", "list", "--params", #"{"companyId":"\#(wanted)"}"#], environment: environment(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONValue.parse(Data(result.stdout.utf8)).arrayValue)
+        #expect(rows.map { $0["action"] } == ["Call"], "never the wrong records")
+        #expect(result.stderr.contains("warning: the server ignored the filter companyId=\(wanted): 2 records of 3 did not match and were left out"))
+    }
+
+    @Test("a field Planhat does not store is reported, and an unknown field is refused with the way to send it anyway")
+    func droppedField() throws {
+        let server = try ServedSandbox()
+        let refused = try ProcessRunner.planhat(["call", "companies", "create", "--params", #"{"name":"Drop AB","nickname":"DAB"}"#], environment: environment(server))
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("nickname") && refused.stderr.contains("--allow-unknown-fields"), "\(refused.stderr)")
+        #expect(try server.count("POST /companies") == 0, "refused before the network")
+
+        let sent = try ProcessRunner.planhat(
+            ["call", "companies", "create", "--allow-unknown-fields", "--params", #"{"name":"Drop AB","nickname":"DAB"}"#], environment: environment(server))
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(try server.count("POST /companies") == 1)
+        let record = try JSONValue.parse(Data(sent.stdout.utf8))
+        #expect(record["name"] == "Drop AB" && record["nickname"] == nil, "the sandbox drops it as Planhat does")
+        #expect(sent.stderr.contains("warning: Planhat did not store: nickname"), "\(sent.stderr)")
+        #expect(sent.stderr.contains("warning: sent fields the catalog does not document (unknown fields allowed): nickname"))
+    }
+
+    @Test("a bulk upsert reads back a sample of what it wrote and reports the fields not stored")
+    func bulkVerification() throws {
+        let server = try ServedSandbox()
+        let items = ProcessRunner.temporaryDirectory("bulk-verify").appendingPathComponent("items.json")
+        try Data(#"[{"name":"Bulk One","nickname":"B1"},{"name":"Bulk Two","nickname":"B2"}]"#.utf8).write(to: items)
+        let result = try ProcessRunner.planhat(
+            ["call", "companies", "bulkUpsert", "--allow-unknown-fields", "--items", items.path], environment: environment(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: in the items read back: Planhat did not store: nickname"), "\(result.stderr)")
+        let log = try JSONValue.parse(Data(try server.request("GET", "/__control/requests").body.utf8)).objectValue ?? [:]
+        let readBack = log.filter { $0.key.hasPrefix("GET /companies/") }.values.compactMap(\.intValue).reduce(0, +)
+        #expect(readBack == 2, "each upserted item is read back (up to \(PlanhatService.bulkSampleSize)): \(log)")
+    }
+}
