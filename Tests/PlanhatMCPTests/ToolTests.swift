@@ -307,3 +307,43 @@ struct TransportPieceTests {
         #expect(!taken(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#))
     }
 }
+
+@Suite("MCP answers say what was checked")
+struct CheckedToolTests {
+    static func tools(unknownFields: UnknownFields) throws -> PlanhatTools {
+        let store = try SandboxStore(path: nil)
+        try DemoData(companies: 5).seed(into: store)
+        return PlanhatTools(service: PlanhatService(backend: SandboxBackend(store: store), unknownFields: unknownFields))
+    }
+
+    func create(_ tools: PlanhatTools, _ parameters: Value) async throws -> CallTool.Result {
+        try await tools.call(PlanhatTools.performName, arguments: ["MODEL_ROUTE": "companies", "OPERATION": "create", "PARAMETERS": parameters])
+    }
+
+    @Test("with unknown fields allowed, a field Planhat drops comes back as verification.dropped and a notice the text leads with")
+    func verification() async throws {
+        let result = try await create(try Self.tools(unknownFields: .allow), ["name": "MCP Drop", "nickname": "MD"])
+        #expect(result.isError == false)
+        let structured = try #require(result.structuredContent?.objectValue)
+        let verification = try #require(structured["verification"]?.objectValue)
+        #expect(verification["dropped"] == ["nickname"])
+        #expect(verification["stored"] == ["name"])
+        #expect(verification["changed"] == [])
+        let text = try JSONValue.parse(ToolTests.text(result))
+        #expect(text["notices"]?.arrayValue?.first == "Planhat did not store: nickname", "what went wrong first")
+        #expect(text["answer"]?["name"] == "MCP Drop")
+    }
+
+    @Test("without, the unknown field is a 400 naming it and the way to send it anyway; a clean create has an empty verification and no notices")
+    func refusal() async throws {
+        let tools = try Self.tools(unknownFields: .whenSeen)
+        let refused = try await create(tools, ["name": "MCP Drop", "nickname": "MD"])
+        #expect(refused.isError == true)
+        let message = ToolTests.text(refused)
+        #expect(message.contains("nickname") && message.contains("--allow-unknown-fields on the CLI and the MCP server"), "\(message)")
+        let clean = try await create(tools, ["name": "MCP Clean"])
+        #expect(clean.structuredContent?.objectValue?["notices"] == nil)
+        #expect(clean.structuredContent?.objectValue?["verification"]?.objectValue?["dropped"] == .array([]))
+        #expect(try JSONValue.parse(ToolTests.text(clean))["name"] == "MCP Clean", "the text is the record itself when nothing must be said")
+    }
+}

@@ -45,7 +45,7 @@ struct CanonicalSpelling {
                 issues.append(FieldIssue(
                     path: prefix + field.name, value: JSONValue.string(text).preview(),
                     expected: "one of " + spellings.joined(separator: ", ")
-                        + " (or a value this workspace's \(model.plural.lowercased()) hold); to send it anyway, allow unknown fields (--allow-unknown-fields, or the form's toggle)",
+                        + " (or a value this workspace's \(model.plural.lowercased()) hold); " + UnknownFields.howToAllow,
                     problem: "unknown value \(JSONValue.string(text).preview())"))
             }
         }

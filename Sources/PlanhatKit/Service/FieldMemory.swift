@@ -66,6 +66,9 @@ public enum UnknownFields: String, Sendable, Hashable, CaseIterable {
     case whenSeen
     /// Sent whatever it is (`--allow-unknown-fields`); what Planhat stores is then verified.
     case allow
+
+    /// The way out of a refusal, in every face's words at once.
+    public static let howToAllow = "to send it anyway, allow unknown fields (--allow-unknown-fields on the CLI and the MCP server, F6 in a form)"
 }
 
 /// Something a face must tell the user about an answer: a filter the server ignored, fields it did

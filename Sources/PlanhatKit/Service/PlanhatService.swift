@@ -137,7 +137,7 @@ public struct PlanhatService: Sendable {
     private func withSendAnywayHint(_ issue: FieldIssue) -> FieldIssue {
         guard issue.problem == "unknown field" else { return issue }
         var hinted = issue
-        hinted.expected += "; to send it anyway, allow unknown fields (--allow-unknown-fields, or the form's toggle)"
+        hinted.expected += "; " + UnknownFields.howToAllow
         return hinted
     }
 
