@@ -114,8 +114,11 @@ public struct PlanhatService: Sendable {
         return try prepare(model: model, operation: operation, parameters: parameters)
     }
 
-    /// Checks parameters for a resolved model and operation and builds the request.
+    /// Checks parameters for a resolved model and operation and builds the request. A model of the
+    /// catalog the service was made with is checked as this service's catalog has it (with the
+    /// tenant's custom fields, once merged).
     public func prepare(model: ModelDefinition, operation: ModelOperation, parameters: JSONValue) throws -> PlanhatRequest {
+        let model = current(model)
         try allow(operation, on: model)
         let parameters = parameters.isNull ? JSONValue.object([:]) : parameters
         guard let members = parameters.objectValue else {
@@ -147,6 +150,15 @@ public struct PlanhatService: Sendable {
         let answer = try await backend.execute(request)
         if request.operation.isWrite, request.model.path == Self.customFieldsPath { await customFieldsLoader.forget() }
         return answer
+    }
+
+    /// `model` as ``catalog`` has it now: a definition of the catalog the service was made with
+    /// (a page opened before the custom fields were read) is the merged one; any other is itself.
+    public func current(_ model: ModelDefinition) -> ModelDefinition {
+        guard customFields != nil, let merged = catalog.model(route: model.route), merged != model,
+            baseCatalog.model(route: model.route) == model
+        else { return model }
+        return merged
     }
 
     /// The API path of the custom field definitions.
