@@ -26,6 +26,18 @@ public struct ExplorerContext: Sendable {
 
     var catalog: Catalog { service.catalog }
 
+    /// The context with the tenant's custom fields merged into its service (itself for `nil`, or
+    /// for the fields its service has already).
+    func merging(_ fields: CustomFields?) -> ExplorerContext {
+        guard let fields, fields != service.customFields else { return self }
+        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, now: now)
+    }
+
+    /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
+    func schema(_ model: ModelDefinition, _ operation: ModelOperation) -> JSONValue {
+        catalog.schema(for: service.current(model), operation: operation)
+    }
+
     /// The models the session offers, with their operations, in catalog order.
     var models: [(model: ModelDefinition, operations: [ModelOperation])] {
         catalog.models.compactMap { model in
@@ -38,6 +50,7 @@ public struct ExplorerContext: Sendable {
 /// The explorer's update: state + action → new state + effects. Pure, so every key is testable.
 public enum ExplorerUpdate {
     public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
+        let context = context.merging(state.customFields)
         switch action {
         case .resize(let width, let height):
             state.width = width
@@ -81,6 +94,9 @@ public enum ExplorerUpdate {
             return []
         case .draftLoaded(let key, let draft):
             draftLoaded(draft, key: key, &state)
+            return []
+        case .customFieldsLoaded(let result, let refresh):
+            customFieldsLoaded(result, refresh: refresh, &state, context: context)
             return []
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
@@ -133,6 +149,11 @@ public enum ExplorerUpdate {
             state.job = nil
             setStatus(&state, "cancelled \(job.label) after \(English.count(job.done, "record")); the file holds those")
             return [.cancel(id: job.id)]
+        }
+        if Keys.customFields.matches(key) {
+            state.customFieldsRequested = true
+            setStatus(&state, "reading the tenant's custom fields…")
+            return [.loadCustomFields(refresh: true)]
         }
         if !state.isTyping {
             switch key {

@@ -110,6 +110,16 @@ public struct FormField: Hashable, Sendable {
     /// The dotted path: `name`, `address.city`.
     public var key: String { path.joined(separator: ".") }
 
+    /// What this field holds of a record or parameters object: the value at its path; for the
+    /// entries of an object whose schema lists some names (the tenant's custom fields, which have
+    /// fields of their own), the other names only.
+    public func value(in object: JSONValue) -> JSONValue? {
+        let value = object.value(at: path)
+        guard widget == .keyValue, let listed = schema["properties"]?.objectValue, let members = value?.objectValue else { return value }
+        let others = members.filter { listed[$0.key] == nil }
+        return others.isEmpty ? nil : .object(others)
+    }
+
     /// What the user has entered, as drafts keep it.
     public var state: FieldState {
         get { FieldState(text: input.text, flag: flag, items: items) }

@@ -165,6 +165,13 @@ public struct CustomFields: Sendable, Hashable {
 }
 
 extension ModelDefinition {
+    /// The model without its `custom` field: what merging custom fields leaves as it was.
+    var withoutCustomField: ModelDefinition {
+        var model = self
+        model.fields.removeAll(where: \.isCustom)
+        return model
+    }
+
     /// The model with the tenant's custom fields on its `custom` field (added when the catalog has
     /// none: a tenant that defines custom fields on a model uses `custom` there).
     func withCustomFields(_ definitions: [CustomFieldDefinition]) -> ModelDefinition {

@@ -210,10 +210,12 @@ public enum BulkItems {
     }
 
     /// A custom field value as typed in a form's `name = value` entry: surrounding double quotes
-    /// keep it text (`"007"`), else as a CSV cell of unknown type reads.
+    /// keep it text (`"007"`), a JSON array is a list (a multi-list's values), else as a CSV cell of
+    /// unknown type reads.
     public static func inferred(_ text: String) -> JSONValue {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") { return .string(String(trimmed.dropFirst().dropLast())) }
+        if trimmed.hasPrefix("["), trimmed.hasSuffix("]"), let list = try? JSONValue.parse(trimmed), list.arrayValue != nil { return list }
         return CellValue.inferred(trimmed, quoted: false)
     }
 

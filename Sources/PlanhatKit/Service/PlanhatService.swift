@@ -152,11 +152,12 @@ public struct PlanhatService: Sendable {
         return answer
     }
 
-    /// `model` as ``catalog`` has it now: a definition of the catalog the service was made with
-    /// (a page opened before the custom fields were read) is the merged one; any other is itself.
+    /// `model` as ``catalog`` has it now, once custom fields are merged: a definition of the
+    /// catalog the service was made with, or of it merged with other custom fields (a page opened
+    /// before they were read, or read again), is the one merged now; any other is itself.
     public func current(_ model: ModelDefinition) -> ModelDefinition {
         guard customFields != nil, let merged = catalog.model(route: model.route), merged != model,
-            baseCatalog.model(route: model.route) == model
+            let base = baseCatalog.model(route: model.route), base == model || base.withoutCustomField == model.withoutCustomField
         else { return model }
         return merged
     }
