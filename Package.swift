@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
-            dependencies: ["PlanhatSandbox", "PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PlanhatSandbox", "PlanhatKit", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PlanhatCLITests", dependencies: ["planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
