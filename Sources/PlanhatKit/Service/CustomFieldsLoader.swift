@@ -93,7 +93,11 @@ public struct CustomFieldsCache: Sendable, Hashable {
 /// backend fails, an older cache still answers; otherwise the failure is remembered for
 /// ``retryAfterFailure`` seconds, so a server does not ask again on every call. `refresh` always
 /// reads the backend.
-public actor CustomFieldsLoader {
+///
+/// The read runs on the caller's executor (no task or actor of its own: a server that runs its
+/// work off the cooperative pool keeps it there), under a lock for what it remembers; two first
+/// loads at once may both read.
+public final class CustomFieldsLoader: @unchecked Sendable {
     /// How old a cache may be before it is read again (a tenant adds fields now and then).
     public static let maxAge: TimeInterval = 24 * 60 * 60
     /// How long a failed read answers with its failure before the backend is asked again.
@@ -103,13 +107,12 @@ public actor CustomFieldsLoader {
 
     let backend: any PlanhatBackend
     /// Where the definitions are kept between runs, if anywhere.
-    public nonisolated let cache: CustomFieldsCache?
+    public let cache: CustomFieldsCache?
     let now: @Sendable () -> Date
+    private let lock = NSLock()
     private var loaded: CustomFields?
     private var failure: (error: PlanhatError, at: Date)?
-    private var reading: Task<CustomFields, any Error>?
-    /// How many times the backend was read (for tests and `doctor`).
-    public private(set) var reads = 0
+    private var readCount = 0
 
     public init(backend: any PlanhatBackend, cache: CustomFieldsCache?, now: @escaping @Sendable () -> Date = Date.init) {
         self.backend = backend
@@ -117,45 +120,52 @@ public actor CustomFieldsLoader {
         self.now = now
     }
 
+    /// How many times the backend was read.
+    public var reads: Int { lock.withLock { readCount } }
+
     /// The definitions, as described above.
     ///
     /// - Throws: ``PlanhatError`` from the backend when nothing was kept to answer with.
     public func load(refresh: Bool = false) async throws -> CustomFields {
-        if !refresh {
-            if let loaded { return loaded }
-            if let failure, now().timeIntervalSince(failure.at) < Self.retryAfterFailure { throw failure.error }
-            if let kept = cache?.read(), abs(now().timeIntervalSince(kept.readAt)) < Self.maxAge {
-                loaded = kept
-                return kept
-            }
-        }
-        if let reading, !refresh { return try await reading.value }
-        let task = Task { [backend, now] in try await Self.read(backend, now: now) }
-        reading = task
-        defer { reading = nil }
-        reads += 1
+        if !refresh, let known = try remembered() { return known }
+        lock.withLock { readCount += 1 }
         do {
-            let fields = try await task.value
-            loaded = fields
-            failure = nil
+            let fields = try await Self.read(backend, now: now)
+            lock.withLock {
+                loaded = fields
+                failure = nil
+            }
             try? cache?.write(fields)
             return fields
         } catch {
             let error = (error as? PlanhatError) ?? PlanhatError(.internal, message: "reading the custom fields failed: \(error)")
             if !refresh, let kept = cache?.read() {
-                loaded = kept
+                lock.withLock { loaded = kept }
                 return kept
             }
-            failure = (error, now())
+            lock.withLock { failure = (error, now()) }
             throw error
         }
+    }
+
+    /// What a load answers without reading the backend: this process's definitions, a recent
+    /// failure (thrown), or a cache younger than ``maxAge``.
+    private func remembered() throws -> CustomFields? {
+        let (known, failed) = lock.withLock { (loaded, failure) }
+        if let known { return known }
+        if let failed, now().timeIntervalSince(failed.at) < Self.retryAfterFailure { throw failed.error }
+        guard let kept = cache?.read(), abs(now().timeIntervalSince(kept.readAt)) < Self.maxAge else { return nil }
+        lock.withLock { loaded = kept }
+        return kept
     }
 
     /// Forgets the definitions (and the cache): the next load reads the backend. Called when a
     /// custom field definition was created, changed or deleted.
     public func forget() {
-        loaded = nil
-        failure = nil
+        lock.withLock {
+            loaded = nil
+            failure = nil
+        }
         cache?.remove()
     }
 

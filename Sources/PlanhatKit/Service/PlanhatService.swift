@@ -148,7 +148,7 @@ public struct PlanhatService: Sendable {
     public func perform(_ request: PlanhatRequest) async throws -> JSONValue {
         try allow(request.operation, on: request.model)
         let answer = try await backend.execute(request)
-        if request.operation.isWrite, request.model.path == Self.customFieldsPath { await customFieldsLoader.forget() }
+        if request.operation.isWrite, request.model.path == Self.customFieldsPath { customFieldsLoader.forget() }
         return answer
     }
 
