@@ -148,7 +148,7 @@ public struct ExplorerState: Sendable {
     public var quitting = false
     /// The tenant's custom fields, once read: forms and schemas show them, the checks use them.
     public var customFields: CustomFields?
-    /// Whether they were asked for (the first form that sends records asks; F5 asks again).
+    /// Whether they were asked for (opening a model asks; F5 asks again).
     public var customFieldsRequested = false
     var nextRequestID = 1
 

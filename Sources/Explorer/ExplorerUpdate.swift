@@ -51,6 +51,21 @@ public struct ExplorerContext: Sendable {
 public enum ExplorerUpdate {
     public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
         let context = context.merging(state.customFields)
+        let effects = dispatch(&state, action, context: context)
+        return effects + askForCustomFields(&state, context: context)
+    }
+
+    /// The tenant's custom fields are asked for once the user opens a model (its operations, a form):
+    /// read while the operations show, they are there when a form opens.
+    private static func askForCustomFields(_ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard !state.customFieldsRequested, context.service.customFields == nil, !state.quitting,
+            state.stack.contains(where: { if case .models = $0 { return false } else { return true } })
+        else { return [] }
+        state.customFieldsRequested = true
+        return [.loadCustomFields(refresh: false)]
+    }
+
+    private static func dispatch(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
         switch action {
         case .resize(let width, let height):
             state.width = width

@@ -2,8 +2,7 @@ import Foundation
 import PlanhatKit
 import TerminalUI
 
-/// The tenant's custom fields arriving: read when the first form that sends records opens, and
-/// again on F5. Forms and schemas on the stack are built again with them, what was typed kept.
+/// The tenant's custom fields arriving: read when the user first opens a model, and again on F5. Forms and schemas on the stack are built again with them, what was typed kept.
 extension ExplorerUpdate {
     static func customFieldsLoaded(_ result: Result<CustomFields, PlanhatError>, refresh: Bool, _ state: inout ExplorerState, context: ExplorerContext) {
         switch result {

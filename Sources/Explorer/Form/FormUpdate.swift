@@ -6,19 +6,13 @@ import TerminalUI
 extension ExplorerUpdate {
     // MARK: - Opening
 
-    /// Opens a form on top and asks for its draft (offered back when one was saved). The first form
-    /// that sends records asks for the tenant's custom fields; the form gets them when they arrive.
+    /// Opens a form on top and asks for its draft (offered back when one was saved).
     static func openForm(_ page: FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         var page = page
         page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
         state.stack.append(.form(page))
         state.status = nil
-        var effects: [Effect] = context.drafts == nil ? [] : [.loadDraft(page.draftKey)]
-        if page.operation.sendsRecords, !state.customFieldsRequested, context.service.customFields == nil {
-            state.customFieldsRequested = true
-            effects.append(.loadCustomFields(refresh: false))
-        }
-        return effects
+        return context.drafts == nil ? [] : [.loadDraft(page.draftKey)]
     }
 
     /// A draft read for the form on top: offered when it is still that form's and nothing else is asked.
