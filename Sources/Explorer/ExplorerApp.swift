@@ -136,6 +136,17 @@ public final class ExplorerApp: @unchecked Sendable {
                         mailbox.post(.itemsLoaded(.failure(PlanhatError.file("cannot read \(path): \(error)"))))
                     }
                 }
+            case .loadCustomFields(let refresh):
+                let loader = context.service.customFieldsLoader
+                let mailbox = self.mailbox
+                Task {
+                    do {
+                        mailbox.post(.customFieldsLoaded(.success(try await loader.load(refresh: refresh)), refresh: refresh))
+                    } catch {
+                        let failure = (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
+                        mailbox.post(.customFieldsLoaded(.failure(failure), refresh: refresh))
+                    }
+                }
             case .quit:
                 break
             }

@@ -146,6 +146,10 @@ public struct ExplorerState: Sendable {
     public var width: Int
     public var height: Int
     public var quitting = false
+    /// The tenant's custom fields, once read: forms and schemas show them, the checks use them.
+    public var customFields: CustomFields?
+    /// Whether they were asked for (opening a model asks; F5 asks again).
+    public var customFieldsRequested = false
     var nextRequestID = 1
 
     public init(width: Int, height: Int) {
@@ -199,6 +203,9 @@ public enum Effect: Hashable, Sendable {
     case edit(EditTarget, text: String, fileExtension: String)
     /// Read bulk upsert items from a JSON or CSV file.
     case loadItems(path: String, model: ModelDefinition)
+    /// Read the tenant's custom fields (again, with `refresh`), answered with
+    /// ``Action/customFieldsLoaded(_:refresh:)``.
+    case loadCustomFields(refresh: Bool)
     case quit
 }
 
@@ -220,6 +227,8 @@ public enum Action: Sendable {
     case draftSaved(path: String)
     /// The draft kept for a form, if any.
     case draftLoaded(key: String, FormDraft?)
+    /// The tenant's custom fields, read (or why not).
+    case customFieldsLoaded(Result<CustomFields, PlanhatError>, refresh: Bool)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

@@ -26,6 +26,18 @@ public struct ExplorerContext: Sendable {
 
     var catalog: Catalog { service.catalog }
 
+    /// The context with the tenant's custom fields merged into its service (itself for `nil`, or
+    /// for the fields its service has already).
+    func merging(_ fields: CustomFields?) -> ExplorerContext {
+        guard let fields, fields != service.customFields else { return self }
+        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, now: now)
+    }
+
+    /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
+    func schema(_ model: ModelDefinition, _ operation: ModelOperation) -> JSONValue {
+        catalog.schema(for: service.current(model), operation: operation)
+    }
+
     /// The models the session offers, with their operations, in catalog order.
     var models: [(model: ModelDefinition, operations: [ModelOperation])] {
         catalog.models.compactMap { model in
@@ -38,6 +50,22 @@ public struct ExplorerContext: Sendable {
 /// The explorer's update: state + action → new state + effects. Pure, so every key is testable.
 public enum ExplorerUpdate {
     public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
+        let context = context.merging(state.customFields)
+        let effects = dispatch(&state, action, context: context)
+        return effects + askForCustomFields(&state, context: context)
+    }
+
+    /// The tenant's custom fields are asked for once the user opens a model (its operations, a form):
+    /// read while the operations show, they are there when a form opens.
+    private static func askForCustomFields(_ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard !state.customFieldsRequested, context.service.customFields == nil, !state.quitting,
+            state.stack.contains(where: { if case .models = $0 { return false } else { return true } })
+        else { return [] }
+        state.customFieldsRequested = true
+        return [.loadCustomFields(refresh: false)]
+    }
+
+    private static func dispatch(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
         switch action {
         case .resize(let width, let height):
             state.width = width
@@ -92,6 +120,9 @@ public enum ExplorerUpdate {
         case .draftLoaded(let key, let draft):
             draftLoaded(draft, key: key, &state)
             return []
+        case .customFieldsLoaded(let result, let refresh):
+            customFieldsLoaded(result, refresh: refresh, &state, context: context)
+            return []
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
             return []
@@ -143,6 +174,11 @@ public enum ExplorerUpdate {
             state.job = nil
             setStatus(&state, "cancelled \(job.label) after \(English.count(job.done, "record")); the file holds those")
             return [.cancel(id: job.id)]
+        }
+        if Keys.customFields.matches(key) {
+            state.customFieldsRequested = true
+            setStatus(&state, "reading the tenant's custom fields…")
+            return [.loadCustomFields(refresh: true)]
         }
         if !state.isTyping {
             switch key {

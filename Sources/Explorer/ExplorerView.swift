@@ -10,6 +10,7 @@ public enum ExplorerView {
     static let spinnerFrames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
 
     public static func render(_ state: ExplorerState, context: ExplorerContext, theme: Theme) -> CellBuffer {
+        let context = context.merging(state.customFields)
         var buffer = CellBuffer(width: state.width, height: state.height, fill: theme[.text])
         guard state.width >= minimumWidth, state.height >= minimumHeight else {
             let message = "Terminal too small (\(state.width)×\(state.height)); need \(minimumWidth)×\(minimumHeight)"
@@ -22,12 +23,12 @@ public enum ExplorerView {
         let body = Rect(x: 0, y: 2, width: state.width, height: state.bodyHeight)
         switch state.page {
         case .models(let page): models(&buffer, page, body, context: context, theme: theme)
-        case .operations(let page): operations(&buffer, page, body, theme: theme)
+        case .operations(let page): operations(&buffer, page, body, context: context, theme: theme)
         case .parameters(let page): parameters(&buffer, page, body, theme: theme)
         case .results(let page): results(&buffer, page, body, theme: theme)
         case .record(let page): record(&buffer, page, body, theme: theme)
         case .schema(let page): schema(&buffer, page, body, theme: theme)
-        case .form(let page): form(&buffer, page, body, theme: theme)
+        case .form(let page): form(&buffer, page, body, context: context, theme: theme)
         }
         footer(&buffer, state: state, readOnly: context.service.readOnly, theme: theme)
         switch state.overlay {
@@ -137,10 +138,10 @@ public enum ExplorerView {
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
     }
 
-    private static func operations(_ buffer: inout CellBuffer, _ page: OperationsPage, _ body: Rect, theme: Theme) {
+    private static func operations(_ buffer: inout CellBuffer, _ page: OperationsPage, _ body: Rect, context: ExplorerContext, theme: Theme) {
         buffer.put("\(page.model.name) · /\(page.model.path)", x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2)
         let rows = page.visibleOperations.map { operation -> [String] in
-            let schema = SchemaBuilder.schema(for: page.model, operation: operation)
+            let schema = context.schema(page.model, operation)
             return [operation.rawValue, schema["description"]?.stringValue ?? ""]
         }
         table(&buffer, headers: ["OPERATION", "WHAT IT DOES"], rows: rows, cursor: page.cursor, focusedColumn: nil, body: Rect(x: body.x, y: body.y + 1, width: body.width, height: Layout.listRows(bodyHeight: body.height)), theme: theme)

@@ -10,7 +10,9 @@ enum Keys {
     static let help = KeyBinding([.character("?")], "?", "help", footer: true)
     static let jump = KeyBinding([.character(":")], ":", "jump to a model's list (:companies)", footer: true, hint: ": jump")
     static let cancel = KeyBinding([.escape], "Esc", "cancel the call or export in flight")
-    static let global = [jump, help, quit, interrupt]
+    /// Works in text fields too (a function key types nothing).
+    static let customFields = KeyBinding([.function(5)], "F5", "read the tenant's custom fields again")
+    static let global = [jump, customFields, help, quit, interrupt]
 
     // MARK: Shared by pages
 
@@ -40,7 +42,7 @@ enum Keys {
         static let previous = KeyBinding([.backTab, .up], "S-Tab ↑", "previous field")
         static let back = KeyBinding([.escape], "Esc", "back", footer: true)
         static let typing = KeyBinding([], "typing", "edits the focused field")
-        static let table = [run, next, previous, back, typing] + TextField.Keys.all + [interrupt]
+        static let table = [run, next, previous, back, typing] + TextField.Keys.all + [customFields, interrupt]
     }
 
     enum Results {
@@ -98,7 +100,7 @@ enum Keys {
             [submit.described(page.operation.isWrite ? "check, preview, send" : "run"), next, previous, pageDown, pageUp, raw, schema]
                 + (page.operation.isWrite ? [unknownFields] : []) + [leave,
              choose, pick, moveOn, step, clear, now, editor, typing] + TextField.Keys.all + [jump.described("jump to a model's list (outside text fields)"), help.described("help (outside text fields)"),
-             quit.described("quit (outside text fields)"), interrupt]
+             quit.described("quit (outside text fields)"), customFields, interrupt]
         }
     }
 

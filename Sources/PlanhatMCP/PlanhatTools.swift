@@ -195,6 +195,7 @@ public struct PlanhatTools: Sendable {
             let models = JSONValue.array(service.discover().map(\.jsonValue))
             result = Self.success(text: models, structured: ["models": models])
         case Self.schemaName:
+            let service = await withCustomFields()
             result = Self.outcome {
                 let (model, operation) = try target(arguments)
                 let schema = try service.schema(model: model, operation: operation)
@@ -215,6 +216,8 @@ public struct PlanhatTools: Sendable {
         do {
             let (model, operation) = try target(arguments)
             let parameters = try Self.parameters(arguments["PARAMETERS"])
+            // Records sent are checked against the tenant's custom fields too.
+            let service = ModelOperation(forgiving: operation)?.sendsRecords == true ? await withCustomFields() : self.service
             request = try service.prepare(model: model, operation: operation, parameters: parameters)
         } catch let error as PlanhatError {
             return Self.failure(error)
@@ -249,6 +252,17 @@ public struct PlanhatTools: Sendable {
             // The text says first what must be said, so an assistant reading only the text cannot miss it.
             let text: JSONValue = checked.notices.isEmpty ? checked.value : ["notices": .array(checked.notices.map { .string($0.message) }), "answer": checked.value]
             return (text, .object(structured))
+        }
+    }
+
+    /// The service with the tenant's custom fields merged (read once per process), or as it is
+    /// when they cannot be read: a call is never refused for that.
+    private func withCustomFields() async -> PlanhatService {
+        do {
+            return try await service.withCustomFields()
+        } catch {
+            logger.notice("custom fields left out: the tenant's definitions cannot be read: \((error as? PlanhatError)?.headline ?? "\(error)")")
+            return service
         }
     }
 

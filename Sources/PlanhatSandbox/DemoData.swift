@@ -95,6 +95,7 @@ struct DemoWriter {
         try writeIssues(issueCompanies)
         try writeTimesheets()
         try writeWorkflows()
+        try writeCustomFields(DemoWriter.laterCustomFields)
     }
 
     // MARK: - Randomness
@@ -144,15 +145,27 @@ struct DemoWriter {
 
     // MARK: - Models
 
-    private mutating func writeCustomFields() throws {
-        let definitions: [(String, String, String, [String])] = [
-            ("Segment", "list", "Company", ["Enterprise", "Mid-Market", "SMB"]),
-            ("Region", "list", "Company", ["EMEA", "AMER", "APAC"]),
-            ("Renewal Risk", "list", "Company", ["Low", "Medium", "High"]),
-            ("Seats", "number", "Company", []),
-            ("Onboarded", "checkbox", "Company", []),
-            ("Persona", "list", "EndUser", ["Champion", "Decision maker", "User", "Detractor"]),
-        ]
+    /// The custom field definitions written first (the demo's first records).
+    static let firstCustomFields: [(String, String, String, [String])] = [
+        ("Segment", "list", "Company", ["Enterprise", "Mid-Market", "SMB"]),
+        ("Region", "list", "Company", ["EMEA", "AMER", "APAC"]),
+        ("Renewal Risk", "list", "Company", ["Low", "Medium", "High"]),
+        ("Seats", "number", "Company", []),
+        ("Onboarded", "checkbox", "Company", []),
+        ("Persona", "list", "EndUser", ["Champion", "Decision maker", "User", "Detractor"]),
+    ]
+
+    /// The definitions written last, so the records before them (drawn from the same random
+    /// stream) stay as they were; their values are derived from each company without drawing.
+    static let laterCustomFields: [(String, String, String, [String])] = [
+        ("Next QBR", "date", "Company", []),
+        ("Products", "multipicklist", "Company", ["Platform", "Analytics", "Integrations", "Mobile"]),
+        ("Executive Sponsor", "team member", "Company", []),
+        ("Account Plan", "url", "Company", []),
+        ("Billing Email", "email", "Company", []),
+    ]
+
+    private mutating func writeCustomFields(_ definitions: [(String, String, String, [String])] = firstCustomFields) throws {
         for (name, type, parent, values) in definitions {
             try write("customfields", [
                 "name": .string(name), "type": .string(type), "parent": .string(parent),
@@ -215,6 +228,9 @@ struct DemoWriter {
                 "Segment": .string(segment), "Region": .string(Names.region(country)),
                 "Renewal Risk": .string(health < 40 ? "High" : health < 65 ? "Medium" : "Low"),
                 "Seats": .integer(max(5, arr / 900)), "Onboarded": .bool(phase != "Onboarding" && phase != "Sales"),
+                "Next QBR": day(renewal - 90), "Products": .array(Self.products(arr: arr, index: index).map { .string($0) }),
+                "Executive Sponsor": .string(userIDs[index % userIDs.count]),
+                "Account Plan": .string("https://plans.planhat-demo.io/\(externalID)"), "Billing Email": .string("billing@\(domain)"),
             ],
         ]
         if paying {
@@ -225,6 +241,15 @@ struct DemoWriter {
         if chance(0.25) { fields["coOwner"] = .string(pick(userIDs)) }
         let id = try write("companies", fields)
         return Company(id: id, name: name, domain: domain, arr: arr, status: status, owner: owner, externalID: externalID, renewal: renewal)
+    }
+
+    /// The products a demo company uses (the options of its `Products` custom field).
+    static func products(arr: Int, index: Int) -> [String] {
+        var products = ["Platform"]
+        if arr >= 100_000 { products.append("Analytics") }
+        if index % 4 == 0 { products.append("Integrations") }
+        if index % 7 == 3 { products.append("Mobile") }
+        return products
     }
 
     private mutating func writeEndusers(_ company: Company) throws -> [(id: String, email: String)] {

@@ -124,10 +124,31 @@ struct BackendOptions: ParsableArguments {
         progress: (@Sendable (TransferProgress) -> Void)? = nil
     ) throws -> PlanhatService {
         let settings = try settings()
-        return PlanhatService(
+        return Self.service(
             catalog: catalog,
             backend: try makeBackend(settings, announceSandbox: announceSandbox, sandboxPageCacheKiB: sandboxPageCacheKiB, progress: progress),
             readOnly: settings.isReadOnly(requested: readOnly), unknownFields: unknownFields)
+    }
+
+    /// The service over `backend`, keeping the tenant's custom fields in the user's cache when the
+    /// backend is remote.
+    static func service(catalog: Catalog, backend: any PlanhatBackend, readOnly: Bool, unknownFields: UnknownFields) -> PlanhatService {
+        PlanhatService(
+            catalog: catalog, backend: backend, readOnly: readOnly, unknownFields: unknownFields, customFieldsCache: CustomFieldsCache.standard(for: backend.info))
+    }
+}
+
+extension PlanhatService {
+    /// The service with the tenant's custom fields, or as it is when they cannot be read (said on
+    /// stderr: a command is not refused because the definitions cannot be read).
+    func withCustomFieldsOrWarning() async -> PlanhatService {
+        do {
+            return try await withCustomFields()
+        } catch {
+            let reason = (error as? PlanhatError)?.headline ?? "\(error)"
+            Console.err("planhat: custom fields are left out: the tenant's definitions cannot be read (\(reason))")
+            return self
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatTestSupport
 import Testing
 
 @testable import PlanhatKit

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatTestSupport
 import Testing
 
 @testable import PlanhatKit
@@ -16,20 +17,6 @@ final class RecordingBackend: PlanhatBackend, @unchecked Sendable {
     func execute(_ request: PlanhatRequest) async throws -> JSONValue {
         lock.withLock { received.append(request) }
         return []
-    }
-}
-
-extension PlanhatService {
-    /// The error `prepare` throws for these parameters, or nil when they are accepted.
-    func rejection(_ model: String, _ operation: String, _ parameters: JSONValue) -> PlanhatError? {
-        do {
-            _ = try prepare(model: model, operation: operation, parameters: parameters)
-            return nil
-        } catch let error as PlanhatError {
-            return error
-        } catch {
-            return nil
-        }
     }
 }
 

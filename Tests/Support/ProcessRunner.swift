@@ -39,6 +39,7 @@ public enum ProcessRunner {
         environment["XDG_CONFIG_HOME"] = temporaryDirectory("config").path
         environment["XDG_DATA_HOME"] = temporaryDirectory("data").path
         environment["XDG_STATE_HOME"] = temporaryDirectory("state").path
+        environment["XDG_CACHE_HOME"] = temporaryDirectory("cache").path
         return environment.merging(extra) { _, new in new }
     }
 

@@ -43,9 +43,20 @@ public struct Form: Hashable, Sendable {
         let names = properties.keys.sorted { (rank[$0] ?? .max, $0) < (rank[$1] ?? .max, $1) }
         return names.flatMap { name -> [FormField] in
             let property = properties[name] ?? .object([:])
+            // What Planhat computes (a formula custom field) is shown in records, never sent.
+            if property["readOnly"]?.boolValue == true { return [] }
             let title = property["title"]?.stringValue ?? SchemaBuilder.humanize(name)
             if property.schemaType == "object", property["properties"] != nil {
-                return fields(of: property, path: path + [name], section: (section.map { $0 + " › " } ?? "") + title, order: [])
+                let heading = (section.map { $0 + " › " } ?? "") + title
+                var nested = fields(of: property, path: path + [name], section: heading, order: [])
+                if property["additionalProperties"]?.objectValue != nil {
+                    // Names the schema does not list (a custom field added since they were read): name = value entries.
+                    nested.append(FormField(
+                        path: path + [name], title: "Other \(title.lowercased()) fields",
+                        help: "Fields not listed above, as name = value entries.", required: false, widget: .keyValue,
+                        schema: property, section: heading))
+                }
+                return nested
             }
             return [FormField(
                 path: path + [name], title: title, help: property["description"]?.stringValue ?? "",
@@ -74,8 +85,13 @@ public struct Form: Hashable, Sendable {
         return (root, problems)
     }
 
+    /// `object` with `value` at `path`. Entries set at a path that holds entries already join them
+    /// (the fields listed under `custom` and its other entries), the fields set first winning.
     private static func setting(_ value: JSONValue, at path: ArraySlice<String>, in object: JSONValue) -> JSONValue {
-        guard let first = path.first else { return value }
+        guard let first = path.first else {
+            guard let entries = value.objectValue, let existing = object.objectValue, !existing.isEmpty else { return value }
+            return .object(entries.merging(existing) { _, first in first })
+        }
         var members = object.objectValue ?? [:]
         members[first] = setting(value, at: path.dropFirst(), in: members[first] ?? .object([:]))
         return .object(members)
@@ -86,7 +102,7 @@ public struct Form: Hashable, Sendable {
     @discardableResult
     public mutating func load(_ object: JSONValue) -> [String] {
         for index in fields.indices {
-            fields[index].load(object.value(at: fields[index].path))
+            fields[index].load(fields[index].value(in: object))
         }
         let known = Set(fields.map { $0.path[0] })
         return (object.objectValue ?? [:]).keys.filter { !known.contains($0) }.sorted()
@@ -173,7 +189,7 @@ public struct Form: Hashable, Sendable {
         var changes: [FieldChange] = []
         var problems: [FieldIssue] = []
         for field in fields where field.key != "id" {
-            let old = original.value(at: field.path)
+            let old = field.value(in: original)
             switch field.outcome {
             case .invalid(let reason):
                 problems.append(FieldIssue(path: field.key, value: field.input.text.isEmpty ? nil : field.summary, expected: field.widget == .keyValue ? "name = value entries" : "JSON", problem: reason))
@@ -220,7 +236,7 @@ public struct Form: Hashable, Sendable {
     public func changedKeys(from original: JSONValue) -> [String] {
         fields.compactMap { field in
             guard field.key != "id" else { return nil }
-            let old = original.value(at: field.path)
+            let old = field.value(in: original)
             switch field.outcome {
             case .unset: return old == nil || old == .null || Self.isEmpty(old) ? nil : field.key
             case .invalid: return field.key

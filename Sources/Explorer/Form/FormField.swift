@@ -41,7 +41,8 @@ public enum FieldWidget: Hashable, Sendable {
         case "number": return .number(integer: false)
         case "string":
             if let route = schema["x-references"]?.stringValue { return .reference(route) }
-            switch schema["format"]?.stringValue {
+            // A custom date takes a date or a date-time (`anyOf` of the two formats): the first is offered.
+            switch schema["format"]?.stringValue ?? schema["anyOf"]?.arrayValue?.lazy.compactMap({ $0["format"]?.stringValue }).first {
             case "date": return .date(withTime: false)
             case "date-time": return .date(withTime: true)
             case let format: return schema["x-multiline"]?.boolValue == true ? .multiline : .text(format: format)
@@ -109,6 +110,16 @@ public struct FormField: Hashable, Sendable {
 
     /// The dotted path: `name`, `address.city`.
     public var key: String { path.joined(separator: ".") }
+
+    /// What this field holds of a record or parameters object: the value at its path; for the
+    /// entries of an object whose schema lists some names (the tenant's custom fields, which have
+    /// fields of their own), the other names only.
+    public func value(in object: JSONValue) -> JSONValue? {
+        let value = object.value(at: path)
+        guard widget == .keyValue, let listed = schema["properties"]?.objectValue, let members = value?.objectValue else { return value }
+        let others = members.filter { listed[$0.key] == nil }
+        return others.isEmpty ? nil : .object(others)
+    }
 
     /// What the user has entered, as drafts keep it.
     public var state: FieldState {

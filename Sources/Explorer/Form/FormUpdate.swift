@@ -51,7 +51,7 @@ extension ExplorerUpdate {
             toggleUnknownFields(&page)
             return []
         case Keys.Form.schema:
-            let schema = SchemaBuilder.schema(for: page.model, operation: page.operation)
+            let schema = context.schema(page.model, page.operation)
             replaceTop(&state, .form(page))
             state.stack.append(.schema(SchemaPage(model: page.model, operation: page.operation, lines: JSONLines.render(schema))))
             return []

@@ -5,8 +5,8 @@ import TerminalUI
 /// Draws forms and their dialogs: fields with their help and problems, the raw JSON, pickers,
 /// the list editor, the request preview and the confirmations.
 extension ExplorerView {
-    static func form(_ buffer: inout CellBuffer, _ page: FormPage, _ body: Rect, theme: Theme) {
-        let schema = SchemaBuilder.schema(for: page.model, operation: page.operation)
+    static func form(_ buffer: inout CellBuffer, _ page: FormPage, _ body: Rect, context: ExplorerContext, theme: Theme) {
+        let schema = context.schema(page.model, page.operation)
         var title = schema["title"]?.stringValue ?? page.operation.rawValue
         if page.operation == .update, let original = page.original { title += ": " + CellText.of(original[page.model.titleField]) }
         let request = PlanhatRequest(model: page.model, operation: page.operation)

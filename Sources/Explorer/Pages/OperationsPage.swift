@@ -40,7 +40,7 @@ extension ExplorerUpdate {
             state.stack.append(.parameters(parametersPage(for: page.model)))
             return []
         }
-        return openForm(FormPage(model: page.model, operation: operation), &state, context: context)
+        return openForm(FormPage(model: context.service.current(page.model), operation: operation), &state, context: context)
     }
 
     /// The list parameters with their defaults.

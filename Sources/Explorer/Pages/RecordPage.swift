@@ -93,7 +93,7 @@ extension ExplorerUpdate {
                 return []
             }
             replaceTop(&state, .record(page))
-            return openForm(FormPage(model: page.model, operation: .update, record: page.record), &state, context: context)
+            return openForm(FormPage(model: context.service.current(page.model), operation: .update, record: page.record), &state, context: context)
         case Keys.Record.delete:
             guard context.service.operations(of: page.model).contains(.delete), let id = page.record["_id"]?.stringValue else {
                 setStatus(&state, "delete is not offered for \(page.model.route)\(context.service.readOnly ? " (read-only)" : "")", error: true)

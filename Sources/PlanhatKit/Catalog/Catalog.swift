@@ -12,6 +12,15 @@ public enum ModelOperation: String, Sendable, Codable, CaseIterable, Hashable {
         }
     }
 
+    /// Whether the operation sends records (create, update, bulk upsert): what the tenant's custom
+    /// fields are checked on.
+    public var sendsRecords: Bool {
+        switch self {
+        case .create, .update, .bulkUpsert: return true
+        case .list, .view, .delete: return false
+        }
+    }
+
     /// The operation for a name typed by a person or a model: case, `_` and `-` are ignored, and
     /// `get`/`read` mean `view`, `upsert`/`bulk` mean `bulkUpsert`.
     public init?(forgiving name: String) {
@@ -61,6 +70,9 @@ public struct FieldDefinition: Sendable, Codable, Hashable {
     /// The spellings Planhat expects of a value it stores as free text without checking it (a
     /// task's `To Do`, `Done`): a case-insensitive match is sent in this spelling.
     public var canonical: [String]?
+    /// The tenant's custom fields, on the `custom` field of a catalog merged with them
+    /// (``Catalog/merging(_:)``); `nil` in the embedded catalog.
+    public var customFields: [CustomFieldDefinition]?
 
     /// Whether the field is Planhat's `custom` object.
     public var isCustom: Bool { custom ?? false }

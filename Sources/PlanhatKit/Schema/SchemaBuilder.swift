@@ -5,7 +5,8 @@ import Foundation
 /// The same schema is what `get_model_action_parameters` returns, what the validator checks and
 /// what the explorer renders as a form. Besides standard keywords it carries a few annotations
 /// (ignored by other validators): `x-references` (the model an id points to), `x-dayNumber`,
-/// `x-multiline` and `x-expected` (how to describe a pattern to a person).
+/// `x-multiline`, `x-expected` (how to describe a pattern to a person) and, on the tenant's custom
+/// fields, `x-planhatType` (the field's type in Planhat's words; see ``CustomFieldSchema``).
 public enum SchemaBuilder {
     /// The JSON Schema dialect every schema declares.
     public static let dialect = "https://json-schema.org/draft/2020-12/schema"
@@ -265,6 +266,15 @@ public enum SchemaBuilder {
             ])
             schema["description"] = .string(
                 field.description + " Custom fields by name, e.g. {\"Segment\": \"Enterprise\"}; one level only.")
+            if let definitions = field.customFields, !definitions.isEmpty {
+                let names = definitions.map(\.name)
+                schema["properties"] = .object(Dictionary(
+                    definitions.map { ($0.name, CustomFieldSchema.property($0)) }, uniquingKeysWith: { first, _ in first }))
+                schema["description"] = .string(
+                    field.description + " The tenant's custom fields (" + names.prefix(6).joined(separator: ", ")
+                        + (names.count > 6 ? ", …" : "") + ") are its properties; other names are taken too, as text, "
+                        + "a number or a Boolean. One level only; null clears a field.")
+            }
         }
         return .object(schema)
     }

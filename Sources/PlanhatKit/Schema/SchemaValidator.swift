@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Keywords: `type` (a name or a list), `enum`, `const`, `properties`, `required`,
 /// `additionalProperties` (Boolean or schema), `minProperties`, `items`, `minItems`, `maxItems`,
-/// `minimum`, `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`, `pattern` and `format`
-/// (`date`, `date-time`, `email`, `uri`). Every problem becomes a ``FieldIssue`` that names the
+/// `minimum`, `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`, `pattern`, `format`
+/// (`date`, `date-time`, `email`, `uri`) and `anyOf`. Every problem becomes a ``FieldIssue`` that names the
 /// field, the value and what was expected; validation never stops at the first one.
 public struct SchemaValidator: Sendable {
     /// Where a problem is reported when the document is too deep to walk.
@@ -38,6 +38,10 @@ public struct SchemaValidator: Sendable {
             issues.append(FieldIssue(path: path, value: value.preview(), expected: expectation(schema) + clearingHint(value, schema)))
             return
         }
+        if let options = schema["anyOf"]?.arrayValue, !options.contains(where: { fits(value, $0, path: path, depth: depth) }) {
+            issues.append(FieldIssue(path: path, value: value.preview(), expected: expectation(schema) + clearingHint(value, schema)))
+            return
+        }
         switch value {
         case .string(let text):
             checkString(text, schema, path: path, into: &issues)
@@ -50,6 +54,13 @@ public struct SchemaValidator: Sendable {
         case .null, .bool:
             break
         }
+    }
+
+    /// Whether `value` passes `schema` (one alternative of an `anyOf`).
+    private func fits(_ value: JSONValue, _ schema: JSONValue, path: String, depth: Int) -> Bool {
+        var found: [FieldIssue] = []
+        check(value, schema, path: path, depth: depth + 1, into: &found)
+        return found.isEmpty
     }
 
     private func matches(_ value: JSONValue, _ types: JSONValue) -> Bool {
@@ -195,6 +206,9 @@ public struct SchemaValidator: Sendable {
     /// How a person would say what a schema allows: "an integer from 1 to 5000", "one of a, b".
     func expectation(_ schema: [String: JSONValue]) -> String {
         if let expected = schema["x-expected"]?.stringValue { return expected }
+        if let options = schema["anyOf"]?.arrayValue?.compactMap(\.objectValue), !options.isEmpty {
+            return options.map(expectation).joined(separator: " or ")
+        }
         if let values = schema["enum"]?.arrayValue {
             return "one of " + values.map { $0.stringValue ?? $0.preview() }.joined(separator: ", ")
         }

@@ -118,6 +118,8 @@ public enum BulkItems {
         }
         guard let header = rows.first else { return [] }
         let names = header.map { $0.text.trimmingCharacters(in: .whitespaces) }
+        let definitions = Dictionary(
+            (model.fields.first(where: \.isCustom)?.customFields ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         return try rows.dropFirst().enumerated().map { index, cells in
             var item: [String: JSONValue] = [:]
             var custom: [String: JSONValue] = [:]
@@ -125,7 +127,8 @@ public enum BulkItems {
                 let cell = cells[column]
                 guard !cell.text.isEmpty || cell.quoted else { continue }
                 if columnName.hasPrefix("custom.") {
-                    custom[String(columnName.dropFirst("custom.".count))] = CellValue.inferred(cell.text, quoted: cell.quoted)
+                    let customName = String(columnName.dropFirst("custom.".count))
+                    custom[customName] = customValue(cell, definitions[customName])
                     continue
                 }
                 do {
@@ -188,11 +191,31 @@ public enum BulkItems {
         }
     }
 
+    /// A `custom.<name>` cell: as the tenant's definition of the field says (text stays text, a
+    /// number field's cell is a number, a multi-list's is its values separated by `;`), or as a cell
+    /// of unknown type reads (``CellValue/inferred(_:quoted:)``) for a field without one. A cell
+    /// that does not fit stays text, so the validator names it.
+    private static func customValue(_ cell: CSV.Cell, _ definition: CustomFieldDefinition?) -> JSONValue {
+        let type: String?
+        switch definition?.kind {
+        case .number?, .rating?: type = "number"
+        case .checkbox?: type = "boolean"
+        case .multipicklist?, .teamMembers?, .endusers?: type = "array"
+        case .other?, nil: type = nil
+        case .text?, .richText?, .phone?, .email?, .url?, .list?, .date?, .day?, .teamMember?, .enduser?: type = "string"
+        }
+        guard let definition, let type, !definition.isFormula else { return CellValue.inferred(cell.text, quoted: cell.quoted) }
+        let field = FieldDefinition(name: definition.name, type: type, requiredOnCreate: false, readOnly: false, description: "")
+        return (try? value(cell, field: field)) ?? .string(cell.text)
+    }
+
     /// A custom field value as typed in a form's `name = value` entry: surrounding double quotes
-    /// keep it text (`"007"`), else as a CSV cell of unknown type reads.
+    /// keep it text (`"007"`), a JSON array is a list (a multi-list's values), else as a CSV cell of
+    /// unknown type reads.
     public static func inferred(_ text: String) -> JSONValue {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") { return .string(String(trimmed.dropFirst().dropLast())) }
+        if trimmed.hasPrefix("["), trimmed.hasSuffix("]"), let list = try? JSONValue.parse(trimmed), list.arrayValue != nil { return list }
         return CellValue.inferred(trimmed, quoted: false)
     }
 

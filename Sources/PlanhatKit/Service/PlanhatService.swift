@@ -23,8 +23,14 @@ public struct ModelActions: Sendable, Hashable, Codable {
 
 /// The three capabilities every face uses: discover models, describe an operation's parameters,
 /// perform an operation. Rules (names, validation, read-only mode) live here once.
+///
+/// The tenant's custom fields are not read when the service is made: a face that shows or checks
+/// schemas asks for ``withCustomFields(refresh:)`` (read once per process, through the backend's
+/// `customfields` list, kept in a cache for a remote backend), which answers with the service whose
+/// catalog has them merged.
 public struct PlanhatService: Sendable {
-    public let catalog: Catalog
+    /// The models offered: the catalog given, with the tenant's custom fields merged once loaded.
+    public private(set) var catalog: Catalog
     public let backend: any PlanhatBackend
     /// Whether writes are refused (`--read-only`).
     public let readOnly: Bool
@@ -32,6 +38,13 @@ public struct PlanhatService: Sendable {
     public let unknownFields: UnknownFields
     /// The fields the workspace's records carry, learned from what this service reads.
     public let memory: FieldMemory
+    /// The tenant's custom fields merged into ``catalog``, if they were loaded.
+    public private(set) var customFields: CustomFields?
+    /// Reads the tenant's custom fields, once for this service and its copies.
+    public let customFieldsLoader: CustomFieldsLoader
+    /// The catalog given, without custom fields.
+    private let baseCatalog: Catalog
+    private let merges = MergedCatalogs()
     private let validator = SchemaValidator()
 
     /// - Parameters:
@@ -40,15 +53,38 @@ public struct PlanhatService: Sendable {
     ///   - readOnly: refuse create, update, delete and bulk upsert; overrides everything else.
     ///   - unknownFields: accept undocumented fields only when the workspace's records carry them
     ///     (the default), or always.
+    ///   - memory: the fields learned from the workspace's records (shared by the service's copies).
+    ///   - customFieldsCache: where the tenant's custom fields are kept between runs (a remote
+    ///     backend's, ``CustomFieldsCache/standard(for:directories:)``); `nil` reads them from the
+    ///     backend once per process.
     public init(
         catalog: Catalog = .shared, backend: any PlanhatBackend, readOnly: Bool = false, unknownFields: UnknownFields = .whenSeen,
-        memory: FieldMemory = FieldMemory()
+        memory: FieldMemory = FieldMemory(), customFieldsCache: CustomFieldsCache? = nil
     ) {
         self.catalog = catalog
         self.backend = backend
         self.readOnly = readOnly
         self.unknownFields = unknownFields
         self.memory = memory
+        baseCatalog = catalog
+        customFieldsLoader = CustomFieldsLoader(backend: backend, cache: customFieldsCache)
+    }
+
+    /// The service with the tenant's custom fields merged into its catalog, read as
+    /// ``CustomFieldsLoader/load(refresh:)`` says (at most once per process unless `refresh`).
+    ///
+    /// - Throws: ``PlanhatError`` when they cannot be read and none were kept.
+    public func withCustomFields(refresh: Bool = false) async throws -> PlanhatService {
+        merging(try await customFieldsLoader.load(refresh: refresh))
+    }
+
+    /// The service with `fields` merged into the catalog it was made with (`nil`: without custom
+    /// fields). The merged catalog is made once for the same fields, so its schemas stay cached.
+    public func merging(_ fields: CustomFields?) -> PlanhatService {
+        var service = self
+        service.customFields = fields
+        service.catalog = fields.map { merges.catalog(baseCatalog, merging: $0) } ?? baseCatalog
+        return service
     }
 
     /// The operations the session offers on `model`: all of them, or only reads when read-only.
@@ -90,8 +126,11 @@ public struct PlanhatService: Sendable {
         return try prepare(model: model, operation: operation, parameters: parameters)
     }
 
-    /// Checks parameters for a resolved model and operation and builds the request.
+    /// Checks parameters for a resolved model and operation and builds the request. A model of the
+    /// catalog the service was made with is checked as this service's catalog has it (with the
+    /// tenant's custom fields, once merged). `unknownFields` overrides the service's policy (a form's F6).
     public func prepare(model: ModelDefinition, operation: ModelOperation, parameters: JSONValue, unknownFields: UnknownFields? = nil) throws -> PlanhatRequest {
+        let model = current(model)
         let policy = unknownFields ?? self.unknownFields
         try allow(operation, on: model)
         let parameters = parameters.isNull ? JSONValue.object([:]) : parameters
@@ -108,7 +147,14 @@ public struct PlanhatService: Sendable {
         let spelling = CanonicalSpelling(model: model, memory: memory, policy: policy).apply(to: &members, operation: operation)
         issues += spelling.issues
         guard issues.isEmpty else {
-            throw PlanhatError.invalidParameters(issues.map(withSendAnywayHint), model: model.route, operation: operation)
+            var error = PlanhatError.invalidParameters(issues.map(withSendAnywayHint), model: model.route, operation: operation)
+            if let customFields, issues.contains(where: { Self.isCustomFieldPath($0.path) }) {
+                error.details.append(
+                    "Custom fields are checked against the tenant's definitions read from \(customFields.origin) at "
+                        + customFields.readAt.formatted(Date.ISO8601FormatStyle())
+                        + "; if they changed since, read them again (planhat schema --refresh, or F5 in the explorer).")
+            }
+            throw error
         }
         var request = RequestBuilder(model: model, operation: operation).request(from: members)
         request.notices += spelling.notices
@@ -220,13 +266,34 @@ public struct PlanhatService: Sendable {
 
     /// Validates and performs an operation, answering with the API's JSON response.
     public func perform(model: String, operation: String, parameters: JSONValue) async throws -> JSONValue {
-        try await backend.execute(try prepare(model: model, operation: operation, parameters: parameters))
+        try await perform(try prepare(model: model, operation: operation, parameters: parameters))
     }
 
-    /// Performs a prepared request.
+    /// Performs a prepared request. A write to the custom field definitions makes the next
+    /// ``withCustomFields(refresh:)`` read them again.
     public func perform(_ request: PlanhatRequest) async throws -> JSONValue {
         try allow(request.operation, on: request.model)
-        return try await backend.execute(request)
+        let answer = try await backend.execute(request)
+        if request.operation.isWrite, request.model.path == Self.customFieldsPath { customFieldsLoader.forget() }
+        return answer
+    }
+
+    /// `model` as ``catalog`` has it now, once custom fields are merged: a definition of the
+    /// catalog the service was made with, or of it merged with other custom fields (a page opened
+    /// before they were read, or read again), is the one merged now; any other is itself.
+    public func current(_ model: ModelDefinition) -> ModelDefinition {
+        guard customFields != nil, let merged = catalog.model(route: model.route), merged != model,
+            let base = baseCatalog.model(route: model.route), base == model || base.withoutCustomField == model.withoutCustomField
+        else { return model }
+        return merged
+    }
+
+    /// The API path of the custom field definitions.
+    static let customFieldsPath = "customfields"
+
+    /// Whether an issue's path is inside `custom` (`custom.Tier`, `items[2].custom.Tier`).
+    static func isCustomFieldPath(_ path: String) -> Bool {
+        path.hasPrefix("custom.") || path.contains("].custom.")
     }
 
     /// The read-only rule, in one place: a write is refused (403) when the session is read-only.
@@ -258,6 +325,20 @@ public struct PlanhatService: Sendable {
         case .null: return .object([:])
         default: throw PlanhatError.malformedParameters("got \(value.typeName) \(value.preview())")
         }
+    }
+}
+
+/// The catalogs a service made by merging custom fields, so copies of the service share them (and
+/// their schema caches): the last one made is kept.
+final class MergedCatalogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: (fields: CustomFields, catalog: Catalog)?
+
+    func catalog(_ base: Catalog, merging fields: CustomFields) -> Catalog {
+        if let last = lock.withLock({ last }), last.fields == fields { return last.catalog }
+        let catalog = base.merging(fields)
+        lock.withLock { last = (fields, catalog) }
+        return catalog
     }
 }
 

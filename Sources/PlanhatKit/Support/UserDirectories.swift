@@ -8,7 +8,7 @@ import Foundation
 ///
 /// `HOME` wins over the account database (so a test, `sudo -E` or a container that points `HOME`
 /// elsewhere is obeyed; Foundation's `homeDirectoryForCurrentUser` reads the account database
-/// only). `XDG_CONFIG_HOME`, `XDG_STATE_HOME` and `XDG_DATA_HOME` are used when they hold an
+/// only). `XDG_CONFIG_HOME`, `XDG_STATE_HOME`, `XDG_DATA_HOME` and `XDG_CACHE_HOME` are used when they hold an
 /// absolute path, as the XDG Base Directory specification says; otherwise the spec's defaults
 /// under home apply.
 public struct UserDirectories: Sendable, Hashable {
@@ -20,6 +20,8 @@ public struct UserDirectories: Sendable, Hashable {
     public let stateHome: String
     /// `$XDG_DATA_HOME`, or `~/.local/share`.
     public let dataHome: String
+    /// `$XDG_CACHE_HOME`, or `~/.cache`.
+    public let cacheHome: String
 
     /// The folder name under each base directory.
     public static let applicationFolder = "planhat-explorer"
@@ -30,6 +32,7 @@ public struct UserDirectories: Sendable, Hashable {
         configHome = Self.absolute(environment["XDG_CONFIG_HOME"]) ?? Self.join(self.home, ".config")
         stateHome = Self.absolute(environment["XDG_STATE_HOME"]) ?? Self.join(self.home, ".local/state")
         dataHome = Self.absolute(environment["XDG_DATA_HOME"]) ?? Self.join(self.home, ".local/share")
+        cacheHome = Self.absolute(environment["XDG_CACHE_HOME"]) ?? Self.join(self.home, ".cache")
     }
 
     /// `planhat-explorer/<name>` under the config directory.
@@ -38,6 +41,8 @@ public struct UserDirectories: Sendable, Hashable {
     public func state(_ name: String) -> String { Self.join(stateHome, Self.applicationFolder + "/" + name) }
     /// `planhat-explorer/<name>` under the data directory.
     public func data(_ name: String) -> String { Self.join(dataHome, Self.applicationFolder + "/" + name) }
+    /// `planhat-explorer/<name>` under the cache directory (what can be read again at any time).
+    public func cache(_ name: String) -> String { Self.join(cacheHome, Self.applicationFolder + "/" + name) }
 
     /// A path as a person typed it: `~` and `~/…` are under home; anything else is as it is.
     public func expand(_ path: String) -> String {

@@ -158,7 +158,9 @@ public final class SandboxServer: Sendable {
             let body = try await Self.body(request)
             parameters["items"] = body.arrayValue.map { .array($0) } ?? .array([body])
         }
-        return try service.prepare(model: route.model, operation: operation, parameters: .object(parameters))
+        // Records are checked against the sandbox's own custom fields, as Planhat checks its tenant's.
+        let checking = operation.sendsRecords ? ((try? await service.withCustomFields()) ?? service) : service
+        return try checking.prepare(model: route.model, operation: operation, parameters: .object(parameters))
     }
 
     private static func body(_ request: HTTPRequest) async throws -> PlanhatJSON {

@@ -50,8 +50,15 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
             members["id"] = .string(id)
             parameters = .object(members)
         }
-        let service = try backend.makeService(readOnly: readOnly)
-        let (model, operation) = try service.resolve(model: self.model, operation: self.operation)
+        var service = try backend.makeService(readOnly: readOnly)
+        let resolved = try service.resolve(model: self.model, operation: self.operation)
+        var model = resolved.0
+        let operation = resolved.1
+        if operation.sendsRecords {
+            // Records sent are checked against the tenant's custom fields too.
+            service = await service.withCustomFieldsOrWarning()
+            model = service.catalog.model(route: model.route) ?? model
+        }
         if let items {
             parameters = try Self.parameters(withItems: items, for: model, operation: operation, into: parameters)
         }
@@ -63,7 +70,7 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
             let run = BulkUpsertRun { done, total, requests in
                 Progress.report("\(English.number(done)) of \(English.count(total, "item")) sent (\(English.count(requests, "request")))")
             }
-            response = try await run.run(request) { chunk in try await service.perform(chunk) }
+            response = try await run.run(request) { [service] chunk in try await service.perform(chunk) }
             notices = try await service.check(request, answer: response).notices
             let errors = ["createdErrors", "updatedErrors", "permissionErrors"].reduce(0) { $0 + (response[$1]?.arrayValue?.count ?? 0) }
             Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) sent: created \(response["created"]?.intValue ?? 0), "

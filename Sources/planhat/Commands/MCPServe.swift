@@ -22,7 +22,8 @@ struct MCPServe {
                 ])
         }
         let source = try backend.makeBackend(settings, announceSandbox: false)
-        let service = PlanhatService(catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields)
+        let service = BackendOptions.service(
+            catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields)
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
         try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger).run()
