@@ -45,8 +45,8 @@ enum Arbitrary {
             return .string(options.randomElement(using: &rng) ?? options[0])
         }
         switch (schema["type"]?.stringValue, schema["format"]?.stringValue) {
-        case ("string", "date"): return "2024-02-29"
-        case ("string", "date-time"): return "2026-11-29T09:30:00.000Z"
+        case ("string", "iso-date"): return .string(["2024-02-29", "2019-12-11T09:09:08.000Z"].randomElement(using: &rng) ?? "2024-02-29")
+        case ("string", "iso-date-time"): return .string(["2026-11-29T09:30:00.000Z", "2026-11-29"].randomElement(using: &rng) ?? "2026-11-29")
         case ("string", "email"): return "ana@acme.io"
         case ("string", "uri"): return "https://acme.io/x"
         case ("string", _): return .string(["Acme", "東京 ✓", "O'Brien & Co", ""].randomElement(using: &rng) ?? "")

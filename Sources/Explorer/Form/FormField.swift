@@ -42,8 +42,8 @@ public enum FieldWidget: Hashable, Sendable {
         case "string":
             if let route = schema["x-references"]?.stringValue { return .reference(route) }
             switch schema["format"]?.stringValue {
-            case "date": return .date(withTime: false)
-            case "date-time": return .date(withTime: true)
+            case "date", "iso-date": return .date(withTime: false)
+            case "date-time", "iso-date-time": return .date(withTime: true)
             case let format: return schema["x-multiline"]?.boolValue == true ? .multiline : .text(format: format)
             }
         case "array":
