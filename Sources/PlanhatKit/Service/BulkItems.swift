@@ -66,7 +66,9 @@ public enum BulkItems {
         return .json
     }
 
-    private static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
+    /// `items` as they can be written back: the fields Planhat computes left out (``File/ignored``
+    /// names them, ``File/note`` says so), everything else as it is.
+    public static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
         let computed = Set(model.computedFieldNames).subtracting(["_id"])
         var ignored = Set<String>()
         let kept = items.map { item -> JSONValue in
