@@ -17,8 +17,9 @@ ROOT = os.path.dirname(HERE)
 SOURCE = os.path.join(ROOT, "catalog", "planhat-models.json")
 TARGET = os.path.join(ROOT, "Sources", "PlanhatKit", "Catalog", "CatalogSource.swift")
 
-# Catalog identifiers. Notes live at /conversations in the API, so they get their own route name.
-ROUTE_OVERRIDES = {("conversations", "Note"): "notes"}
+# Catalog identifiers. Notes live at /conversations in the API, so they get their own route name;
+# user activities live at /analytics/{tenantUUID} on the analytics host.
+ROUTE_OVERRIDES = {("conversations", "Note"): "notes", ("analytics", "User activity"): "useractivities"}
 NAME_OVERRIDES = {"Metric (DimensionData)": "Metric", "Enduser": "End user", "CustomField": "Custom field",
                   "TimeEntry": "Time entry"}
 PLURALS = {"Company": "Companies", "Opportunity": "Opportunities", "Churn": "Churn", "NPS": "NPS",

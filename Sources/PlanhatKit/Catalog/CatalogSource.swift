@@ -6732,7 +6732,7 @@ extension Catalog {
   },
   {
    "route": "useractivities",
-   "path": "useractivities",
+   "path": "analytics",
    "name": "User activity",
    "plural": "User activities",
    "aliases": [
