@@ -23,15 +23,6 @@ struct FidelityRequestTests {
         return (PlanhatService(backend: backend), recorder)
     }
 
-    func failure(_ body: () async throws -> JSONValue) async -> PlanhatError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? PlanhatError
-        }
-    }
-
     func acme(_ service: PlanhatService) async throws -> JSONValue {
         try #require(try await service.perform(model: "companies", operation: "list", parameters: ["limit": 1]).arrayValue?.first)
     }

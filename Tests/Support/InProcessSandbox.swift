@@ -186,3 +186,13 @@ public final class RecordingTransport: HTTPTransport, @unchecked Sendable {
         return (data, response)
     }
 }
+
+/// The ``PlanhatError`` a call fails with; nil when it succeeds (or fails otherwise).
+public func failure(_ body: () async throws -> JSONValue) async -> PlanhatError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? PlanhatError
+    }
+}
