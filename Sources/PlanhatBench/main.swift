@@ -271,7 +271,7 @@ if TmuxSession.available {
     for _ in 0..<5 {
         let start = DispatchTime.now().uptimeNanoseconds
         let session = try explorerSession(sandbox: smallSandbox, width: 120, height: 40)
-        _ = try session.screen(containing: "24 models", timeout: 10, every: 0)
+        _ = try session.screen(containing: "\(Catalog.shared.models.count) models", timeout: 10, every: 0)
         screens.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
         try end(session)
     }
@@ -286,7 +286,7 @@ if TmuxSession.available {
     let waitFor = { (text: String, seconds: Double) throws -> String in
         try session.screen(containing: text, timeout: seconds, every: 0.05).text
     }
-    _ = try waitFor("24 models", 10)
+    _ = try waitFor("\(Catalog.shared.models.count) models", 10)
     // The filter opens the model's page (`:` would jump straight to its default list).
     try session.keys("/")
     try session.keys("-l", "companies")

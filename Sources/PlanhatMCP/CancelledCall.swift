@@ -55,7 +55,7 @@ public struct CancelledCall: Error, Sendable, Equatable {
 
     private var bulkCounts: (created: Int, updated: Int, unchanged: Int, errors: Int) {
         let summary = outcome ?? [:]
-        let errors = ["createdErrors", "updatedErrors", "permissionErrors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) }
+        let errors = BulkItems.errorCount(summary)
         return (summary["created"]?.intValue ?? 0, summary["updated"]?.intValue ?? 0, summary["nonupdates"]?.intValue ?? 0, errors)
     }
 

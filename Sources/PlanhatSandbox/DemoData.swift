@@ -71,6 +71,10 @@ struct DemoWriter {
     var generator: SeededGenerator
     private var clock = 0
     private var userIDs: [String] = []
+    /// The deals written: their id, MRR and renewal day, for their line items.
+    private var deals: [(id: String, mrr: Int, renewal: Int)] = []
+    /// Every 25th company: those get a workspace.
+    private var workspaceCompanies: [Company] = []
 
     init(db: Database, catalog: Catalog, generator: SeededGenerator) {
         self.db = db
@@ -91,11 +95,38 @@ struct DemoWriter {
             try writeRevenue(company)
             try writeFeedback(company, endusers: endusers)
             if index % 10 == 0 { issueCompanies.append((company.id, company.arr)) }
+            if index % 25 == 0 { workspaceCompanies.append(company) }
         }
         try writeIssues(issueCompanies)
         try writeTimesheets()
         try writeWorkflows()
+        try writeCatalogOfProducts()
         try writeCustomFields(DemoWriter.laterCustomFields)
+    }
+
+    /// Products, a line item per deal and a few workspaces: written last, with no random draws, so
+    /// every record before them is what it was.
+    private mutating func writeCatalogOfProducts() throws {
+        var products: [String] = []
+        for (name, mrr) in [("Platform Starter", 500), ("Platform Growth", 2_000), ("Platform Enterprise", 8_000)] {
+            products.append(try write("products", [
+                "name": .string(name), "type": "subscription", "mrr": .integer(mrr), "arr": .integer(mrr * 12), "currency": "USD",
+                "fixedPeriod": true, "autoRenews": true, "length": 12, "externalId": .string("PROD-\(products.count + 1)"),
+            ]))
+        }
+        for (index, deal) in deals.enumerated() {
+            try write("lineitems", [
+                "dealId": .string(deal.id), "productId": .string(products[index % products.count]), "type": "subscription",
+                "fromDate": day(deal.renewal - 365), "toDate": day(deal.renewal), "length": 12, "fixedPeriod": true,
+                "mrr": .integer(deal.mrr), "arr": .integer(deal.mrr * 12), "status": "ongoing",
+            ])
+        }
+        for company in workspaceCompanies {
+            try write("workspaces", [
+                "name": .string("\(company.name) production"), "companyId": .string(company.id), "companyName": .string(company.name),
+                "externalId": .string("\(company.externalID)-W1"),
+            ])
+        }
     }
 
     // MARK: - Randomness
@@ -303,8 +334,9 @@ struct DemoWriter {
         }
         if chance(0.5) {
             let reporter = pick(endusers)
+            let title = pick(Names.tickets)
             try write("tickets", [
-                "title": .string(pick(Names.tickets)), "description": "Reported through the support portal.",
+                "title": .string(title), "subject": .string(title), "description": "Reported through the support portal.",
                 "companyId": .string(company.id), "email": .string(reporter.email), "source": "Zendesk",
                 "sourceId": .string("ZD-\(int(10_000...99_999))-\(clock)"), "status": .string(pick(["new", "open", "pending", "resolved", "closed"])),
                 "severity": .string(pick(["low", "normal", "high", "urgent"])), "type": .string(pick(["bug", "question", "feature request"])),
@@ -323,6 +355,10 @@ struct DemoWriter {
                 "description": .string("Follow-up for \(company.name)."),
             ]
             if due < 0 && chance(0.7) { fields["dateDone"] = time(due + 1) }
+            // Planhat archives a completed task; REST writes the status "Done".
+            let done = fields["dateDone"] != nil
+            fields["status"] = done ? "Done" : "To Do"
+            fields["isArchived"] = .bool(done)
             try write("tasks", fields)
         }
     }
@@ -376,17 +412,22 @@ struct DemoWriter {
             ])
         }
         if company.status == "lost" || company.status == "canceled" {
+            let reason = pick(["Budget cuts", "Switched to competitor", "Low adoption", "Acquired"])
+            let when = time(-int(5...200))
             try write("churn", [
-                "companyId": .string(company.id), "companyName": .string(company.name), "isChurn": true,
-                "churnReason": .string(pick(["Budget cuts", "Switched to competitor", "Low adoption", "Acquired"])),
-                "createDate": time(-int(5...200)),
+                "companyId": .string(company.id), "companyName": .string(company.name), "reasons": [.string(reason)],
+                "churnDate": when, "createDate": when, "value": .integer(company.arr), "arr": .integer(company.arr),
+                "currency": "USD", "onlyDowngrade": false,
             ])
         }
         if company.status == "customer" && chance(0.15) {
-            try write("deals", [
-                "companyId": .string(company.id), "stage": .string(pick(["Closed Won", "Closed Won", "Closed Lost"])),
-                "mrr": .integer(company.arr / 12), "total": .integer(company.arr),
+            let deal = try write("deals", [
+                "name": .string("\(company.name) renewal"), "companyId": .string(company.id), "companyName": .string(company.name),
+                "stage": .string(pick(["Closed Won", "Closed Won", "Closed Lost"])), "ownerId": .string(company.owner),
+                "mrr": .integer(company.arr / 12), "total": .integer(company.arr), "currency": "USD",
+                "closeDate": day(company.renewal - 365),
             ])
+            deals.append((deal, company.arr / 12, company.renewal))
         }
     }
 
@@ -407,9 +448,12 @@ struct DemoWriter {
             ])
         }
         if chance(0.2) {
+            // A data point as pushed (dimensionId, value, externalId, model) and as Planhat answers it
+            // (time, parentId, companyId, companyName).
             try write("dimensiondata", [
                 "dimensionId": "activeusers", "value": .integer(int(3...400)), "externalId": .string(company.externalID),
-                "model": "Company",
+                "model": "Company", "time": .string(DemoData.anchor.adding(days: -1).iso + "T00:00:00.000Z"),
+                "parentId": .string(company.id), "companyId": .string(company.id), "companyName": .string(company.name),
             ])
         }
     }

@@ -43,6 +43,49 @@ struct References {
     }
 }
 
+/// How Planhat finds the company of a record written without one (the catalog's `companyLookup`):
+/// the company whose externalId it names, else one of whose domains it names or its email has.
+struct CompanyMatch {
+    let lookup: RecordLookup
+
+    /// `body` with its company field set to the company it names, when it names none itself.
+    ///
+    /// - Throws: ``PlanhatError`` 400 when the model requires a company and none matches.
+    func assign(_ model: ModelDefinition, _ body: [String: JSONValue]) throws -> [String: JSONValue] {
+        guard let rules = model.companyLookup, let field = model.companyField, model.companyFieldKind == "single",
+            body[field] == nil || body[field] == .null, let companies = lookup.catalog.model(route: "companies")
+        else { return body }
+        var tried: [String] = []
+        var match: StoredRecord?
+        if let key = rules.externalIdField, let value = body[key]?.stringValue {
+            tried.append("\(key) \(JSONValue.string(value).preview())")
+            match = try lookup.locate(companies, "extid-" + value)
+        }
+        if match == nil, let key = rules.domainsField, let domains = body[key]?.arrayValue?.compactMap(\.stringValue) {
+            tried.append("\(key) \(domains.joined(separator: ", "))")
+            for domain in domains where match == nil { match = try lookup.company(withDomain: domain) }
+        }
+        if match == nil, let key = rules.emailField, let email = body[key]?.stringValue, let at = email.lastIndex(of: "@") {
+            let domain = String(email[email.index(after: at)...])
+            tried.append("the domain \(domain) of \(key)")
+            match = try lookup.company(withDomain: domain)
+        }
+        var assigned = body
+        if let match {
+            assigned[field] = .string(match.id)
+        } else if rules.requiresCompany == true {
+            let how = tried.isEmpty ? "nothing to match it on" : "no company matches " + tried.joined(separator: " or ")
+            throw PlanhatError(
+                status: 400, message: "\(model.name.lowercased()) needs a company: \(how) (Planhat ignores such a record)",
+                fieldIssues: [FieldIssue(
+                    path: field, value: nil,
+                    expected: "the company's id, or an email whose domain is among a company's domains"
+                        + (rules.externalIdField.map { ", or \($0)" } ?? ""))])
+        }
+        return assigned
+    }
+}
+
 /// The fields Planhat computes on every write, as the catalog lists them: the time stamps, names
 /// copied from the record a reference names, names joined from the record's own fields.
 struct Derivation {

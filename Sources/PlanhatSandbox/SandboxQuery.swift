@@ -27,8 +27,11 @@ struct ListQuery: Sendable {
         }
         let limit = request.queryValue("limit").flatMap(Int.init) ?? model.listLimit.default
         let offset = request.queryValue("offset").flatMap(Int.init) ?? 0
-        // With `select`, SQLite builds the smaller documents: only they are parsed.
-        let selection = request.queryValue("select").map(Selection.init).flatMap { $0.paths.isEmpty ? nil : $0 }
+        // With `select`, SQLite builds the smaller documents: only they are parsed. A lean list
+        // (`/leancompanies`) answers its lean fields whatever is selected.
+        let lean = model.leanList.flatMap { $0.path == request.resource ? $0 : nil }
+        let selection = lean.map { Selection($0.fields.joined(separator: ",")) }
+            ?? request.queryValue("select").map(Selection.init).flatMap { $0.paths.isEmpty ? nil : $0 }
         let column = selection?.sqlExpression ?? "doc"
         let order = Self.order(request.queryValue("sort"))
         sql = "SELECT \(column) FROM record WHERE \(filters.conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT ? OFFSET ?"
@@ -80,7 +83,17 @@ private struct Filters {
                 status: 400, message: "\(model.route) cannot be filtered on '\(item.name)'",
                 fieldIssues: [FieldIssue(path: item.name, value: item.value, expected: "one of the list parameters")])
         }
-        if filter != nil, let target = lookup.catalog.referencedModel(of: field) {
+        if let match = filter?.match {
+            // A day number (days since 1970-01-01) the field's instant falls on or after / before.
+            guard let day = Int(item.value) else {
+                throw PlanhatError(
+                    status: 400, message: "\(item.name) must be a day number",
+                    fieldIssues: [FieldIssue(path: item.name, value: item.value, expected: "days since 1970-01-01, e.g. 20000")])
+            }
+            let dayOfField = "CAST(julianday(\(JSONPath.extract(name))) - 2440587.5 AS INTEGER)"
+            conditions.append("\(dayOfField) \(match == "toDay" ? "<=" : ">=") ?")
+            arguments.append(day.databaseValue)
+        } else if filter != nil, let target = lookup.catalog.referencedModel(of: field) {
             // Ids of the referenced model, keyed ones (`extid-…`) resolved, separated by commas.
             let ids = try item.value.split(separator: ",").map { raw -> String in
                 let key = raw.trimmingCharacters(in: .whitespaces)

@@ -45,6 +45,14 @@ struct RecordLookup {
         return record
     }
 
+    /// The first company (in insertion order) one of whose `domains` is `domain`, case ignored.
+    func company(withDomain domain: String) throws -> StoredRecord? {
+        guard let companies = catalog.model(route: "companies") else { return nil }
+        return try first(
+            ["model = ?", "EXISTS (SELECT 1 FROM json_each(doc, '$.domains') WHERE lower(value) = ?)"],
+            [companies.path, domain.lowercased()])
+    }
+
     /// The first record (in insertion order) whose `field` is `value`.
     func locate(_ model: ModelDefinition, field: String, value: String) throws -> StoredRecord? {
         try first(["model = ?", "\(StoredRow.column(for: field, of: model)) = ?"], [model.path, value])

@@ -17,12 +17,13 @@ struct RecordWriter {
     private var derivation: Derivation { Derivation(lookup: lookup, clock: clock) }
 
     func create(_ request: PlanhatRequest) throws -> JSONValue {
-        let body = Self.storable(request.body?.objectValue ?? [:], of: request.model)
+        let body = Self.storable(try CompanyMatch(lookup: lookup).assign(request.model, request.body?.objectValue ?? [:]), of: request.model)
         let references = try References(body, of: request.model, lookup: lookup)
         if !references.issues.isEmpty {
             throw PlanhatError.invalidParameters(references.issues, model: request.model.route, operation: .create)
         }
-        return .object(try insert(request.model, body, references: references.resolved))
+        let created = try insert(request.model, body, references: references.resolved)
+        return request.model.isPush ? PushSummary(processed: 1).jsonValue : .object(created)
     }
 
     func update(_ request: PlanhatRequest) throws -> JSONValue {
@@ -38,16 +39,36 @@ struct RecordWriter {
         return .object(merged)
     }
 
+    /// Deletes the record and answers as the catalog says Planhat does for the model: the deleted
+    /// document (notes), or the counts `{n, ok, deletedCount}`.
     func delete(_ request: PlanhatRequest) throws -> JSONValue {
         let stored = try lookup.require(request.model, request.recordID)
         try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [stored.id])
-        return ["_id": .string(stored.id), "n": 1, "ok": 1, "deletedCount": 1]
+        return request.model.deleteAnswer == "document" ? stored.document : ["n": 1, "ok": 1, "deletedCount": 1]
+    }
+
+    /// A push (metrics, user activities): every item is a new data point, never matched; an item
+    /// that cannot be kept is reported in `errors`, the others are processed.
+    private func push(_ request: PlanhatRequest) throws -> JSONValue {
+        var summary = PushSummary()
+        for (index, element) in (request.body?.arrayValue ?? []).enumerated() {
+            let item = try CompanyMatch(lookup: lookup).assign(request.model, element.objectValue ?? [:])
+            let references = try References(item, of: request.model, lookup: lookup)
+            guard references.issues.isEmpty else {
+                summary.refuse(index: index, issues: references.issues)
+                continue
+            }
+            _ = try insert(request.model, item, references: references.resolved)
+            summary.processed += 1
+        }
+        return summary.jsonValue
     }
 
     /// Matches each item on the model's keys: updates what it finds, creates the rest, and
     /// reports refused items in the summary instead of failing the whole request.
     func bulkUpsert(_ request: PlanhatRequest) throws -> JSONValue {
         let model = request.model
+        if model.isPush { return try push(request) }
         var summary = UpsertSummary(echoing: model.upsertEchoKeys ?? [])
         for (index, element) in (request.body?.arrayValue ?? []).enumerated() {
             let item = Self.storable(element.objectValue ?? [:], of: model)
@@ -63,10 +84,19 @@ struct RecordWriter {
                 let merged = try merge(model, before, changes, references: references.resolved)
                 let changed = Derivation.unstamped(merged, of: model) != Derivation.unstamped(before, of: model)
                 if changed { try save(model, id: match.record.id, document: merged) }
-                summary.update(id: match.record.id, matchedOn: match.key, item: item, changed: changed)
+                summary.update(id: match.record.id, item: item, changed: changed)
             } else {
+                // A new record without a company gets the one Planhat would match it to.
+                let assigned: [String: JSONValue]
+                do {
+                    assigned = try CompanyMatch(lookup: lookup).assign(model, item)
+                } catch let error as PlanhatError {
+                    summary.refuse(index: index, item: item, issues: error.fieldIssues, creating: true)
+                    continue
+                }
+                let references = assigned == item ? references : try References(assigned, of: model, lookup: lookup)
                 var problems = references.issues
-                for field in model.fields where field.requiredOnCreate && item[field.name] == nil {
+                for field in model.fields where field.requiredOnCreate && assigned[field.name] == nil {
                     problems.append(FieldIssue(path: field.name, value: nil, expected: "a value (required to create)"))
                 }
                 if item["_id"] != nil {
@@ -78,7 +108,7 @@ struct RecordWriter {
                     summary.refuse(index: index, item: item, issues: problems, creating: true)
                     continue
                 }
-                let created = try insert(model, item, references: references.resolved)
+                let created = try insert(model, assigned, references: references.resolved)
                 summary.create(id: created["_id"]?.stringValue ?? "", item: item)
             }
         }
@@ -110,8 +140,11 @@ struct RecordWriter {
 
     /// What Planhat stores of a body: the model's fields; anything else is dropped without a word,
     /// as Planhat does (the client's verification then reports it).
+    /// A model whose field list the catalog knows to be incomplete (``ModelDefinition/openFields``)
+    /// keeps everything: the sandbox cannot know what Planhat stores there.
     static func storable(_ body: [String: JSONValue], of model: ModelDefinition) -> [String: JSONValue] {
-        body.filter { key, _ in key == "_id" || model.field(named: key) != nil }
+        guard model.openFields != true else { return body }
+        return body.filter { key, _ in key == "_id" || model.field(named: key) != nil }
     }
 
     private func insert(_ model: ModelDefinition, _ body: [String: JSONValue], references: [String: JSONValue]) throws -> [String: JSONValue] {
@@ -122,6 +155,9 @@ struct RecordWriter {
         document["__v"] = 0
         for field in model.fields where document[field.name] == nil {
             if let value = field.default { document[field.name] = value }
+        }
+        if let event = model.eventTime {
+            document[event.field] = body[event.from] ?? .string(Timestamp.iso(clock()))
         }
         derivation.stampCreation(model, &document)
         try derivation.apply(model, &document)

@@ -114,7 +114,8 @@ struct BackendOptions: ParsableArguments {
                 rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts),
                 rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget)),
             limiter: RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute))),
-            userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress)
+            userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress,
+            analyticsURL: settings.analyticsURL, tenantUUID: settings.tenantUUID)
     }
 
     /// The service over the selected backend; read-only when asked or when the profile says so.

@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 import PlanhatTestSupport
 import PlanhatTestTraits
 import Testing
@@ -18,7 +19,7 @@ extension TmuxSession {
 
     /// From the first screen: jumps to a model and opens one of its operations through the filter.
     func openForm(_ route: String, _ operation: String) throws {
-        try waitFor("24 models")
+        try waitFor("\(Catalog.shared.models.count) models")
         try keys("/")
         try keys("-l", route)
         try keys("Enter")
@@ -35,7 +36,7 @@ struct TmuxEndToEndTests {
     func browse() throws {
         let sandbox = ProcessRunner.temporaryDirectory("tui").appendingPathComponent("sandbox.sqlite").path
         let session = try TmuxSession(command: "env -u LANG -u LC_ALL PLANHAT_SANDBOX_PATH=\(sandbox) \(ProcessRunner.planhatBinary)")
-        try session.waitFor("24 models")
+        try session.waitFor("\(Catalog.shared.models.count) models")
         try session.keys("/")
         try session.keys("-l", "comp")
         try session.waitFor("/comp")

@@ -13,8 +13,9 @@ struct RoundTripTests {
     /// Fields every write sets anew: compared apart from the rest.
     static let writeStamps: Set<String> = ["lastUpdated", "updatedAt"]
 
+    /// Models whose bulk upsert matches records (a metrics push adds data points instead).
     static var models: [String] {
-        Catalog.shared.models.filter { $0.supports(.list) && $0.supports(.bulkUpsert) }.map(\.route)
+        Catalog.shared.models.filter { $0.supports(.list) && $0.supports(.bulkUpsert) && !$0.isPush }.map(\.route)
     }
 
     func export(_ model: String, _ format: RecordFormat, to path: String) throws {

@@ -279,7 +279,7 @@ struct SandboxServerHTTPTests {
                 ("DELETE", "/companies", "GET, POST, PUT"),
                 ("PATCH", "/companies/abc", "GET, PUT, DELETE"),
                 ("OPTIONS", "/companies/abc", "GET, PUT, DELETE"),
-                ("POST", "/users", "GET"),  // users: list and view only
+                ("POST", "/workflows", "GET"),  // workflows: list only
                 ("HEAD", "/__control/faults", "GET, POST, DELETE"),
                 ("PUT", "/__control/requests", "GET, DELETE"),
             ]

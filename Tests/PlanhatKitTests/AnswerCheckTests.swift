@@ -116,3 +116,59 @@ struct AnswerCheckTests {
         #expect(Notice.mostImportantFirst(notices).map(\.message) == ["n", "f", "c", "u"])
     }
 }
+
+@Suite("Free-text values in the spelling Planhat expects")
+struct CanonicalSpellingTests {
+    static let task = "aaaaaaaaaaaaaaaaaaaaaaaa"
+
+    func update(_ service: PlanhatService, status: String) throws -> PlanhatRequest {
+        try service.prepare(model: "tasks", operation: "update", parameters: ["id": .string(Self.task), "status": .string(status)])
+    }
+
+    @Test("the catalog knows a task's statuses", arguments: ["To Do", "In-progress", "Done"])
+    func known(status: String) throws {
+        let field = try #require(try Catalog.shared.model(named: "tasks").field(named: "status"))
+        #expect(field.canonical?.contains(status) == true)
+        let request = try update(PlanhatService(backend: CannedBackend([])), status: status)
+        #expect(request.body?["status"] == .string(status) && request.notices.isEmpty, "a canonical value is sent untouched, silently")
+    }
+
+    @Test("a near match (case, spaces, dashes, underscores) is sent in the canonical spelling, and said", arguments: [
+        ("done", "Done"), ("DONE", "Done"), ("todo", "To Do"), ("to-do", "To Do"), ("TO_DO", "To Do"), ("in progress", "In-progress"), ("In Progress", "In-progress"),
+    ])
+    func respelled(typed: String, canonical: String) throws {
+        let request = try update(PlanhatService(backend: CannedBackend([])), status: typed)
+        #expect(request.body?["status"] == .string(canonical))
+        #expect(request.notices.map(\.message) == ["sent in the spelling Planhat expects: status \"\(typed)\" as \"\(canonical)\""])
+        #expect(request.notices.first?.kind == .canonicalSpelling)
+    }
+
+    @Test("an unknown value is refused with the list; accepted as it is once the workspace's tasks hold it, or with unknown fields allowed")
+    func unknown() async throws {
+        let backend = CannedBackend([["_id": .string(Self.task), "status": "Blocked"]])
+        let service = PlanhatService(backend: backend)
+        #expect {
+            try update(service, status: "Blocked")
+        } throws: { error in
+            let text = (error as? PlanhatError)?.report ?? ""
+            return text.contains("status: unknown value \"Blocked\"") && text.contains("one of To Do, In-progress, Done") && text.contains("--allow-unknown-fields")
+        }
+        #expect(try update(PlanhatService(backend: backend, unknownFields: .allow), status: "Blocked").body?["status"] == "Blocked")
+        _ = try await service.run(try service.prepare(model: "tasks", operation: "list", parameters: [:]))
+        let learned = try update(service, status: "Blocked")
+        #expect(learned.body?["status"] == "Blocked" && learned.notices.isEmpty, "the tenant's own status")
+    }
+
+    @Test("bulk items are respelled one by one, and said once")
+    func bulk() throws {
+        let items: JSONValue = ["items": [
+            ["_id": .string(Self.task), "status": "done"], ["sourceId": "s-2", "status": "done"], ["sourceId": "s-3", "status": "todo"],
+        ]]
+        let request = try PlanhatService(backend: CannedBackend([])).prepare(model: "tasks", operation: "bulkUpsert", parameters: items)
+        #expect(request.body?.arrayValue?.map { $0["status"] } == ["Done", "Done", "To Do"])
+        #expect(request.notices.map(\.message) == [#"sent in the spelling Planhat expects: status "done" as "Done", status "todo" as "To Do" (3 values in all)"#])
+        #expect {
+            try PlanhatService(backend: CannedBackend([])).prepare(model: "tasks", operation: "bulkUpsert", parameters: ["items": [["sourceId": "s", "status": "Nope"]]])
+        } throws: { error in (error as? PlanhatError)?.fieldIssues.first?.path == "items[0].status" }
+    }
+}

@@ -21,16 +21,17 @@ struct CatalogTests {
         #expect(Set(catalog.models.map(\.route)).count == catalog.models.count, "routes must be unique")
     }
 
-    @Test("matches the research file model for model", .enabled(if: FileManager.default.fileExists(atPath: CatalogTests.researchPath)))
+    @Test("matches the project's facts (catalog/planhat-models.json) model for model")
     func matchesResearch() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Self.researchPath))
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.factsPath))
         let research = try JSONValue.parse(data).arrayValue ?? []
         #expect(research.count == catalog.models.count)
         for entry in research {
             let path = entry["route"]?.stringValue ?? ""
             let name = entry["name"]?.stringValue ?? ""
-            // Notes are conversations in the API; the catalog gives them their own route.
-            let route = name == "Note" ? "notes" : path
+            // Notes are conversations in the API and user activities are posted to /analytics: the
+            // catalog gives them routes of their own (build-catalog.py's ROUTE_OVERRIDES).
+            let route = ["Note": "notes", "User activity": "useractivities"][name] ?? path
             let found = try #require(catalog.model(route: route), "no catalog model for \(name) at /\(path)")
             #expect(found.path == path)
             let documented = Set(entry["operations"]?.arrayValue?.compactMap(\.stringValue) ?? [])
@@ -43,8 +44,44 @@ struct CatalogTests {
         }
     }
 
+    /// The project's copy of the facts, which the catalog is generated from.
+    static var factsPath: String {
+        ProcessRunner.packageRoot.appendingPathComponent("catalog/planhat-models.json").path
+    }
+
+    /// The research the facts were copied from (outside the repository; the test using it is skipped without it).
     static var researchPath: String {
         ProcessRunner.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/planhat-models.json").path
+    }
+
+    @Test("every fact added or changed since the research copy names its source", .enabled(if: FileManager.default.fileExists(atPath: CatalogTests.researchPath)))
+    func changedFactsHaveSources() throws {
+        func models(_ path: String) throws -> [String: JSONValue] {
+            let entries = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: path))).arrayValue ?? []
+            return Dictionary(entries.map { ("\($0["route"]?.stringValue ?? "")/\($0["name"]?.stringValue ?? "")", $0) }) { first, _ in first }
+        }
+        let research = try models(Self.researchPath), facts = try models(Self.factsPath)
+        for (key, model) in facts {
+            guard let original = research[key] else {
+                #expect(model["source"]?.stringValue?.isEmpty == false, "new model \(key) names no source")
+                for field in model["fields"]?.arrayValue ?? [] {
+                    #expect(field["source"] != nil, "\(key).\(field["name"]?.stringValue ?? "")")
+                }
+                continue
+            }
+            let before = Dictionary((original["fields"]?.arrayValue ?? []).map { ($0["name"]?.stringValue ?? "", $0) }) { first, _ in first }
+            for field in model["fields"]?.arrayValue ?? [] {
+                let name = field["name"]?.stringValue ?? ""
+                guard before[name] != field else { continue }
+                #expect(field["source"]?.stringValue?.isEmpty == false, "\(key).\(name) changed without a source")
+            }
+            for filter in model["filters"]?.arrayValue ?? [] {
+                #expect(filter["source"]?.stringValue?.isEmpty == false, "\(key) filter \(filter["name"]?.stringValue ?? "")")
+            }
+            for (operation, shape) in model["requests"]?.objectValue ?? [:] {
+                #expect(shape["source"]?.stringValue?.isEmpty == false, "\(key) \(operation) request")
+            }
+        }
     }
 
     @Test("every model is self-consistent", arguments: Catalog.shared.models)

@@ -38,6 +38,8 @@ enum Arbitrary {
     static func valid(_ schema: JSONValue, _ rng: inout Seeded) -> JSONValue {
         if let constant = schema["const"] { return constant }
         if let values = schema["enum"]?.arrayValue, let pick = values.randomElement(using: &rng) { return pick }
+        // A free-text value with known spellings: the schema names them, and only those (or a tenant's) pass.
+        if let values = schema["x-canonical"]?.arrayValue, let pick = values.randomElement(using: &rng) { return pick }
         if let pattern = schema["pattern"]?.stringValue {
             if let examples = schema["examples"]?.arrayValue, let example = examples.randomElement(using: &rng) { return example }
             var options = ["64b7a0c2e4b0a1b2c3d4e5f6"]
@@ -46,8 +48,8 @@ enum Arbitrary {
             return .string(options.randomElement(using: &rng) ?? options[0])
         }
         switch (schema["type"]?.stringValue, schema["format"]?.stringValue) {
-        case ("string", "date"): return "2024-02-29"
-        case ("string", "date-time"): return "2026-11-29T09:30:00.000Z"
+        case ("string", "iso-date"): return .string(["2024-02-29", "2019-12-11T09:09:08.000Z"].randomElement(using: &rng) ?? "2024-02-29")
+        case ("string", "iso-date-time"): return .string(["2026-11-29T09:30:00.000Z", "2026-11-29"].randomElement(using: &rng) ?? "2026-11-29")
         case ("string", "email"): return "ana@acme.io"
         case ("string", "uri"): return "https://acme.io/x"
         case ("string", _): return .string(["Acme", "東京 ✓", "O'Brien & Co", ""].randomElement(using: &rng) ?? "")

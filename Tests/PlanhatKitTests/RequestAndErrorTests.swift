@@ -13,7 +13,10 @@ struct RequestTests {
             "limit": 3, "sort": "-arr", "select": "name,arr", "offset": 0, "status": "customer",
         ])
         #expect(request.method == "GET")
-        #expect(request.pathAndQuery == "/companies?limit=3&offset=0&sort=-arr&select=name,arr&status=customer")
+        // status is documented on GET /leancompanies only (/companies would ignore it): the list goes there.
+        #expect(request.pathAndQuery == "/leancompanies?limit=3&offset=0&sort=-arr&select=name,arr&status=customer")
+        let plain = try service.prepare(model: "Companies", operation: "list", parameters: ["limit": 3, "sort": "-arr"])
+        #expect(plain.pathAndQuery == "/companies?limit=3&sort=-arr")
     }
 
     @Test("notes are conversations of type note")

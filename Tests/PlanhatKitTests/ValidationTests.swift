@@ -162,8 +162,8 @@ struct ValidationTests {
         switch (field.type, field.format) {
         case ("string", "planhat-id"): return "64b7a0c2e4b0a1b2c3d4e5f6"
         case ("string", "email"): return "ana@example.com"
-        case ("string", "date"): return "2026-11-29"
-        case ("string", "date-time"): return "2026-11-29T09:30:00Z"
+        case ("string", "iso-date"): return "2026-11-29"
+        case ("string", "iso-date-time"): return "2026-11-29T09:30:00Z"
         case ("string", "uri"): return "https://example.com"
         case ("string", _): return "text"
         case ("integer", _), ("number", _): return .integer(Int(max(field.minimum ?? 1, (field.exclusiveMinimum ?? 0) + 1)))

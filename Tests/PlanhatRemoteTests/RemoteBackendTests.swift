@@ -19,15 +19,6 @@ struct RemoteBackendTests {
         return PlanhatService(backend: backend)
     }
 
-    func failure(_ body: () async throws -> JSONValue) async -> PlanhatError? {
-        do {
-            _ = try await body()
-            return nil
-        } catch {
-            return error as? PlanhatError
-        }
-    }
-
     @Test("every operation works end to end, keyed ids included")
     func everyOperation() async throws {
         let server = try InProcessSandbox()

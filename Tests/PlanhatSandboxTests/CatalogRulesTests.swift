@@ -40,7 +40,7 @@ struct CatalogRulesTests {
         #expect(invoices.upsertEchoKeys == ["extId", "sourceId"])
         #expect(invoices.timestamps == TimestampFields(created: [], updated: ["lastUpdated"]))
         #expect(try Catalog.shared.model(named: "users").derivedFields == nil, "users keep the name they are sent")
-        #expect(try Catalog.shared.model(named: "tickets").filters.first { $0.name == "search" }?.searchFields == ["title", "description"])
+        #expect(try Catalog.shared.model(named: "tickets").filters.first { $0.name == "search" }?.searchFields == ["title", "description", "name", "subject"])
         #expect(try Catalog.shared.model(named: "companies").sortIndexes == ["arr", "mrr", "name", "h", "lastUpdated"])
         #expect(SortIndex.fields(in: .shared).map { "\($0.model).\($0.field)" } == [
             "companies.arr", "companies.mrr", "companies.name", "companies.h", "companies.lastUpdated", "endusers.lastActive",

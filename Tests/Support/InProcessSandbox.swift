@@ -37,15 +37,16 @@ public final class InProcessSandbox: Sendable {
     /// A base URL for clients of ``transport(timeout:)`` (never resolved: requests go to the handler).
     public let baseURL = "http://sandbox.in-process"
 
-    /// Seeds `companies` demo companies; the server takes `token`, `controlToken`, `host` and `limits`
-    /// as ``SandboxServer`` does.
+    /// Seeds `companies` demo companies; the server takes `token`, `controlToken`, `host`, `limits`
+    /// and `tenantUUID` as ``SandboxServer`` does.
     public init(companies: Int = 30, token: String? = nil, controlToken: String? = nil, host: String = "127.0.0.1",
-                limits: ServeLimits = .standard) throws {
+                limits: ServeLimits = .standard, tenantUUID: String? = nil) throws {
         let store = try SandboxStore(path: nil)
         try DemoData(companies: companies).seed(into: store)
         service = PlanhatService(backend: SandboxBackend(store: store), unknownFields: .allow)
         faults = FaultInjector()
-        server = SandboxServer(service: service, token: token, host: host, port: 0, faults: faults, controlToken: controlToken, limits: limits)
+        server = SandboxServer(service: service, token: token, host: host, port: 0, faults: faults, controlToken: controlToken, limits: limits,
+                               tenantUUID: tenantUUID)
     }
 
     /// How many requests the server answered for `"METHOD /path"`.
@@ -141,5 +142,57 @@ public struct DirectTransport: HTTPTransport {
             throw URLError(.networkConnectionLost)
         }
         return (answer.body, response)
+    }
+}
+
+/// One request a client sent and the status it got: what ``RecordingTransport`` keeps.
+public struct RecordedExchange: Sendable {
+    public var method: String
+    /// The whole URL, host included (the in-process server itself ignores the host).
+    public var url: URL
+    public var headers: [String: String]
+    public var body: JSONValue?
+    public var status: Int
+
+    /// `https://analytics.planhat.com`, `http://sandbox.in-process`.
+    public var origin: String { "\(url.scheme ?? "")://\(url.host ?? "")\(url.port.map { ":\($0)" } ?? "")" }
+    /// The path, percent-encoded as sent.
+    public var path: String { URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? url.path }
+    /// The query items, in order.
+    public var query: [URLQueryItem] { URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? [] }
+}
+
+/// A transport that records every request exactly as the client built it (method, host, path,
+/// query, headers, body) and the status it got, then hands it on.
+public final class RecordingTransport: HTTPTransport, @unchecked Sendable {
+    private let next: any HTTPTransport
+    private let lock = NSLock()
+    private var recorded: [RecordedExchange] = []
+
+    public init(_ next: any HTTPTransport) {
+        self.next = next
+    }
+
+    /// What was sent so far, in order.
+    public var exchanges: [RecordedExchange] { lock.withLock { recorded } }
+
+    public func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        let (data, response) = try await next.send(request)
+        let body = request.httpBody.flatMap { try? JSONValue.parse($0) }
+        let exchange = RecordedExchange(
+            method: request.httpMethod ?? "GET", url: request.url ?? URL(fileURLWithPath: "/"),
+            headers: request.allHTTPHeaderFields ?? [:], body: body, status: response.statusCode)
+        lock.withLock { recorded.append(exchange) }
+        return (data, response)
+    }
+}
+
+/// The ``PlanhatError`` a call fails with; nil when it succeeds (or fails otherwise).
+public func failure(_ body: () async throws -> JSONValue) async -> PlanhatError? {
+    do {
+        _ = try await body()
+        return nil
+    } catch {
+        return error as? PlanhatError
     }
 }

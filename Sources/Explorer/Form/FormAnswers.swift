@@ -74,7 +74,7 @@ extension ExplorerUpdate {
                 run.next += 1
                 if run.next < run.chunks.count { return sendChunk(run, model: page.model, &state) }
                 let summary = run.summary
-                let errors = ["createdErrors", "updatedErrors", "permissionErrors", "errors"].reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) }
+                let errors = BulkItems.errorCount(summary)
                 let heading = "Bulk upsert of \(English.count(run.total, page.model.name.lowercased(), plural: page.model.plural.lowercased())): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), \(English.count(errors, "error"))"
                 showResult(summary, heading: heading, model: page.model, kind: .bulkSummary, &state)
                 return [.deleteDraft(run.draftKey)]

@@ -43,8 +43,8 @@ public enum FieldWidget: Hashable, Sendable {
             if let route = schema["x-references"]?.stringValue { return .reference(route) }
             // A custom date takes a date or a date-time (`anyOf` of the two formats): the first is offered.
             switch schema["format"]?.stringValue ?? schema["anyOf"]?.arrayValue?.lazy.compactMap({ $0["format"]?.stringValue }).first {
-            case "date": return .date(withTime: false)
-            case "date-time": return .date(withTime: true)
+            case "date", "iso-date": return .date(withTime: false)
+            case "date-time", "iso-date-time": return .date(withTime: true)
             case let format: return schema["x-multiline"]?.boolValue == true ? .multiline : .text(format: format)
             }
         case "array":

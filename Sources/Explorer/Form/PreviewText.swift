@@ -14,7 +14,7 @@ enum PreviewText {
         var lines: [[Span]] = []
         switch preview.plan {
         case .single:
-            lines += [[Span(text: "\(request.method) \(request.pathAndQuery)", slot: .accent)], []]
+            lines += [[Span(text: "\(request.method) \(request.target)", slot: .accent)], []]
             lines += noticeLines(request)
             if let changes = preview.changes {
                 lines.append([Span(text: "Changes (only these are sent; null clears a field):", slot: .muted)])
@@ -33,7 +33,7 @@ enum PreviewText {
             let byKey = items.filter { item in item["_id"] == nil && preview.keyables.contains { item[$0] != nil } }.count
             let chunks = BulkItems.chunks(items).count
             lines += [
-                [Span(text: "\(request.method) \(request.path)  (bulk upsert)", slot: .accent)], [],
+                [Span(text: "\(request.method) \(request.target)  (bulk upsert)", slot: .accent)], [],
                 [Span(text: "\(English.count(items.count, "item")) in \(English.count(chunks, "request")) of at most \(CellText.grouped(BulkItems.chunkSize))", slot: .text)],
                 [Span(text: "  \(CellText.grouped(byID)) carry an _id: they update that record", slot: .text)],
                 [Span(text: "  \(CellText.grouped(byKey)) carry \(preview.keyables.joined(separator: " or ")): updated when a record has it", slot: .text)],

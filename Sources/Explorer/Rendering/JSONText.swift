@@ -13,7 +13,7 @@ public enum CellText {
             return CivilDate(dayNumber: number).iso
         case .number(let number)? where field?.isDayNumber == true && number.rounded() == number && abs(number) < 1e9:
             return CivilDate(dayNumber: Int(number)).iso
-        case .string(let text)? where field?.format == "date-time":
+        case .string(let text)? where ["date-time", "iso-date-time", "iso-date"].contains(field?.format):
             return instant(text)
         case .integer(let number)? where isIdentifier(name, field):
             return String(number)

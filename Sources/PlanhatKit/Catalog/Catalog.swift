@@ -43,7 +43,9 @@ public struct FieldDefinition: Sendable, Codable, Hashable {
     public var name: String
     /// The JSON Schema type: `string`, `number`, `integer`, `boolean`, `array` or `object`.
     public var type: String
-    /// `planhat-id`, `date`, `date-time`, `email`, `uri` or `day-number`, when the value has one.
+    /// `planhat-id`, `iso-date`, `iso-date-time`, `email`, `uri` or `day-number`, when the value has
+    /// one. Both ISO formats take `YYYY-MM-DD` and a full ISO 8601 timestamp, as Planhat does; they
+    /// differ in what a person is offered (a day, or a moment).
     public var format: String?
     /// The allowed values, when the field is an enumeration.
     public var `enum`: [String]?
@@ -73,6 +75,9 @@ public struct FieldDefinition: Sendable, Codable, Hashable {
     /// The tenant's custom fields, on the `custom` field of a catalog merged with them
     /// (``Catalog/merging(_:)``); `nil` in the embedded catalog.
     public var customFields: [CustomFieldDefinition]?
+    /// How sure the sources are of the field, when not documented on Planhat's own API page:
+    /// `uncertain` (offered, never required), `observed` (seen in real answers), `help-center`.
+    public var certainty: String?
 
     /// Whether the field is Planhat's `custom` object.
     public var isCustom: Bool { custom ?? false }
@@ -96,6 +101,53 @@ public struct FilterDefinition: Sendable, Codable, Hashable {
     /// The fields a text search (`field` nil) looks for the text in (`title`, `description` on tickets).
     public var searchFields: [String]?
     public var description: String
+    /// The path Planhat documents the filter on when it is not the model's (`leancompanies` for a
+    /// company's `status`): a list that uses it goes there.
+    public var path: String?
+    /// How the value compares with the field: `fromDay` or `toDay` (a day number, days since
+    /// 1970-01-01, on or before/after the field's instant); equality when nil.
+    public var match: String?
+    /// The value's JSON type, when not text (`integer` for day numbers).
+    public var type: String?
+    /// `uncertain` when only secondary sources use the filter (Planhat may ignore it).
+    public var certainty: String?
+}
+
+/// Where and how an operation is sent when it is not the usual REST call on the model's path.
+public struct RequestShape: Sendable, Codable, Hashable {
+    /// The HTTP method (`POST` for a metrics push, where a bulk upsert is usually `PUT`).
+    public var method: String?
+    /// `analytics` for Planhat's tracking and metrics host; the API host when nil.
+    public var host: String?
+    /// The path below the host, `{tenantUUID}` standing for the tenant's UUID (`dimensiondata/{tenantUUID}`).
+    public var path: String?
+}
+
+/// Planhat's lean company list: a lighter list at its own path, with the filters documented there.
+public struct LeanList: Sendable, Codable, Hashable {
+    /// `leancompanies`.
+    public var path: String
+    /// The fields each lean record has.
+    public var fields: [String]
+}
+
+/// How Planhat finds a record's company when the write names none: the fields it reads.
+public struct CompanyLookup: Sendable, Codable, Hashable {
+    /// A field holding the company's externalId (`companyExternalId`; a metric's `externalId`).
+    public var externalIdField: String?
+    /// A field holding an email address whose domain is among the company's `domains`.
+    public var emailField: String?
+    /// A field holding domains, one of which is among the company's `domains`.
+    public var domainsField: String?
+    /// Whether a record whose company cannot be found is not kept (Planhat ignores such an end user).
+    public var requiresCompany: Bool?
+}
+
+/// The instant a data point happened: `field` takes the value of `from` as sent, or the time it
+/// was received (a metric's `time` from its `date`).
+public struct EventTime: Sendable, Codable, Hashable {
+    public var field: String
+    public var from: String
 }
 
 /// A field Planhat computes from other fields on every write: copied from the record a reference
@@ -188,8 +240,32 @@ public struct ModelDefinition: Sendable, Codable, Hashable, Identifiable {
     public var emailField: String?
     /// The fields the sandbox keeps a sort index for: the sorts people use most on large workspaces.
     public var sortIndexes: [String]?
+    /// The operations sent another way than the usual REST call, by operation name
+    /// (`bulkUpsert` on metrics: `POST` to the analytics host).
+    public var requests: [String: RequestShape]?
+    /// Whether the model's items are data points Planhat takes in (metrics, user activities): never
+    /// matched on a key, answered with a count of what was processed.
+    public var push: Bool?
+    /// The lean list of the model, when it has one (companies).
+    public var leanList: LeanList?
+    /// What a delete answers: `document` (the deleted record) or `counts` (`{n, ok, deletedCount}`).
+    public var deleteAnswer: String?
+    /// Whether no source lists the model's fields: fields the catalog does not know are sent as given.
+    public var openFields: Bool?
+    /// How Planhat finds the company of a record written without one.
+    public var companyLookup: CompanyLookup?
+    /// The instant each data point of a push model happened.
+    public var eventTime: EventTime?
 
     public var id: String { route }
+
+    /// How `operation` is sent, when not the usual way.
+    public func requestShape(for operation: ModelOperation) -> RequestShape? {
+        requests?[operation.rawValue]
+    }
+
+    /// Whether the model's items are data points (``push``).
+    public var isPush: Bool { push ?? false }
 
     /// The field named `name`.
     public func field(named name: String) -> FieldDefinition? {

@@ -115,18 +115,21 @@ extension Catalog {
    "filters": [
     {
      "name": "status",
-     "description": "Only companies with this status (prospect, coming, customer, canceled, lost).",
-     "field": "status"
+     "description": "Only companies with this status (prospect, coming, customer, canceled, lost). Planhat documents it on GET /leancompanies only, so the request goes there and answers lean records (_id, name, externalId, sourceId).",
+     "field": "status",
+     "path": "leancompanies"
     },
     {
      "name": "externalId",
-     "description": "Only the company with this externalId.",
-     "field": "externalId"
+     "description": "Only the company with this externalId (GET /leancompanies: lean records).",
+     "field": "externalId",
+     "path": "leancompanies"
     },
     {
      "name": "sourceId",
-     "description": "Only the company with this sourceId.",
-     "field": "sourceId"
+     "description": "Only the company with this sourceId (GET /leancompanies: lean records).",
+     "field": "sourceId",
+     "path": "leancompanies"
     }
    ],
    "fields": [
@@ -348,7 +351,7 @@ extension Catalog {
     {
      "name": "customerFrom",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Start date of the active license (ISO date)."
@@ -356,7 +359,7 @@ extension Catalog {
     {
      "name": "customerTo",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Renewal date of the active license (ISO date)."
@@ -384,9 +387,6 @@ extension Catalog {
     {
      "name": "products",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of products."
@@ -414,7 +414,7 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Creation date."
@@ -422,7 +422,7 @@ extension Catalog {
     {
      "name": "lastUpdated",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Last update date."
@@ -430,7 +430,7 @@ extension Catalog {
     {
      "name": "lastRenewal",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Last renewal date."
@@ -446,7 +446,7 @@ extension Catalog {
     {
      "name": "lastActive",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Last active date."
@@ -473,7 +473,7 @@ extension Catalog {
     {
      "name": "lastTouch",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Last touch date."
@@ -496,7 +496,7 @@ extension Catalog {
     {
      "name": "nextTouch",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Date for the next scheduled touch."
@@ -504,7 +504,7 @@ extension Catalog {
     {
      "name": "phaseSince",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Date since the last phase change."
@@ -512,9 +512,6 @@ extension Catalog {
     {
      "name": "csmScoreLog",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of objects containing the CSM change log."
@@ -547,9 +544,6 @@ extension Catalog {
     {
      "name": "lastActivities",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of objects containing the last activities."
@@ -557,9 +551,6 @@ extension Catalog {
     {
      "name": "documents",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of uploaded documents."
@@ -677,9 +668,45 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Flexible object with custom data, one level; Date, String, Boolean, Number allowed (legacy docs); keys are the custom field names."
+    },
+    {
+     "name": "collaborators",
+     "type": "array",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Team members collaborating on the company."
+    },
+    {
+     "name": "sentimentScore",
+     "type": "number",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Sentiment score of the company."
+    },
+    {
+     "name": "renewalDate",
+     "type": "string",
+     "format": "iso-date",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Next renewal date (ISO)."
     }
    ],
    "notes": "Fields _id..hProfile are from the official page excerpt (required flag: only name). Fields marked docSource=secondary come from a TS type whose comments mirror the official table a public GitHub file and agree with ddlaws0n/pyplanhat src/pyplanhat/_async/resources/companies.py and the Airbyte schema; treat types as approximate. owner/coOwner come back as id string on GET by id, but GET list may return {id,nickname}-like objects (darrenparkinson/planhat companies.go comment).",
+   "leanList": {
+    "path": "leancompanies",
+    "fields": [
+     "_id",
+     "name",
+     "externalId",
+     "sourceId",
+     "slug"
+    ]
+   },
+   "deleteAnswer": "counts",
    "timestamps": {
     "created": [
      "createDate"
@@ -837,9 +864,9 @@ extension Catalog {
      "format": "planhat-id",
      "references": "companies",
      "title": "Company",
-     "requiredOnCreate": true,
+     "requiredOnCreate": false,
      "readOnly": false,
-     "description": "Related company id (planhat identifier). If absent and the email domain is registered on a company, Planhat auto-assigns by domain matching. 'extid-<externalId>'/'srcid-<sourceId>' references accepted."
+     "description": "Related company id (planhat identifier). Leave it out and Planhat assigns the company whose domains include the email's domain."
     },
     {
      "name": "companyName",
@@ -925,7 +952,7 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Date the contact was created; defaults to time of creation (legacy 2017 docs)."
@@ -941,7 +968,8 @@ extension Catalog {
     {
      "name": "lastActive",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "When the end user was last active (Planhat sets it from activity; integrations write it too)."
@@ -952,6 +980,7 @@ extension Catalog {
      "items": {
       "type": "string"
      },
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Other email addresses of the end user."
@@ -960,12 +989,28 @@ extension Catalog {
      "name": "linkedInUrl",
      "type": "string",
      "maxLength": 65535,
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "The end user's LinkedIn profile URL."
+    },
+    {
+     "name": "companyExternalId",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "help-center",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The company's externalId, to link the end user to it instead of companyId."
     }
    ],
    "notes": "Official table captured only up to sharedNotificationsPrefs. Legacy list filter: GET /endusers?c=<companyId>; current filters companyId=, email= (hull-planhat uses /endusers?email=). Help center: not all endusers sent over API get added (dedup on email/externalId).",
+   "deleteAnswer": "counts",
+   "companyLookup": {
+    "externalIdField": "companyExternalId",
+    "emailField": "email",
+    "requiresCompany": true
+   },
    "derivedFields": [
     {
      "name": "companyName",
@@ -1143,7 +1188,7 @@ extension Catalog {
     {
      "name": "fromDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "title": "From",
      "requiredOnCreate": true,
      "readOnly": false,
@@ -1152,7 +1197,7 @@ extension Catalog {
     {
      "name": "toDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "title": "To",
      "requiredOnCreate": false,
      "readOnly": false,
@@ -1222,9 +1267,37 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Flexible custom data object."
+    },
+    {
+     "name": "renewalUnit",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Unit of the renewal period (e.g. month)."
+    },
+    {
+     "name": "noticeUnit",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Unit of the notice period (e.g. day)."
+    },
+    {
+     "name": "invoiceCycle",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "How often the license is invoiced (e.g. yearly)."
     }
    ],
    "notes": "Official table captured up to fixedPeriod. Legacy (2017) routes were nested: /companies/:companyId/licenses[/:id]; current routes are top-level /licenses.",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -1318,7 +1391,8 @@ extension Catalog {
     {
      "name": "type",
      "description": "Only conversations of this type (e.g. note, email, ticket).",
-     "field": "type"
+     "field": "type",
+     "certainty": "uncertain"
     }
    ],
    "fields": [
@@ -1377,7 +1451,7 @@ extension Catalog {
     {
      "name": "date",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when conversation was created."
@@ -1385,7 +1459,7 @@ extension Catalog {
     {
      "name": "outDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when conversation was sent."
@@ -1393,7 +1467,7 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date when conversation was created. (Autogenerated)."
@@ -1409,9 +1483,6 @@ extension Catalog {
     {
      "name": "users",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Array of user objects (e.g. {id, name, isOwner})."
@@ -1496,9 +1567,6 @@ extension Catalog {
     {
      "name": "timeBucket",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Internal system field. (Autogenerated)."
@@ -1516,9 +1584,19 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Internal system field. (Autogenerated)."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "certainty": "observed",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Custom fields object."
     }
    ],
    "notes": "Official table captured up to 'sender' (truncated). Notes and tickets are Conversations (type 'note' / 'ticket').",
+   "deleteAnswer": "document",
    "derivedFields": [
     {
      "name": "companyName",
@@ -1558,7 +1636,7 @@ extension Catalog {
    ],
    "operationsUncertain": false,
    "listLimit": {
-    "default": 100,
+    "default": 30,
     "max": 2000
    },
    "keyables": [
@@ -1650,7 +1728,7 @@ extension Catalog {
     {
      "name": "date",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Date when note was created. In ISO format."
@@ -1668,9 +1746,6 @@ extension Catalog {
     {
      "name": "users",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Array of user's objects."
@@ -1710,6 +1785,15 @@ extension Catalog {
      "description": "A flexible object with custom data."
     },
     {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The note id in your own system: GET /conversations/extid-<externalId> finds it."
+    },
+    {
      "name": "companyName",
      "type": "string",
      "maxLength": 65535,
@@ -1729,7 +1813,7 @@ extension Catalog {
     {
      "name": "outDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when conversation was sent."
@@ -1737,19 +1821,10 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date when conversation was created. (Autogenerated)."
-    },
-    {
-     "name": "externalId",
-     "type": "string",
-     "maxLength": 65535,
-     "title": "External id",
-     "requiredOnCreate": false,
-     "readOnly": false,
-     "description": "The conversation id in your own system."
     },
     {
      "name": "starred",
@@ -1802,9 +1877,6 @@ extension Catalog {
     {
      "name": "timeBucket",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Internal system field. (Autogenerated)."
@@ -1828,6 +1900,7 @@ extension Catalog {
    "fixedFields": {
     "type": "note"
    },
+   "deleteAnswer": "document",
    "derivedFields": [
     {
      "name": "companyName",
@@ -1871,10 +1944,11 @@ extension Catalog {
     "max": 10000
    },
    "keyables": [
-    "_id"
+    "_id",
+    "sourceId"
    ],
    "externalIdField": null,
-   "sourceIdField": null,
+   "sourceIdField": "sourceId",
    "companyField": "companyId",
    "companyFieldKind": "single",
    "titleField": "action",
@@ -1891,6 +1965,7 @@ extension Catalog {
     "action",
     "description",
     "mainType",
+    "status",
     "ownerId",
     "startTime",
     "endTime"
@@ -1905,6 +1980,7 @@ extension Catalog {
     "lastUpdated",
     "mrrCombined",
     "numberOfParts",
+    "overdueNotified",
     "ownerName",
     "snippet",
     "stageHistory",
@@ -1961,7 +2037,7 @@ extension Catalog {
     {
      "name": "startTime",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the task will start."
@@ -1969,7 +2045,7 @@ extension Catalog {
     {
      "name": "endTime",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the task will end."
@@ -1977,7 +2053,7 @@ extension Catalog {
     {
      "name": "dateDone",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the task was completed."
@@ -2039,15 +2115,167 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ObjectId of the team member that owns the task."
+    },
+    {
+     "name": "status",
+     "type": "string",
+     "canonical": [
+      "To Do",
+      "In-progress",
+      "Done"
+     ],
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Task status; values are tenant-defined (e.g. \"In-progress\", \"Done\"; REST takes \"Done\" capitalised)."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The task id from an integration (e.g. \"sfdc-1234\")."
+    },
+    {
+     "name": "users",
+     "type": "array",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Team members involved in the task."
+    },
+    {
+     "name": "endusers",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "End users (ids) involved in the task."
+    },
+    {
+     "name": "checklist",
+     "type": "array",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Checklist items of the task."
+    },
+    {
+     "name": "isArchived",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether the task is archived (completed tasks are)."
+    },
+    {
+     "name": "activityTags",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Tags of the task."
+    },
+    {
+     "name": "noSpecificTime",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether the task has no specific time of day."
+    },
+    {
+     "name": "shared",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether the task is shared."
+    },
+    {
+     "name": "overdueNotified",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Whether the owner was told the task is overdue. (Autogenerated)."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "certainty": "observed",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Custom fields object."
+    },
+    {
+     "name": "doneBy",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Who completed the task."
+    },
+    {
+     "name": "snippet",
+     "type": "string",
+     "multiline": true,
+     "maxLength": 2000000,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Plain-text copy of the description. (Autogenerated)."
+    },
+    {
+     "name": "ownerName",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Owner's name. (Autogenerated)."
+    },
+    {
+     "name": "createdAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date when the task was created. (Autogenerated)."
+    },
+    {
+     "name": "updatedAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date when the task was updated. (Autogenerated)."
     }
    ],
    "notes": "Official table captured up to ownerName. Observed status values vary by tenant ('In-progress', 'To Do', 'done'); one user reports REST PUT /tasks/{id} needs status 'Done' (capitalized) while the MCP accepts 'done' (a public GitHub file). Completed tasks are archived (isArchived).",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
      "reference": "companyId",
      "copies": "name"
     }
+   ],
+   "timestamps": {
+    "created": [
+     "createdAt"
+    ],
+    "updated": [
+     "updatedAt"
+    ]
+   },
+   "uniqueKeys": [
+    {
+     "field": "sourceId"
+    }
+   ],
+   "upsertEchoKeys": [
+    "sourceId"
    ]
   },
   {
@@ -2191,7 +2419,7 @@ extension Catalog {
     {
      "name": "installDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the asset was installed."
@@ -2232,6 +2460,7 @@ extension Catalog {
     }
    ],
    "notes": "List filters documented in darrenparkinson/planhat assets.go: limit, offset, sort (prefix '-' for desc), select (comma-separated, case sensitive), companyId (comma-separated).",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -2362,7 +2591,7 @@ extension Catalog {
     {
      "name": "dealDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Deal date in ISO format."
@@ -2370,7 +2599,7 @@ extension Catalog {
     {
      "name": "landingDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Landing date of the opportunity in ISO format."
@@ -2378,7 +2607,7 @@ extension Catalog {
     {
      "name": "closeDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Close date of the opportunity in ISO format."
@@ -2490,9 +2719,18 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Custom object with your custom properties."
+    },
+    {
+     "name": "probability",
+     "type": "number",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Probability of winning the opportunity."
     }
    ],
    "notes": "",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -2640,7 +2878,7 @@ extension Catalog {
     {
      "name": "startDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "The project start date in ISO format."
@@ -2648,7 +2886,7 @@ extension Catalog {
     {
      "name": "endDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "The project end date in ISO format."
@@ -2687,6 +2925,7 @@ extension Catalog {
     }
    ],
    "notes": "",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -2731,21 +2970,28 @@ extension Catalog {
    },
    "keyables": [
     "_id",
+    "sourceId",
     "externalId"
    ],
    "externalIdField": "externalId",
-   "sourceIdField": null,
+   "sourceIdField": "sourceId",
    "companyField": "companyId",
    "companyFieldKind": "single",
    "titleField": "_id",
    "columns": [
-    "churnReason",
-    "createDate",
+    "companyName",
+    "churnDate",
+    "value",
+    "currency",
     "_id"
    ],
    "primaryFields": [
     "companyId",
-    "churnReason",
+    "reasons",
+    "churnDate",
+    "value",
+    "currency",
+    "comment",
     "custom"
    ],
    "computed": [
@@ -2795,6 +3041,7 @@ extension Catalog {
      "name": "isChurn",
      "type": "boolean",
      "title": "Churned",
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Indicates if the record represents a churn event. (SUSPECT: official page says it is a placeholder)"
@@ -2803,6 +3050,7 @@ extension Catalog {
      "name": "churnReason",
      "type": "string",
      "maxLength": 65535,
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Reason for the churn (SUSPECT placeholder field)."
@@ -2812,6 +3060,7 @@ extension Catalog {
      "type": "string",
      "maxLength": 65535,
      "title": "External id",
+     "certainty": "uncertain",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "External id in your system."
@@ -2819,7 +3068,7 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date of creation. (Autogenerated)."
@@ -2831,23 +3080,151 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Custom object with your custom properties."
+    },
+    {
+     "name": "reasons",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Reasons for the churn (a multi-pick)."
+    },
+    {
+     "name": "churnDate",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "When the customer churned or downgraded."
+    },
+    {
+     "name": "value",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Value lost."
+    },
+    {
+     "name": "arr",
+     "type": "number",
+     "title": "ARR",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "ARR lost."
+    },
+    {
+     "name": "currency",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Currency of the values, e.g. \"USD\"."
+    },
+    {
+     "name": "products",
+     "type": "array",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Products churned."
+    },
+    {
+     "name": "onlyDowngrade",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether this was a downgrade rather than a full churn."
+    },
+    {
+     "name": "snoozed",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether the churn log is snoozed."
+    },
+    {
+     "name": "comment",
+     "type": "string",
+     "multiline": true,
+     "maxLength": 2000000,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Comment on the churn."
+    },
+    {
+     "name": "description",
+     "type": "string",
+     "multiline": true,
+     "maxLength": 2000000,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Description of the churn."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The churn id from an integration."
+    },
+    {
+     "name": "companyName",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Company name. (Autogenerated)."
+    },
+    {
+     "name": "createdAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date of creation. (Autogenerated)."
+    },
+    {
+     "name": "updatedAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date of the last update. (Autogenerated)."
     }
    ],
    "notes": "The official churn page text itself says: 'Note: This is a placeholder description adapted from the Planhat Help Center, as no explicit Churn API section was found...'. Treat its field table as unreliable; the Airbyte-observed fields are real response keys. Route is /churn (singular) per Airbyte, robocorp (API_NAME='churn') and dlt; joe-at-torq and one secondary doc use /churns (unverified).",
+   "deleteAnswer": "counts",
+   "derivedFields": [
+    {
+     "name": "companyName",
+     "reference": "companyId",
+     "copies": "name"
+    }
+   ],
    "timestamps": {
     "created": [
-     "createDate"
+     "createDate",
+     "createdAt"
     ],
-    "updated": []
+    "updated": [
+     "updatedAt"
+    ]
    },
    "uniqueKeys": [
+    {
+     "field": "sourceId"
+    },
     {
      "field": "externalId",
      "perCompany": true
     }
    ],
    "upsertEchoKeys": [
-    "externalId"
+    "externalId",
+    "sourceId"
    ]
   },
   {
@@ -2873,8 +3250,7 @@ extension Catalog {
    },
    "keyables": [
     "_id",
-    "sourceId",
-    "externalId"
+    "sourceId"
    ],
    "externalIdField": null,
    "sourceIdField": "sourceId",
@@ -2996,7 +3372,7 @@ extension Catalog {
     {
      "name": "dateSent",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the survey was sent."
@@ -3004,7 +3380,7 @@ extension Catalog {
     {
      "name": "dateAnswered",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "ISO date when the survey was answered."
@@ -3027,6 +3403,7 @@ extension Catalog {
     }
    ],
    "notes": "Company reference field is cId (not companyId).",
+   "deleteAnswer": "counts",
    "uniqueKeys": [
     {
      "field": "sourceId"
@@ -3059,8 +3436,7 @@ extension Catalog {
    },
    "keyables": [
     "_id",
-    "sourceId",
-    "externalId"
+    "sourceId"
    ],
    "externalIdField": null,
    "sourceIdField": "sourceId",
@@ -3143,9 +3519,6 @@ extension Catalog {
     {
      "name": "companies",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of companies involved with the issue. (Autogenerated)."
@@ -3251,7 +3624,7 @@ extension Catalog {
     {
      "name": "createdAt",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date when issue was created. (Autogenerated)."
@@ -3259,7 +3632,7 @@ extension Catalog {
     {
      "name": "updatedAt",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date when issue was updated. (Autogenerated)."
@@ -3286,6 +3659,7 @@ extension Catalog {
     }
    ],
    "notes": "Not company-owned: links to many companies via companyIds.",
+   "deleteAnswer": "counts",
    "timestamps": {
     "created": [
      "createdAt"
@@ -3451,7 +3825,7 @@ extension Catalog {
     {
      "name": "lastUpdated",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date when invoice was updated. (Autogenerated)."
@@ -3528,9 +3902,19 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Country where the invoice is issued. (Autogenerated)."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "certainty": "observed",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Custom fields object."
     }
    ],
    "notes": "Invoice date fields are integers (days since Unix epoch). Company ref is cId, external id is extId. Official table captured up to addressCountry. Airbyte also observes invoiceCycle, custom.",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "cName",
@@ -3686,7 +4070,7 @@ extension Catalog {
     {
      "name": "salesDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": true,
      "readOnly": false,
      "description": "Date when sale happened in ISO format."
@@ -3709,6 +4093,7 @@ extension Catalog {
     }
    ],
    "notes": "",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -3861,6 +4246,7 @@ extension Catalog {
     }
    ],
    "notes": "",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -4012,6 +4398,7 @@ extension Catalog {
     }
    ],
    "notes": "",
+   "deleteAnswer": "counts",
    "derivedFields": [
     {
      "name": "companyName",
@@ -4234,7 +4621,8 @@ extension Catalog {
      "description": "Custom number format, only valid for number types."
     }
    ],
-   "notes": "No BulkUpsert listed for Custom Field in docs.planhat.com navigation."
+   "notes": "No BulkUpsert listed for Custom Field in docs.planhat.com navigation.",
+   "deleteAnswer": "counts"
   },
   {
    "route": "users",
@@ -4247,7 +4635,8 @@ extension Catalog {
    ],
    "operations": [
     "list",
-    "view"
+    "view",
+    "create"
    ],
    "operationsUncertain": true,
    "listLimit": {
@@ -4427,7 +4816,7 @@ extension Catalog {
     {
      "name": "createDate",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date of when the user was created. (Autogenerated)."
@@ -4435,7 +4824,7 @@ extension Catalog {
     {
      "name": "createdAt",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date of when the user was created."
@@ -4443,7 +4832,7 @@ extension Catalog {
     {
      "name": "updatedAt",
      "type": "string",
-     "format": "date-time",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "ISO date of when the user was last updated. (Autogenerated)."
@@ -4451,9 +4840,6 @@ extension Catalog {
     {
      "name": "permissions",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of user's permissions. (Autogenerated)."
@@ -4544,13 +4930,13 @@ extension Catalog {
     "_id",
     "sourceId"
    ],
-   "externalIdField": null,
+   "externalIdField": "externalId",
    "sourceIdField": "sourceId",
    "companyField": "companyId",
    "companyFieldKind": "single",
-   "titleField": "title",
+   "titleField": "subject",
    "columns": [
-    "title",
+    "subject",
     "status",
     "email",
     "severity",
@@ -4563,7 +4949,6 @@ extension Catalog {
     "cName",
     "companyName",
     "createDate",
-    "createdAt",
     "history",
     "lastUpdated",
     "mrrCombined",
@@ -4572,7 +4957,6 @@ extension Catalog {
     "snippet",
     "stageHistory",
     "timeBucket",
-    "updatedAt",
     "waitsToBeFiltered"
    ],
    "filters": [
@@ -4596,7 +4980,9 @@ extension Catalog {
      "description": "Only tickets whose title or description contains this text.",
      "searchFields": [
       "title",
-      "description"
+      "description",
+      "name",
+      "subject"
      ]
     }
    ],
@@ -4623,7 +5009,7 @@ extension Catalog {
      "format": "planhat-id",
      "references": "companies",
      "title": "Company",
-     "requiredOnCreate": true,
+     "requiredOnCreate": false,
      "readOnly": false,
      "description": "Related company id (planhat identifier)."
     },
@@ -4740,21 +5126,106 @@ extension Catalog {
     {
      "name": "history",
      "type": "array",
-     "items": {
-      "type": "object"
-     },
      "requiredOnCreate": false,
      "readOnly": true,
      "description": "Array of objects containing the status history of the ticket ({status, time})."
+    },
+    {
+     "name": "createdAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "When the ticket was created in its source system."
+    },
+    {
+     "name": "updatedAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "When the ticket was last updated in its source system."
+    },
+    {
+     "name": "name",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Name of the ticket (the ticket page's example body sends it)."
+    },
+    {
+     "name": "agentEmail",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Email of the agent handling the ticket (the ticket page's example body sends it)."
+    },
+    {
+     "name": "subject",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Subject of the ticket as a conversation: what list answers carry for the title."
+    },
+    {
+     "name": "snippet",
+     "type": "string",
+     "multiline": true,
+     "maxLength": 2000000,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Plain-text excerpt of the ticket. (Autogenerated)."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The ticket id in your own system."
     }
    ],
    "notes": "Tickets are Conversations (type 'ticket'); the /tickets endpoint is a convenience upsert (PUT, single object or array; match on _id then sourceId). Create requires sourceId, email and domains. No single POST /tickets documented.",
+   "deleteAnswer": "counts",
+   "companyLookup": {
+    "externalIdField": "companyExternalId",
+    "domainsField": "domains",
+    "emailField": "email"
+   },
+   "derivedFields": [
+    {
+     "name": "subject",
+     "joins": [
+      "title"
+     ]
+    }
+   ],
+   "timestamps": {
+    "created": [
+     "createdAt"
+    ],
+    "updated": []
+   },
    "uniqueKeys": [
     {
      "field": "sourceId"
+    },
+    {
+     "field": "externalId",
+     "perCompany": true
     }
    ],
    "upsertEchoKeys": [
+    "externalId",
     "sourceId",
     "email"
    ],
@@ -4780,21 +5251,32 @@ extension Catalog {
     "max": 2000
    },
    "keyables": [
-    "_id"
+    "_id",
+    "sourceId",
+    "externalId"
    ],
-   "externalIdField": null,
-   "sourceIdField": null,
+   "externalIdField": "externalId",
+   "sourceIdField": "sourceId",
    "companyField": "companyId",
    "companyFieldKind": "single",
-   "titleField": "stage",
+   "titleField": "name",
    "columns": [
-    "companyId",
+    "name",
+    "companyName",
     "stage",
     "mrr",
     "total",
     "_id"
    ],
-   "primaryFields": [],
+   "primaryFields": [
+    "companyId",
+    "name",
+    "stage",
+    "mrr",
+    "total",
+    "closeDate",
+    "ownerId"
+   ],
    "computed": [
     "__v",
     "arr",
@@ -4803,13 +5285,16 @@ extension Catalog {
     "companyName",
     "createDate",
     "createdAt",
+    "endDate",
     "fromDate",
     "lastUpdated",
     "mrrCombined",
     "numberOfParts",
     "ownerName",
+    "renewalDate",
     "snippet",
     "stageHistory",
+    "startDate",
     "timeBucket",
     "toDate",
     "updatedAt",
@@ -4844,18 +5329,15 @@ extension Catalog {
     {
      "name": "stage",
      "type": "string",
-     "enum": [
-      "Closed Won",
-      "Closed Lost"
-     ],
+     "maxLength": 65535,
      "requiredOnCreate": false,
      "readOnly": false,
-     "description": "Current pipeline stage; two immutable options \"Closed Won\" and \"Closed Lost\"; Closed Won is the only way to denote the deal as contracted."
+     "description": "The current pipeline stage; \"Closed Won\" and \"Closed Lost\" are fixed, other stages are the tenant's."
     },
     {
      "name": "fromDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "title": "From",
      "requiredOnCreate": false,
      "readOnly": true,
@@ -4864,7 +5346,7 @@ extension Catalog {
     {
      "name": "toDate",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "title": "To",
      "requiredOnCreate": false,
      "readOnly": true,
@@ -4892,9 +5374,133 @@ extension Catalog {
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Total Contract Value."
+    },
+    {
+     "name": "name",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Deal name."
+    },
+    {
+     "name": "companyName",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Company name. (Autogenerated)."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The deal id in your own system."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The deal id from an integration (Salesforce, HubSpot, etc)."
+    },
+    {
+     "name": "ownerId",
+     "type": "string",
+     "format": "planhat-id",
+     "references": "users",
+     "title": "Owner",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The Planhat user assigned as owner of the deal."
+    },
+    {
+     "name": "followers",
+     "type": "array",
+     "items": {
+      "type": "string",
+      "format": "planhat-id",
+      "references": "users"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Planhat user ids following the deal."
+    },
+    {
+     "name": "fees",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Total fees associated with the deal."
+    },
+    {
+     "name": "currency",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Currency of the deal."
+    },
+    {
+     "name": "closeDate",
+     "type": "string",
+     "format": "iso-date",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Expected or actual close date of the deal."
+    },
+    {
+     "name": "renewalDate",
+     "type": "string",
+     "format": "iso-date",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Earliest renewal date derived from subscriptions. (Autogenerated)."
+    },
+    {
+     "name": "startDate",
+     "type": "string",
+     "format": "iso-date",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Start date derived from subscriptions. (Autogenerated)."
+    },
+    {
+     "name": "endDate",
+     "type": "string",
+     "format": "iso-date",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "End date derived from subscriptions. (Autogenerated)."
     }
    ],
-   "notes": "Documented descriptions without names also include: Deal name (string), Company name (autogenerated), deal id in your own system (externalId), id from integration (sourceId), owner user (objectId), followers (array of user ids), total fees (number), currency (string), close date (date), earliest renewal date (autogenerated), number of subscriptions (autogenerated)."
+   "notes": "Documented descriptions without names also include: Deal name (string), Company name (autogenerated), deal id in your own system (externalId), id from integration (sourceId), owner user (objectId), followers (array of user ids), total fees (number), currency (string), close date (date), earliest renewal date (autogenerated), number of subscriptions (autogenerated).",
+   "deleteAnswer": "counts",
+   "derivedFields": [
+    {
+     "name": "companyName",
+     "reference": "companyId",
+     "copies": "name"
+    }
+   ],
+   "uniqueKeys": [
+    {
+     "field": "sourceId"
+    },
+    {
+     "field": "externalId",
+     "perCompany": true
+    }
+   ],
+   "upsertEchoKeys": [
+    "externalId",
+    "sourceId"
+   ]
   },
   {
    "route": "timeentries",
@@ -4903,7 +5509,8 @@ extension Catalog {
    "plural": "Time entries",
    "aliases": [],
    "operations": [
-    "list"
+    "list",
+    "create"
    ],
    "operationsUncertain": true,
    "listLimit": {
@@ -4940,6 +5547,7 @@ extension Catalog {
     "snippet",
     "stageHistory",
     "timeBucket",
+    "timesheetStatus",
     "totalBilled",
     "totalCost",
     "updatedAt",
@@ -4974,7 +5582,7 @@ extension Catalog {
     {
      "name": "date",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": true,
      "readOnly": false,
      "description": "Date when time was logged in ISO format."
@@ -5065,8 +5673,8 @@ extension Catalog {
       "returned"
      ],
      "requiredOnCreate": false,
-     "readOnly": false,
-     "description": "Status in the timesheet; readonly. Default draft."
+     "readOnly": true,
+     "description": "Status of the time entry in its timesheet: draft, submitted, approved or returned. (Autogenerated)."
     },
     {
      "name": "timesheetId",
@@ -5179,7 +5787,7 @@ extension Catalog {
     {
      "name": "dateOfApproval",
      "type": "string",
-     "format": "date",
+     "format": "iso-date",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Date when the timesheet was approved."
@@ -5225,7 +5833,8 @@ extension Catalog {
      "description": "Id of which the Timesheet is assigned to. Currently only User ids."
     }
    ],
-   "notes": ""
+   "notes": "",
+   "deleteAnswer": "counts"
   },
   {
    "route": "dimensiondata",
@@ -5244,29 +5853,33 @@ extension Catalog {
    "operationsUncertain": false,
    "listLimit": {
     "default": 100,
-    "max": 2000
+    "max": 10000
    },
-   "keyables": [
-    "_id",
-    "externalId"
-   ],
-   "externalIdField": "externalId",
+   "keyables": [],
+   "externalIdField": null,
    "sourceIdField": null,
-   "companyField": null,
-   "companyFieldKind": null,
+   "companyField": "companyId",
+   "companyFieldKind": "single",
    "titleField": "dimensionId",
    "columns": [
     "dimensionId",
     "value",
-    "externalId",
-    "model",
+    "companyName",
+    "time",
     "_id"
    ],
-   "primaryFields": [],
+   "primaryFields": [
+    "dimensionId",
+    "value",
+    "externalId",
+    "model",
+    "date"
+   ],
    "computed": [
     "__v",
     "arrCombined",
     "cName",
+    "companyId",
     "companyName",
     "createDate",
     "createdAt",
@@ -5274,13 +5887,40 @@ extension Catalog {
     "mrrCombined",
     "numberOfParts",
     "ownerName",
+    "parentId",
     "snippet",
     "stageHistory",
+    "time",
     "timeBucket",
     "updatedAt",
     "waitsToBeFiltered"
    ],
-   "filters": [],
+   "filters": [
+    {
+     "name": "cid",
+     "description": "Only the data points of this company (its Planhat id).",
+     "field": "companyId"
+    },
+    {
+     "name": "dimid",
+     "description": "Only the data points of this metric (dimensionId).",
+     "field": "dimensionId"
+    },
+    {
+     "name": "from",
+     "description": "Only data points on or after this day: days since 1970-01-01 (e.g. 20000 is 2024-10-04).",
+     "field": "time",
+     "match": "fromDay",
+     "type": "integer"
+    },
+    {
+     "name": "to",
+     "description": "Only data points on or before this day: days since 1970-01-01.",
+     "field": "time",
+     "match": "toDay",
+     "type": "integer"
+    }
+   ],
    "fields": [
     {
      "name": "_id",
@@ -5331,16 +5971,67 @@ extension Catalog {
     {
      "name": "date",
      "type": "string",
-     "format": "date",
+     "format": "iso-date-time",
      "requiredOnCreate": false,
      "readOnly": false,
      "description": "Valid ISO date string of the event; defaults to time of receipt."
+    },
+    {
+     "name": "time",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "When the data point was recorded. (Autogenerated)."
+    },
+    {
+     "name": "parentId",
+     "type": "string",
+     "format": "planhat-id",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "The record the data point belongs to (the company by default). (Autogenerated)."
+    },
+    {
+     "name": "companyId",
+     "type": "string",
+     "format": "planhat-id",
+     "references": "companies",
+     "title": "Company",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "The company of the data point. (Autogenerated)."
+    },
+    {
+     "name": "companyName",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Company name. (Autogenerated)."
     }
    ],
    "notes": "Metrics base URL is always https://analytics.planhat.com regardless of region. Analytics endpoints return 200 as 'data sinks'. Bulk post response (Go lib): {processed, errors[]}.",
-   "uniqueKeys": [
+   "requests": {
+    "bulkUpsert": {
+     "method": "POST",
+     "host": "analytics",
+     "path": "dimensiondata/{tenantUUID}"
+    }
+   },
+   "push": true,
+   "companyLookup": {
+    "externalIdField": "externalId"
+   },
+   "eventTime": {
+    "field": "time",
+    "from": "date"
+   },
+   "derivedFields": [
     {
-     "field": "externalId"
+     "name": "companyName",
+     "reference": "companyId",
+     "copies": "name"
     }
    ],
    "upsertEchoKeys": [
@@ -5411,6 +6102,807 @@ extension Catalog {
     }
    ],
    "notes": "Not in the public docs navigation found; only known from Airbyte (GET /workflows) and the hosted MCP's model list (a public GitHub file)."
+  },
+  {
+   "route": "products",
+   "path": "products",
+   "name": "Product",
+   "plural": "Products",
+   "aliases": [],
+   "operations": [
+    "list",
+    "view",
+    "create",
+    "update",
+    "delete",
+    "bulkUpsert"
+   ],
+   "operationsUncertain": true,
+   "listLimit": {
+    "default": 100,
+    "max": 2000
+   },
+   "keyables": [
+    "_id",
+    "sourceId",
+    "externalId"
+   ],
+   "externalIdField": "externalId",
+   "sourceIdField": "sourceId",
+   "companyField": null,
+   "companyFieldKind": null,
+   "titleField": "name",
+   "columns": [
+    "name",
+    "type",
+    "mrr",
+    "value",
+    "currency",
+    "_id"
+   ],
+   "primaryFields": [
+    "name",
+    "type",
+    "mrr",
+    "value",
+    "currency"
+   ],
+   "computed": [
+    "__v",
+    "arr",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "renewalArr",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
+   "filters": [],
+   "fields": [
+    {
+     "name": "_id",
+     "type": "string",
+     "format": "planhat-id",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Planhat identifier."
+    },
+    {
+     "name": "name",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": true,
+     "readOnly": false,
+     "description": "Product name."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The product id in your own system."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The product id from an integration (Salesforce, HubSpot, etc)."
+    },
+    {
+     "name": "type",
+     "type": "string",
+     "enum": [
+      "subscription",
+      "fee"
+     ],
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Product type: subscription (the default) or fee."
+    },
+    {
+     "name": "mrr",
+     "type": "number",
+     "title": "MRR",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default Monthly Recurring Revenue for this product."
+    },
+    {
+     "name": "arr",
+     "type": "number",
+     "title": "ARR",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Default Annual Recurring Revenue. Calculated from mrr. (Autogenerated)."
+    },
+    {
+     "name": "value",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default value; the primary revenue field when type is fee."
+    },
+    {
+     "name": "currency",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default currency for this product."
+    },
+    {
+     "name": "fixedPeriod",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether line items for this product have a fixed end date by default."
+    },
+    {
+     "name": "autoRenews",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether line items for this product auto-renew by default."
+    },
+    {
+     "name": "length",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default subscription length in months."
+    },
+    {
+     "name": "renewalMrr",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default expected MRR at renewal."
+    },
+    {
+     "name": "renewalArr",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Default expected ARR at renewal. Calculated from renewalMrr. (Autogenerated)."
+    },
+    {
+     "name": "renewalPeriod",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default renewal period length in months."
+    },
+    {
+     "name": "noticePeriod",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Default notice period length."
+    },
+    {
+     "name": "noticeUnit",
+     "type": "string",
+     "enum": [
+      "day",
+      "week",
+      "month"
+     ],
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Unit for the notice period: day, week or month."
+    },
+    {
+     "name": "packages",
+     "type": "array",
+     "items": {
+      "type": "string"
+     },
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Package names this product belongs to."
+    },
+    {
+     "name": "color",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Display color for the product in the UI."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "A flexible object with custom data."
+    },
+    {
+     "name": "createdAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date when the product was created. (Autogenerated)."
+    },
+    {
+     "name": "updatedAt",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "ISO date when the product was last updated. (Autogenerated)."
+    }
+   ],
+   "notes": "Products are templates for line items (new revenue models, 2026).",
+   "deleteAnswer": "counts",
+   "timestamps": {
+    "created": [
+     "createdAt"
+    ],
+    "updated": [
+     "updatedAt"
+    ]
+   },
+   "uniqueKeys": [
+    {
+     "field": "sourceId"
+    },
+    {
+     "field": "externalId"
+    }
+   ],
+   "upsertEchoKeys": [
+    "externalId",
+    "sourceId"
+   ]
+  },
+  {
+   "route": "lineitems",
+   "path": "lineitems",
+   "name": "Line item",
+   "plural": "Line items",
+   "aliases": [
+    "line items",
+    "line item",
+    "subscriptions",
+    "fees"
+   ],
+   "operations": [
+    "list",
+    "view",
+    "create",
+    "update",
+    "delete",
+    "bulkUpsert"
+   ],
+   "operationsUncertain": true,
+   "listLimit": {
+    "default": 100,
+    "max": 2000
+   },
+   "keyables": [
+    "_id",
+    "sourceId",
+    "externalId"
+   ],
+   "externalIdField": "externalId",
+   "sourceIdField": "sourceId",
+   "companyField": null,
+   "companyFieldKind": null,
+   "titleField": "_id",
+   "columns": [
+    "type",
+    "status",
+    "mrr",
+    "value",
+    "fromDate",
+    "toDate",
+    "_id"
+   ],
+   "primaryFields": [
+    "dealId",
+    "productId",
+    "type",
+    "fromDate",
+    "toDate",
+    "mrr",
+    "value"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
+   "filters": [],
+   "fields": [
+    {
+     "name": "_id",
+     "type": "string",
+     "format": "planhat-id",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Planhat identifier."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The line item id in your own system."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The line item id from an integration."
+    },
+    {
+     "name": "dealId",
+     "type": "string",
+     "format": "planhat-id",
+     "references": "deals",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The deal the line item belongs to (line items must belong to a deal)."
+    },
+    {
+     "name": "productId",
+     "type": "string",
+     "format": "planhat-id",
+     "references": "products",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The product the line item is filled in from."
+    },
+    {
+     "name": "type",
+     "type": "string",
+     "enum": [
+      "subscription",
+      "fee"
+     ],
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "subscription (recurring) or fee (one-off)."
+    },
+    {
+     "name": "fromDate",
+     "type": "string",
+     "format": "iso-date",
+     "title": "From",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Start date (ISO)."
+    },
+    {
+     "name": "toDate",
+     "type": "string",
+     "format": "iso-date",
+     "title": "To",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "End date (ISO); required for fixed-period subscriptions."
+    },
+    {
+     "name": "length",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Length in months."
+    },
+    {
+     "name": "fixedPeriod",
+     "type": "boolean",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Whether the subscription has a fixed end date (false: evergreen)."
+    },
+    {
+     "name": "mrr",
+     "type": "number",
+     "title": "MRR",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Monthly recurring revenue (arr is calculated from it, and the other way round)."
+    },
+    {
+     "name": "arr",
+     "type": "number",
+     "title": "ARR",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Annual recurring revenue (mrr is calculated from it, and the other way round)."
+    },
+    {
+     "name": "value",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Value of a fee, or of a subscription with both dates."
+    },
+    {
+     "name": "status",
+     "type": "string",
+     "enum": [
+      "ongoing",
+      "renewed",
+      "lost"
+     ],
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "ongoing (set automatically), renewed or lost."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "A flexible object with custom data."
+    }
+   ],
+   "notes": "",
+   "deleteAnswer": "counts",
+   "openFields": true,
+   "uniqueKeys": [
+    {
+     "field": "sourceId"
+    },
+    {
+     "field": "externalId"
+    }
+   ],
+   "upsertEchoKeys": [
+    "externalId",
+    "sourceId"
+   ]
+  },
+  {
+   "route": "workspaces",
+   "path": "workspaces",
+   "name": "Workspace",
+   "plural": "Workspaces",
+   "aliases": [],
+   "operations": [
+    "list",
+    "view",
+    "create",
+    "update",
+    "delete",
+    "bulkUpsert"
+   ],
+   "operationsUncertain": true,
+   "listLimit": {
+    "default": 100,
+    "max": 2000
+   },
+   "keyables": [
+    "_id",
+    "sourceId",
+    "externalId"
+   ],
+   "externalIdField": "externalId",
+   "sourceIdField": "sourceId",
+   "companyField": "companyId",
+   "companyFieldKind": "single",
+   "titleField": "name",
+   "columns": [
+    "name",
+    "companyName",
+    "_id"
+   ],
+   "primaryFields": [],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
+   "filters": [
+    {
+     "name": "companyId",
+     "field": "companyId",
+     "description": "Only records of these companies: one id or several separated by commas.",
+     "certainty": "uncertain"
+    }
+   ],
+   "fields": [
+    {
+     "name": "_id",
+     "type": "string",
+     "format": "planhat-id",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Planhat identifier."
+    },
+    {
+     "name": "name",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Workspace name."
+    },
+    {
+     "name": "companyId",
+     "type": "string",
+     "format": "planhat-id",
+     "references": "companies",
+     "title": "Company",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The company the workspace belongs to."
+    },
+    {
+     "name": "companyName",
+     "type": "string",
+     "maxLength": 65535,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Company name. (Autogenerated)."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The workspace id in your own system."
+    },
+    {
+     "name": "sourceId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "Source id",
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The workspace id from an integration."
+    },
+    {
+     "name": "custom",
+     "type": "object",
+     "custom": true,
+     "certainty": "uncertain",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "A flexible object with custom data."
+    }
+   ],
+   "notes": "Sub-instances at a customer (departments, product versions), per the cruds docstring.",
+   "deleteAnswer": "counts",
+   "openFields": true,
+   "derivedFields": [
+    {
+     "name": "companyName",
+     "reference": "companyId",
+     "copies": "name"
+    }
+   ],
+   "uniqueKeys": [
+    {
+     "field": "sourceId"
+    },
+    {
+     "field": "externalId",
+     "perCompany": true
+    }
+   ],
+   "upsertEchoKeys": [
+    "externalId",
+    "sourceId"
+   ]
+  },
+  {
+   "route": "useractivities",
+   "path": "analytics",
+   "name": "User activity",
+   "plural": "User activities",
+   "aliases": [
+    "activities",
+    "activity",
+    "user activity",
+    "events",
+    "tracking"
+   ],
+   "operations": [
+    "create",
+    "bulkUpsert"
+   ],
+   "operationsUncertain": false,
+   "listLimit": {
+    "default": 100,
+    "max": 2000
+   },
+   "keyables": [],
+   "externalIdField": null,
+   "sourceIdField": null,
+   "companyField": null,
+   "companyFieldKind": null,
+   "titleField": "name",
+   "columns": [
+    "name",
+    "_id"
+   ],
+   "primaryFields": [
+    "email",
+    "externalId",
+    "action",
+    "date",
+    "companyExternalId"
+   ],
+   "computed": [
+    "__v",
+    "arrCombined",
+    "cName",
+    "companyName",
+    "createDate",
+    "createdAt",
+    "lastUpdated",
+    "mrrCombined",
+    "numberOfParts",
+    "ownerName",
+    "snippet",
+    "stageHistory",
+    "timeBucket",
+    "updatedAt",
+    "waitsToBeFiltered"
+   ],
+   "filters": [],
+   "fields": [
+    {
+     "name": "_id",
+     "type": "string",
+     "format": "planhat-id",
+     "requiredOnCreate": false,
+     "readOnly": true,
+     "description": "Planhat identifier."
+    },
+    {
+     "name": "email",
+     "type": "string",
+     "format": "email",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The end user's email (required if externalId is not given)."
+    },
+    {
+     "name": "externalId",
+     "type": "string",
+     "maxLength": 65535,
+     "title": "External id",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The end user's id in your system (required if email is not given)."
+    },
+    {
+     "name": "name",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Full name of the end user."
+    },
+    {
+     "name": "companyExternalId",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "The company's externalId in Planhat: links a new end user to it."
+    },
+    {
+     "name": "action",
+     "type": "string",
+     "maxLength": 65535,
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "What the user did, e.g. \"Logged in\"."
+    },
+    {
+     "name": "weight",
+     "type": "number",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Relative importance of the event (default 1)."
+    },
+    {
+     "name": "date",
+     "type": "string",
+     "format": "iso-date-time",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "When it happened (ISO); default: when Planhat received it."
+    },
+    {
+     "name": "info",
+     "type": "object",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "Any extra information about the event (a JSON object)."
+    },
+    {
+     "name": "count",
+     "type": "integer",
+     "requiredOnCreate": false,
+     "readOnly": false,
+     "description": "How many times the event happened (bulk; default 1)."
+    }
+   ],
+   "notes": "Sent to https://analytics.planhat.com with the tenant UUID in the path; Planhat answers 200 whatever it does with the events.",
+   "requests": {
+    "create": {
+     "method": "POST",
+     "host": "analytics",
+     "path": "analytics/{tenantUUID}"
+    },
+    "bulkUpsert": {
+     "method": "POST",
+     "host": "analytics",
+     "path": "analytics/bulk/{tenantUUID}"
+    }
+   },
+   "push": true,
+   "eventTime": {
+    "field": "date",
+    "from": "date"
+   },
+   "upsertEchoKeys": [
+    "externalId",
+    "email"
+   ],
+   "emailField": "email"
   }
  ]
 }

@@ -5,7 +5,9 @@ import Foundation
 /// The same schema is what `get_model_action_parameters` returns, what the validator checks and
 /// what the explorer renders as a form. Besides standard keywords it carries a few annotations
 /// (ignored by other validators): `x-references` (the model an id points to), `x-dayNumber`,
-/// `x-multiline`, `x-expected` (how to describe a pattern to a person) and, on the tenant's custom
+/// `x-multiline`, `x-canonical` (the spellings Planhat expects of a free-text value; see
+/// ``FieldDefinition/canonical``), `x-expected` (how to describe a pattern to a person), `x-certainty` (a field or
+/// filter only secondary sources show: offered, never required) and, on the tenant's custom
 /// fields, `x-planhatType` (the field's type in Planhat's words; see ``CustomFieldSchema``).
 public enum SchemaBuilder {
     /// The JSON Schema dialect every schema declares.
@@ -44,7 +46,7 @@ public enum SchemaBuilder {
             let (properties, required) = recordProperties(model, forCreate: true)
             schema["properties"] = .object(properties)
             if !required.isEmpty { schema["required"] = .array(required.map { .string($0) }) }
-            schema["additionalProperties"] = false
+            schema["additionalProperties"] = otherFields(model)
             schema["x-computed"] = computedNames(model)
         case .update:
             var (properties, _) = recordProperties(model, forCreate: false)
@@ -52,35 +54,42 @@ public enum SchemaBuilder {
             schema["properties"] = .object(properties)
             schema["required"] = ["id"]
             schema["minProperties"] = 2
-            schema["additionalProperties"] = false
+            schema["additionalProperties"] = otherFields(model)
             schema["x-computed"] = computedNames(model)
         case .bulkUpsert:
             var (properties, _) = recordProperties(model, forCreate: false)
-            properties["_id"] = .object([
+            if !model.isPush { properties["_id"] = .object([
                 "type": "string", "pattern": .string("^[0-9a-fA-F]{24}$"), "title": "Planhat id",
                 "description": .string(
                     "Matches an existing record to update; leave out to match on "
                         + model.keyables.dropFirst().joined(separator: ", ") + " or to create."),
                 "x-expected": "a Planhat _id (24 hex characters)",
-            ])
+            ]) }
             let item: JSONValue = .object([
-                "type": "object", "properties": .object(properties), "additionalProperties": false,
-                "title": .string(model.name), "x-computed": computedNames(model, except: ["_id"]),
+                "type": "object", "properties": .object(properties), "additionalProperties": otherFields(model),
+                "title": .string(model.name), "x-computed": computedNames(model, except: model.isPush ? [] : ["_id"]),
             ])
+            let matching = model.isPush
+                ? "The \(model.plural.lowercased()) to send: each is a new data point, never matched to an existing one."
+                : "The \(model.plural.lowercased()) to create or update. Each is matched on "
+                    + model.keyables.joined(separator: ", then ")
+                    + "; a match is updated, anything else is created (with the fields required on create)."
             schema["properties"] = .object([
                 "items": .object([
                     "type": "array", "minItems": 1, "items": item, "title": "Items",
-                    "description": .string(
-                        "The \(model.plural.lowercased()) to create or update. Each is matched on "
-                            + model.keyables.joined(separator: ", then ")
-                            + "; a match is updated, anything else is created (with the fields required "
-                            + "on create). Sent in chunks of at most 5000."),
+                    "description": .string(matching + " Sent in chunks of at most 5000."),
                 ])
             ])
             schema["required"] = ["items"]
             schema["additionalProperties"] = false
         }
         return .object(schema)
+    }
+
+    /// What a record may hold besides the catalog's fields: nothing, unless no source lists the
+    /// model's fields (``ModelDefinition/openFields``), where the others are sent as given.
+    private static func otherFields(_ model: ModelDefinition) -> JSONValue {
+        .bool(model.openFields ?? false)
     }
 
     /// The fields Planhat computes, named so a validator can say why they cannot be sent.
@@ -102,6 +111,13 @@ public enum SchemaBuilder {
 
     private static func description(_ model: ModelDefinition, _ operation: ModelOperation) -> String {
         let path = "/\(model.path)"
+        if let shape = model.requestShape(for: operation) {
+            let request = PlanhatRequest(model: model, operation: operation)
+            let tenant = request.needsTenant ? " ({tenantUUID}: the tenant's UUID, which authorises the call instead of the token)" : ""
+            let what = operation == .bulkUpsert ? "one data point or an array of them" : "the record"
+            return "\(request.method) \(request.target)\(tenant): sends \(what); Planhat answers 200 once it has received them."
+                + (shape.host == nil ? "" : " Regardless of region the host is \(PlanhatAPI.analyticsBaseURL).")
+        }
         switch operation {
         case .list:
             return "GET \(path): a page of \(model.plural.lowercased()) as a JSON array. Page with limit "
@@ -149,8 +165,9 @@ public enum SchemaBuilder {
         ]
         for filter in model.filters {
             var property: [String: JSONValue] = [
-                "type": "string", "title": .string(humanize(filter.name)), "description": .string(filter.description),
+                "type": .string(filter.type ?? "string"), "title": .string(humanize(filter.name)), "description": .string(filter.description),
             ]
+            if let certainty = filter.certainty { property["x-certainty"] = .string(certainty) }
             if filter.name == "companyId" { property["x-references"] = "companies" }
             if let field = filter.field.flatMap(model.field(named:)), let values = field.enum {
                 property["enum"] = .array(values.map { .string($0) })
@@ -250,6 +267,16 @@ public enum SchemaBuilder {
         if let value = field.default { schema["default"] = value }
         if let maxLength = field.maxLength { schema["maxLength"] = .integer(maxLength) }
         if field.multiline == true { schema["x-multiline"] = true }
+        if let certainty = field.certainty { schema["x-certainty"] = .string(certainty) }
+        if let spellings = field.canonical {
+            // Not an enum: tenants define their own values. The spellings are said, and the core respells a near match.
+            schema["x-canonical"] = .array(spellings.map { .string($0) })
+            schema["examples"] = .array(spellings.map { .string($0) })
+            let description = schema["description"]?.stringValue ?? ""
+            schema["description"] = .string(
+                (description.isEmpty ? "" : description + " ") + "Planhat expects one of " + spellings.joined(separator: ", ")
+                    + ": a near match (case, spaces, dashes) is sent in that spelling; a value this workspace's records hold is sent as it is.")
+        }
         if let items = field.items {
             var item: [String: JSONValue] = ["type": .string(items.type)]
             if items.format == "planhat-id" {
@@ -260,9 +287,12 @@ public enum SchemaBuilder {
             schema["items"] = .object(item)
         }
         if field.isCustom {
+            // Any name the tenant's definitions do not cover: a scalar, or a list of them (a
+            // multi-picklist read back from Planhat must be writable without its definition).
             schema["additionalProperties"] = .object([
-                "type": ["string", "number", "boolean", "null"], "maxLength": .integer(SchemaBuilder.maxCustomTextLength),
-                "description": "A custom field value: text, number, Boolean or date string.",
+                "type": ["string", "number", "boolean", "null", "array"], "maxLength": .integer(SchemaBuilder.maxCustomTextLength),
+                "items": ["type": ["string", "number", "boolean"], "maxLength": .integer(SchemaBuilder.maxCustomTextLength)],
+                "description": "A custom field value: text, number, Boolean, date string, or a list of those (a multi-picklist).",
             ])
             schema["description"] = .string(
                 field.description + " Custom fields by name, e.g. {\"Segment\": \"Enterprise\"}; one level only.")

@@ -5,7 +5,8 @@ import Foundation
 /// Keywords: `type` (a name or a list), `enum`, `const`, `properties`, `required`,
 /// `additionalProperties` (Boolean or schema), `minProperties`, `items`, `minItems`, `maxItems`,
 /// `minimum`, `maximum`, `exclusiveMinimum`, `minLength`, `maxLength`, `pattern`, `format`
-/// (`date`, `date-time`, `email`, `uri`) and `anyOf`. Every problem becomes a ``FieldIssue`` that names the
+/// (`date`, `date-time`, `email`, `uri`, and Planhat's ISO dates `iso-date` and `iso-date-time`,
+/// each of which takes `YYYY-MM-DD` and a full ISO 8601 timestamp) and `anyOf`. Every problem becomes a ``FieldIssue`` that names the
 /// field, the value and what was expected; validation never stops at the first one.
 public struct SchemaValidator: Sendable {
     /// Where a problem is reported when the document is too deep to walk.
@@ -248,6 +249,8 @@ enum FormatCheck {
     static let names: [String: String] = [
         "date": "a date as YYYY-MM-DD",
         "date-time": "an ISO 8601 date-time such as 2026-11-29T09:30:00Z",
+        "iso-date": "a date as YYYY-MM-DD or an ISO 8601 date-time such as 2019-12-11T09:09:08.000Z",
+        "iso-date-time": "an ISO 8601 date-time such as 2026-11-29T09:30:00Z, or a date as YYYY-MM-DD",
         "email": "an email address such as ana@example.com",
         "uri": "an absolute URL such as https://example.com",
     ]
@@ -257,6 +260,7 @@ enum FormatCheck {
         switch format {
         case "date": return isDate(text) ? nil : names[format]
         case "date-time": return isDateTime(text) ? nil : names[format]
+        case "iso-date", "iso-date-time": return isDate(text) || isDateTime(text) ? nil : names[format]
         case "email": return isEmail(text) ? nil : names[format]
         case "uri": return isURI(text) ? nil : names[format]
         default: return nil

@@ -9,7 +9,8 @@ public enum ListFilterCheck {
     public static func check(_ answer: JSONValue, request: PlanhatRequest) -> (records: JSONValue, notices: [Notice]) {
         guard request.operation == .list, let records = answer.arrayValue else { return (answer, []) }
         let filters = request.model.filters.compactMap { filter -> (FilterDefinition, String, Set<String>)? in
-            guard let field = filter.field, let value = request.queryValue(filter.name) else { return nil }
+            // Equality filters only: a day range (`from`/`to` on metrics) is not checked here.
+            guard filter.match == nil, let field = filter.field, let value = request.queryValue(filter.name) else { return nil }
             let wanted = filter.name == "companyId" ? Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) : [value]
             return (filter, field, wanted)
         }
@@ -106,13 +107,26 @@ public struct WriteVerification: Sendable, Hashable {
         if Self.same(sent, stored, field: field) { self.stored.append(name) } else { changed.append(Change(field: name, sent: sent, stored: stored)) }
     }
 
+    /// `2019-12-11T09:09:08.000Z` and `2019-12-11T09:09:08Z` (or `+00:00`): the same second in UTC.
+    static func sameInstant(_ a: String, _ b: String) -> Bool {
+        func utcSecond(_ text: String) -> Substring? {
+            guard text.count >= 19, text.hasSuffix("Z") || text.hasSuffix("+00:00") else { return nil }
+            return text.prefix(19)
+        }
+        guard let first = utcSecond(a), let second = utcSecond(b) else { return false }
+        return first == second
+    }
+
     /// Equal as Planhat stores them: numbers by value, a date as its day's timestamp, a keyed
     /// reference (`extid-…`) as the `_id` it resolved to.
     static func same(_ sent: JSONValue, _ stored: JSONValue, field: FieldDefinition?) -> Bool {
         if sent == stored { return true }
         if let a = sent.doubleValue, let b = stored.doubleValue { return a == b }
         if let text = sent.stringValue, let storedText = stored.stringValue {
-            if field?.format == "date" || field?.format == "date-time", storedText.hasPrefix(text) || text.hasPrefix(storedText) { return true }
+            if let format = field?.format, ["date", "date-time", "iso-date", "iso-date-time"].contains(format),
+                storedText.hasPrefix(text) || text.hasPrefix(storedText) || sameInstant(text, storedText) {
+                return true
+            }
             if field?.format == "planhat-id" || field?.references != nil, text.hasPrefix("extid-") || text.hasPrefix("srcid-") { return true }
         }
         if let items = sent.arrayValue, let storedItems = stored.arrayValue, items.count == storedItems.count {

@@ -66,7 +66,9 @@ public enum BulkItems {
         return .json
     }
 
-    private static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
+    /// `items` as they can be written back: the fields Planhat computes left out (``File/ignored``
+    /// names them, ``File/note`` says so), everything else as it is.
+    public static func withoutComputedFields(_ items: [JSONValue], model: ModelDefinition) -> File {
         let computed = Set(model.computedFieldNames).subtracting(["_id"])
         var ignored = Set<String>()
         let kept = items.map { item -> JSONValue in
@@ -217,6 +219,33 @@ public enum BulkItems {
         if trimmed.count >= 2, trimmed.hasPrefix("\""), trimmed.hasSuffix("\"") { return .string(String(trimmed.dropFirst().dropLast())) }
         if trimmed.hasPrefix("["), trimmed.hasSuffix("]"), let list = try? JSONValue.parse(trimmed), list.arrayValue != nil { return list }
         return CellValue.inferred(trimmed, quoted: false)
+    }
+
+    /// The lists of refused items a bulk answer may carry: Planhat's summary (`createdErrors`,
+    /// `updatedErrors`, `permissionErrors`, `validationErrors`) and a push's `errors`.
+    public static let errorLists = ["createdErrors", "updatedErrors", "permissionErrors", "validationErrors", "errors"]
+
+    /// How many items a bulk answer reports refused.
+    public static func errorCount(_ summary: JSONValue) -> Int {
+        errorLists.reduce(0) { $0 + (summary[$1]?.arrayValue?.count ?? 0) }
+    }
+
+    /// Whether `body` is Planhat's bulk upsert summary, which it sends with 200, 206 (some items
+    /// failed), 400 (a required key missing or duplicated) and 403 (permission errors) alike: the
+    /// answer says item by item what happened, so the failures are in it, not in the status.
+    public static func isSummary(_ body: JSONValue) -> Bool {
+        ["createdErrors", "updatedErrors", "permissionErrors"].contains { body[$0]?.arrayValue != nil }
+    }
+
+    /// The status Planhat answers a bulk upsert with (its HTTP response codes page): 200 when every
+    /// item was applied, 206 when some were refused, 400 when all were, 403 when only permission
+    /// errors stopped them. A push (`processed`, a "data sink") is always 200.
+    public static func status(of summary: JSONValue) -> Int {
+        guard summary["processed"] == nil, errorCount(summary) > 0 else { return 200 }
+        let applied = ["created", "updated", "nonupdates"].reduce(0) { $0 + (summary[$1]?.intValue ?? 0) }
+        if applied > 0 { return 206 }
+        let permissions = summary["permissionErrors"]?.arrayValue?.count ?? 0
+        return permissions == errorCount(summary) ? 403 : 400
     }
 
     /// The items in chunks of at most `size` (``chunkSize`` unless told), each keeping its indexes

@@ -42,4 +42,7 @@ public struct BackendInfo: Sendable, Hashable {
 public enum PlanhatAPI {
     /// Planhat's API, where curl previews point when the backend is the sandbox.
     public static let defaultBaseURL = "https://api.planhat.com"
+    /// Planhat's tracking and metrics host: "Regardless your location the base URL for User Tracking
+    /// events is always https://analytics.planhat.com" (the metrics page).
+    public static let analyticsBaseURL = "https://analytics.planhat.com"
 }

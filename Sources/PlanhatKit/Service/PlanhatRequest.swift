@@ -11,11 +11,29 @@ public struct QueryItem: Sendable, Hashable {
     }
 }
 
+/// Which of Planhat's hosts a request goes to.
+public enum PlanhatHost: String, Sendable, Hashable {
+    /// The REST API: `https://api.planhat.com`, a region's or the demo's, with the Bearer token.
+    case api
+    /// The tracking and metrics host, `https://analytics.planhat.com` wherever the tenant lives:
+    /// an open endpoint, authorised by the tenant UUID in the path instead of the token.
+    case analytics
+
+    init(_ name: String?) {
+        self = name == "analytics" ? .analytics : .api
+    }
+}
+
 /// A validated operation, ready for a backend: the model, the REST call it maps to, and the body.
 ///
 /// The core builds it once from the parameters; the sandbox executes it, the remote client sends it,
 /// and previews (curl, the form's "what will be sent") print it. They cannot disagree.
 public struct PlanhatRequest: Sendable, Hashable {
+    /// What stands for the tenant UUID in a path until the remote client fills it in.
+    public static let tenantPlaceholder = "{tenantUUID}"
+    /// What a curl preview writes for the tenant UUID (like the token, never its value).
+    public static let tenantVariable = "$PLANHAT_TENANT_UUID"
+
     public var model: ModelDefinition
     public var operation: ModelOperation
     /// The record of `view`, `update` and `delete`: an `_id`, `extid-…` or `srcid-…`.
@@ -24,6 +42,13 @@ public struct PlanhatRequest: Sendable, Hashable {
     public var query: [QueryItem]
     /// The JSON body of `create`, `update` (the object) and `bulkUpsert` (the array).
     public var body: JSONValue?
+    /// The HTTP method: Planhat's usual one for the operation, or the catalog's (`POST` for a metrics push).
+    public var method: String
+    /// The host the request goes to.
+    public var host: PlanhatHost
+    /// The path below the host without the record id: the model's (`companies`), another the
+    /// catalog names (`leancompanies`, `dimensiondata/{tenantUUID}`).
+    public var resource: String
     /// What preparing it decided that the user should hear (fields sent that the catalog does not know).
     public var notices: [Notice] = []
 
@@ -33,10 +58,14 @@ public struct PlanhatRequest: Sendable, Hashable {
         self.recordID = recordID
         self.query = query
         self.body = body
+        let shape = model.requestShape(for: operation)
+        method = shape?.method ?? Self.usualMethod(operation)
+        host = PlanhatHost(shape?.host)
+        resource = shape?.path ?? model.path
     }
 
-    /// The HTTP method Planhat's REST API uses for the operation.
-    public var method: String {
+    /// The HTTP method Planhat's REST API uses for an operation.
+    public static func usualMethod(_ operation: ModelOperation) -> String {
         switch operation {
         case .list, .view: return "GET"
         case .create: return "POST"
@@ -45,9 +74,13 @@ public struct PlanhatRequest: Sendable, Hashable {
         }
     }
 
-    /// The path below the base URL, with the id percent-encoded: `/companies/extid-SF%2012`.
+    /// Whether the path holds the tenant UUID (the analytics endpoints).
+    public var needsTenant: Bool { resource.contains(Self.tenantPlaceholder) }
+
+    /// The path below the host, with the id percent-encoded: `/companies/extid-SF%2012`; the tenant
+    /// UUID, where the path has one, stays `{tenantUUID}`.
     public var path: String {
-        var path = "/" + model.path
+        var path = "/" + resource
         if let recordID {
             path += "/" + (recordID.addingPercentEncoding(withAllowedCharacters: .planhatPathSegment) ?? recordID)
         }
@@ -63,15 +96,34 @@ public struct PlanhatRequest: Sendable, Hashable {
         return path + "?" + encoded
     }
 
+    /// ``pathAndQuery`` with the tenant UUID in its place (percent-encoded).
+    public func pathAndQuery(tenantUUID: String) -> String {
+        let encoded = tenantUUID.addingPercentEncoding(withAllowedCharacters: .planhatPathSegment) ?? tenantUUID
+        return pathAndQuery.replacingOccurrences(of: Self.tenantPlaceholder, with: encoded)
+    }
+
+    /// What a preview shows after the method: the path and query, preceded by the host when it is
+    /// not the API's (`https://analytics.planhat.com/dimensiondata/{tenantUUID}`).
+    public var target: String {
+        host == .analytics ? PlanhatAPI.analyticsBaseURL + pathAndQuery : pathAndQuery
+    }
+
     /// The value of a query parameter, if present.
     public func queryValue(_ name: String) -> String? {
         query.first { $0.name == name }?.value
     }
 
-    /// A copy-pasteable curl command. The token is always `$PLANHAT_API_TOKEN`, never its value.
-    public func curlCommand(baseURL: String) -> String {
-        var parts = ["curl", "-sS", "-X", method, shellQuote(baseURL + pathAndQuery),
-                     "-H", "\"Authorization: Bearer $PLANHAT_API_TOKEN\""]
+    /// A copy-pasteable curl command. The token is always `$PLANHAT_API_TOKEN`, never its value; an
+    /// analytics request goes to `analyticsURL` with `$PLANHAT_TENANT_UUID` in its path and no token.
+    public func curlCommand(baseURL: String, analyticsURL: String = PlanhatAPI.analyticsBaseURL) -> String {
+        var parts = ["curl", "-sS", "-X", method]
+        switch host {
+        case .api:
+            parts += [shellQuote(baseURL + pathAndQuery), "-H", "\"Authorization: Bearer $PLANHAT_API_TOKEN\""]
+        case .analytics:
+            let pieces = (analyticsURL + pathAndQuery).components(separatedBy: Self.tenantPlaceholder)
+            parts.append(pieces.map { $0.isEmpty ? "" : shellQuote($0) }.joined(separator: "\"\(Self.tenantVariable)\""))
+        }
         if let body {
             let text = body.compactText()
             parts += ["-H", shellQuote("Content-Type: application/json"), "--data-binary", shellQuote(text)]

@@ -342,7 +342,8 @@ final class MergedCatalogs: @unchecked Sendable {
     }
 }
 
-/// Maps validated parameters onto Planhat's REST shape.
+/// Maps validated parameters onto Planhat's REST shape: the method, host and path the catalog says
+/// (``PlanhatRequest/init(model:operation:recordID:query:body:)``), the query, the body.
 struct RequestBuilder {
     let model: ModelDefinition
     let operation: ModelOperation
@@ -352,6 +353,11 @@ struct RequestBuilder {
         switch operation {
         case .list:
             request.query = listQuery(parameters)
+            // A filter Planhat documents on another path (a company's status, externalId or sourceId:
+            // /leancompanies) takes the list there: /companies would ignore it and answer everything.
+            if let path = model.filters.first(where: { $0.path != nil && parameters[$0.name] != nil })?.path {
+                request.resource = path
+            }
         case .view, .delete:
             request.recordID = parameters["id"]?.stringValue
         case .create:

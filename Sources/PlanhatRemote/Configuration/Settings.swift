@@ -42,6 +42,12 @@ public struct Settings: Sendable {
     /// Where the token came from: `PLANHAT_API_TOKEN`, `profile work (token_file …)`.
     public var tokenSource: String?
     public var baseURL: String
+    /// Planhat's tracking and metrics host: `https://analytics.planhat.com` wherever the tenant lives
+    /// (`PLANHAT_ANALYTICS_URL` or the profile's `analytics_url` point it elsewhere, e.g. at `sandbox serve`).
+    public var analyticsURL: String = PlanhatAPI.analyticsBaseURL
+    /// The tenant UUID the analytics endpoints (metrics push, user activities) take in their path:
+    /// `PLANHAT_TENANT_UUID`, or the profile's `tenant_uuid`.
+    public var tenantUUID: String?
     public var profile: String?
     /// The config file read, if any.
     public var configPath: String
@@ -85,6 +91,8 @@ public struct SettingsRequest: Sendable {
 ///     token: "…"
 ///     base_url: https://api.planhatdemo.com
 ///     read_only: true
+///     tenant_uuid: fb08c97b-41f5-4a22-8888-579a3ce223ae   # metrics push, user activities
+///     analytics_url: https://analytics.planhat.com          # the default
 /// ```
 /// The config file and any token file must not be readable by group or others.
 public struct SettingsLoader: Sendable {
@@ -142,9 +150,19 @@ public struct SettingsLoader: Sendable {
             }
         }
         let baseURL = try resolveBaseURL(request, profile: profile)
-        return Settings(
+        var settings = Settings(
             token: token, tokenSource: source, baseURL: baseURL, profile: profileName, configPath: configPath,
             profileReadOnly: profile?.readOnly ?? false)
+        let analytics = environment["PLANHAT_ANALYTICS_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.analyticsURL
+        if let analytics { settings.analyticsURL = try httpURL(analytics, option: "analytics_url") }
+        let tenant = environment["PLANHAT_TENANT_UUID"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.tenantUUID
+        settings.tenantUUID = tenant?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let uuid = settings.tenantUUID, uuid.isEmpty || uuid.contains(where: { $0 == "/" || $0.isWhitespace }) {
+            throw PlanhatError(
+                .configuration, message: "the tenant UUID '\(uuid)' is not one",
+                fieldIssues: [FieldIssue(path: "tenant_uuid", value: uuid, expected: "the tenant's UUID, e.g. fb08c97b-41f5-4a22-8888-579a3ce223ae")])
+        }
+        return settings
     }
 
     private func resolveBaseURL(_ request: SettingsRequest, profile: ConfigFile.Profile?) throws -> String {
@@ -164,11 +182,18 @@ public struct SettingsLoader: Sendable {
         } else {
             candidate = Settings.defaultBaseURL
         }
+        return try httpURL(candidate, option: "api-url")
+    }
+
+    /// `candidate` without a trailing slash, when it is an http(s) URL.
+    private func httpURL(_ candidate: String, option: String) throws -> String {
         let trimmed = candidate.hasSuffix("/") ? String(candidate.dropLast()) : candidate
         guard let url = URL(string: trimmed), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            let example = option == "api-url" ? "https://api.planhat.com" : PlanhatAPI.analyticsBaseURL
+            let what = option == "api-url" ? "API URL" : "analytics URL"
             throw PlanhatError(
-                .configuration, message: "the API URL '\(candidate)' is not an http(s) URL",
-                fieldIssues: [FieldIssue(path: "api-url", value: candidate, expected: "a URL such as https://api.planhat.com")])
+                .configuration, message: "the \(what) '\(candidate)' is not an http(s) URL",
+                fieldIssues: [FieldIssue(path: option, value: candidate, expected: "a URL such as \(example)")])
         }
         return trimmed
     }
@@ -194,7 +219,7 @@ public struct SettingsLoader: Sendable {
         } catch {
             throw PlanhatError(
                 .configuration, message: "the config file \(path) is not valid: \(ConfigFile.describe(error))",
-                details: ["Expected: profile: NAME and profiles: {NAME: {token_file | token, base_url | region, read_only}}."])
+                details: ["Expected: profile: NAME and profiles: {NAME: {token_file | token, base_url | region, read_only, tenant_uuid, analytics_url}}."])
         }
     }
 
@@ -226,12 +251,16 @@ struct ConfigFile: Decodable {
         var baseURL: String?
         var region: String?
         var readOnly: Bool?
+        var tenantUUID: String?
+        var analyticsURL: String?
 
         enum CodingKeys: String, CodingKey {
             case token, region
             case tokenFile = "token_file"
             case baseURL = "base_url"
             case readOnly = "read_only"
+            case tenantUUID = "tenant_uuid"
+            case analyticsURL = "analytics_url"
         }
     }
 

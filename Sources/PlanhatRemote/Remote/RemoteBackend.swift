@@ -45,6 +45,10 @@ public final class RemoteBackend: PlanhatBackend {
 
     public let info: BackendInfo
     let baseURL: String
+    /// Planhat's tracking and metrics host (``PlanhatAPI/analyticsBaseURL`` unless told).
+    let analyticsURL: String
+    /// The tenant UUID the analytics endpoints take in their path, if configured.
+    let tenantUUID: String?
     let token: APIToken
     let transport: any HTTPTransport
     let retry: RetryPolicy
@@ -53,13 +57,20 @@ public final class RemoteBackend: PlanhatBackend {
     let logger: Logger
     let progress: (@Sendable (TransferProgress) -> Void)?
 
+    /// - Parameters:
+    ///   - analyticsURL: the tracking and metrics host (metrics push, user activities).
+    ///   - tenantUUID: the tenant UUID those endpoints take in their path; without it they are refused
+    ///     with a configuration error before anything is sent.
     public init(
         baseURL: String, token: APIToken, profile: String? = nil, timeout: TimeInterval = 30,
         retry: RetryPolicy = RetryPolicy(), limiter: RequestLimiter = .shared, transport: (any HTTPTransport)? = nil,
         userAgent: String = "planhat-explorer", logger: Logger = Logger(label: "planhat.remote"),
-        progress: (@Sendable (TransferProgress) -> Void)? = nil
+        progress: (@Sendable (TransferProgress) -> Void)? = nil,
+        analyticsURL: String = PlanhatAPI.analyticsBaseURL, tenantUUID: String? = nil
     ) {
         self.baseURL = baseURL
+        self.analyticsURL = analyticsURL
+        self.tenantUUID = tenantUUID
         self.token = token
         self.transport = transport ?? URLSessionTransport(timeout: timeout)
         self.retry = retry
@@ -108,7 +119,15 @@ public final class RemoteBackend: PlanhatBackend {
             if case .failed(let error) = outcome, Self.isCancellation(error) { throw CancellationError() }
             switch outcome {
             case .answered(let data, let response) where (200..<300).contains(response.statusCode):
+                // 206: some items of a bulk upsert failed; the summary says which. An answer, not a failure.
                 logger.debug("\(request.method) \(request.path) → \(response.statusCode)")
+                return Self.decodeBody(data)
+            case .answered(let data, let response) where request.operation == .bulkUpsert && [400, 403].contains(response.statusCode)
+                && BulkItems.isSummary(Self.decodeBody(data)):
+                // Planhat answers a bulk upsert whose items all failed (400) or were not permitted (403)
+                // with the summary, item by item: kept, so the errors reach the caller and a chunked
+                // run goes on with the next chunk.
+                logger.notice("\(request.method) \(request.path) → \(response.statusCode): \(BulkItems.errorCount(Self.decodeBody(data))) items refused")
                 return Self.decodeBody(data)
             case .answered(let data, let response) where response.statusCode == 429:
                 rateLimited += 1
@@ -139,7 +158,8 @@ public final class RemoteBackend: PlanhatBackend {
                 throw failure(request, data: data, status: response.statusCode, started: started)
             case .failed(let error):
                 failures += 1
-                let (cause, reason) = Self.describe(error, host: URL(string: baseURL)?.host ?? baseURL)
+                let origin = origin(of: request)
+                let (cause, reason) = Self.describe(error, host: URL(string: origin)?.host ?? origin)
                 guard RetryPolicy.isIdempotent(request) else {
                     throw mayHaveApplied(request, reason: reason, cause: cause, started: started)
                 }
@@ -158,13 +178,32 @@ public final class RemoteBackend: PlanhatBackend {
         case failed(any Error)
     }
 
+    /// The scheme and host a request goes to: the API's, or the analytics host's.
+    func origin(of request: PlanhatRequest) -> String {
+        request.host == .analytics ? analyticsURL : baseURL
+    }
+
     func makeURLRequest(_ request: PlanhatRequest) throws -> URLRequest {
-        guard let url = URL(string: baseURL + request.pathAndQuery) else {
-            throw PlanhatError.configuration("cannot build a URL from \(baseURL) and \(request.pathAndQuery)")
+        var target = request.pathAndQuery
+        if request.needsTenant {
+            guard let tenantUUID else {
+                throw PlanhatError.configuration(
+                    "\(request.operation.rawValue) on \(request.model.route) goes to \(request.method) \(request.target), and no tenant UUID is configured",
+                    details: [
+                        "Planhat's tracking and metrics endpoints take the tenant UUID (the Tenant Token, under Tokens in Planhat's Developer module) in their path instead of the API token.",
+                        "Set PLANHAT_TENANT_UUID, or tenant_uuid in the profile.",
+                    ])
+            }
+            target = request.pathAndQuery(tenantUUID: tenantUUID)
+        }
+        let origin = origin(of: request)
+        guard let url = URL(string: origin + target) else {
+            throw PlanhatError.configuration("cannot build a URL from \(origin) and \(request.pathAndQuery)")
         }
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
-        urlRequest.setValue("Bearer \(token.secret)", forHTTPHeaderField: "Authorization")
+        // The analytics endpoints are open: the tenant UUID authorises them, and the token stays home.
+        if request.host == .api { urlRequest.setValue("Bearer \(token.secret)", forHTTPHeaderField: "Authorization") }
         urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
         urlRequest.setValue(userAgent, forHTTPHeaderField: "User-Agent")
         if let body = request.body {
@@ -223,7 +262,7 @@ public final class RemoteBackend: PlanhatBackend {
     }
 
     private func requestLine(_ request: PlanhatRequest, _ started: Date) -> String {
-        "Request: \(request.method) \(baseURL)\(request.pathAndQuery) at \(started.formatted(Date.ISO8601FormatStyle()))"
+        "Request: \(request.method) \(origin(of: request))\(request.pathAndQuery) at \(started.formatted(Date.ISO8601FormatStyle()))"
     }
 
     /// Removes the token from text that may echo it.

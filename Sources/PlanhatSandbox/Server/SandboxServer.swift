@@ -16,8 +16,15 @@ typealias PlanhatJSON = PlanhatKit.JSONValue
 /// - `GET /<path>?limit&offset&sort&select&<filters>`, `GET|PUT|DELETE /<path>/<id>`,
 ///   `POST /<path>`, `PUT /<path>` with an array (bulk upsert), as far as the model offers each
 ///   operation; any other method on those paths gets 405 with `Allow`, any other path 404.
+///   `GET /leancompanies` is the lean company list; the analytics host's routes
+///   (`POST /dimensiondata/<tenant UUID>`, `POST /analytics/<tenant UUID>`, `POST /analytics/bulk/<tenant UUID>`)
+///   are served on the same port.
+/// - A bulk upsert answers 200 when every item was applied, 206 when some were refused, 400 when
+///   all were, with the summary as the body (Planhat's HTTP response codes page); a push answers 200.
 /// - A Bearer token is required (any non-empty one, or exactly `token` when given): 401 otherwise.
-///   Off loopback `token` is required: ``run(onListening:)`` refuses to start without one.
+///   Off loopback `token` is required: ``run(onListening:)`` refuses to start without one. The
+///   analytics routes take no token, as Planhat's: the tenant UUID in the path authorises them
+///   (exactly `tenantUUID` when given; any on loopback; off loopback they need `tenantUUID`, 403).
 /// - Control routes outside the API's paths: `POST/GET/DELETE /__control/faults` and
 ///   `GET/DELETE /__control/requests`. With `controlToken` they need `Bearer <controlToken>`; without
 ///   one they are open on loopback and answer 403 anywhere else.
@@ -31,6 +38,8 @@ public final class SandboxServer: Sendable {
     let faults: FaultInjector
     let limits: ServeLimits
     let access: AccessPolicy
+    /// The tenant UUID the analytics routes require, if any.
+    let tenantUUID: String?
 
     /// - Parameters:
     ///   - token: The Bearer token clients must send; nil accepts any non-empty one (loopback only).
@@ -39,8 +48,10 @@ public final class SandboxServer: Sendable {
     ///   - controlToken: The Bearer token the control routes need; nil leaves them open on loopback
     ///     and shut (403) elsewhere.
     ///   - limits: Body and head sizes and timeouts the front door enforces.
+    ///   - tenantUUID: The tenant UUID the analytics routes require; nil accepts any on loopback and
+    ///     shuts them (403) elsewhere.
     public init(service: PlanhatService, token: String?, host: String = "127.0.0.1", port: UInt16 = 4010, faults: FaultInjector = FaultInjector(),
-                controlToken: String? = nil, limits: ServeLimits = .standard) {
+                controlToken: String? = nil, limits: ServeLimits = .standard, tenantUUID: String? = nil) {
         self.service = service
         self.token = token
         self.controlToken = controlToken
@@ -48,7 +59,9 @@ public final class SandboxServer: Sendable {
         self.port = port
         self.faults = faults
         self.limits = limits
-        access = AccessPolicy(token: token, controlToken: controlToken, loopback: (try? ListenAddress(host: host))?.isLoopback ?? false)
+        self.tenantUUID = tenantUUID
+        access = AccessPolicy(
+            token: token, controlToken: controlToken, tenantUUID: tenantUUID, loopback: (try? ListenAddress(host: host))?.isLoopback ?? false)
     }
 
     /// Why a non-loopback server will not start without `--token`.
@@ -115,13 +128,17 @@ public final class SandboxServer: Sendable {
                 return HTTPResponse(statusCode: ReasonPhrase.status(status), headers: headers, body: Data(body.utf8))
             }
         }
-        if case .refused(let status, let message) = access.api(request) {
+        let route = APIRoute(path: request.path, catalog: service.catalog)
+        let verdict = route?.tenant.map { access.analytics(tenant: $0) } ?? access.api(request)
+        if case .refused(let status, let message) = verdict {
             return Self.json(status, ["error": .string(message), "status": .integer(status)])
         }
         let response: HTTPResponse
         do {
-            let planhatRequest = try await translate(request, method: method)
-            response = Self.json(200, try await service.perform(planhatRequest))
+            let planhatRequest = try await translate(request, method: method, route: route)
+            let answer = try await service.perform(planhatRequest)
+            let status = planhatRequest.operation == .bulkUpsert ? BulkItems.status(of: answer) : 200
+            response = Self.json(status, answer)
         } catch let error as PlanhatError {
             response = Self.errorResponse(error)
         } catch let error as MethodNotAllowed {
@@ -134,8 +151,8 @@ public final class SandboxServer: Sendable {
     }
 
     /// Turns an HTTP request back into the operation it stands for, validated like Planhat would.
-    func translate(_ request: HTTPRequest, method: String) async throws -> PlanhatRequest {
-        guard let route = APIRoute(path: request.path, catalog: service.catalog) else {
+    func translate(_ request: HTTPRequest, method: String, route: APIRoute?) async throws -> PlanhatRequest {
+        guard let route else {
             throw PlanhatError(status: 404, message: "no route \(method) \(request.path)")
         }
         guard let operation = route.operations[method] else {
@@ -144,8 +161,9 @@ public final class SandboxServer: Sendable {
         var parameters: [String: PlanhatJSON] = [:]
         switch operation {
         case .list:
+            let integers = Set(["limit", "offset"] + route.model.filters.filter { $0.type == "integer" }.map(\.name))
             for item in request.query {
-                parameters[item.name] = ["limit", "offset"].contains(item.name) ? (Int(item.value).map { .integer($0) } ?? .string(item.value)) : .string(item.value)
+                parameters[item.name] = integers.contains(item.name) ? (Int(item.value).map { .integer($0) } ?? .string(item.value)) : .string(item.value)
             }
         case .view, .delete:
             parameters["id"] = route.id.map { .string($0) }
@@ -160,7 +178,12 @@ public final class SandboxServer: Sendable {
         }
         // Records are checked against the sandbox's own custom fields, as Planhat checks its tenant's.
         let checking = operation.sendsRecords ? ((try? await service.withCustomFields()) ?? service) : service
-        return try checking.prepare(model: route.model, operation: operation, parameters: .object(parameters))
+        var prepared = try checking.prepare(model: route.model, operation: operation, parameters: .object(parameters))
+        if let lean = route.lean {
+            // The lean list answers lean records whatever the filters (or their absence).
+            prepared.resource = lean.path
+        }
+        return prepared
     }
 
     private static func body(_ request: HTTPRequest) async throws -> PlanhatJSON {
@@ -249,22 +272,65 @@ struct APIRoute {
     let id: String?
     /// The operation each method performs here, as far as the model offers it.
     let operations: [String: ModelOperation]
+    /// The tenant UUID of an analytics route (`/dimensiondata/<tenant UUID>`), percent-decoded.
+    let tenant: String?
+    /// The lean list this path is (`/leancompanies`).
+    let lean: LeanList?
 
     /// nil when the path is no API route, or one where the model offers nothing.
     init?(path: String, catalog: Catalog) {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map { $0.removingPercentEncoding ?? String($0) }
+        if let shaped = Self.shaped(segments, catalog: catalog) {
+            self = shaped
+            return
+        }
+        if segments.count == 1, let model = catalog.models.first(where: { $0.leanList?.path == segments[0] && $0.supports(.list) }) {
+            self.init(model: model, id: nil, operations: ["GET": .list], lean: model.leanList)
+            return
+        }
         guard (1...2).contains(segments.count),
             let model = catalog.models.first(where: { $0.path == segments[0] && $0.fixedFields == nil })
         else { return nil }
-        let id = segments.count == 2 ? (segments[1].removingPercentEncoding ?? segments[1]) : nil
+        let id = segments.count == 2 ? segments[1] : nil
         let candidates: [(String, ModelOperation)] = id == nil
             ? [("GET", .list), ("POST", .create), ("PUT", .bulkUpsert)]
             : [("GET", .view), ("PUT", .update), ("DELETE", .delete)]
-        let offered = candidates.filter { model.supports($0.1) }
+        // An operation the catalog sends elsewhere (a metrics push) is served only there.
+        let offered = candidates.filter { model.supports($0.1) && model.requestShape(for: $0.1)?.path == nil }
         guard !offered.isEmpty else { return nil }
+        self.init(model: model, id: id, operations: Dictionary(uniqueKeysWithValues: offered))
+    }
+
+    private init(model: ModelDefinition, id: String?, operations: [String: ModelOperation], tenant: String? = nil, lean: LeanList? = nil) {
         self.model = model
         self.id = id
-        operations = Dictionary(uniqueKeysWithValues: offered)
+        self.operations = operations
+        self.tenant = tenant
+        self.lean = lean
+    }
+
+    /// The route of an operation the catalog sends to a path of its own (`dimensiondata/{tenantUUID}`).
+    private static func shaped(_ segments: [String], catalog: Catalog) -> APIRoute? {
+        for model in catalog.models {
+            var operations: [String: ModelOperation] = [:]
+            var tenant: String?
+            for operation in model.operations {
+                guard let shape = model.requestShape(for: operation), let template = shape.path else { continue }
+                let parts = template.split(separator: "/").map(String.init)
+                guard parts.count == segments.count else { continue }
+                var captured: String?
+                let fits = zip(parts, segments).allSatisfy { part, segment in
+                    guard part == PlanhatRequest.tenantPlaceholder else { return part == segment }
+                    captured = segment
+                    return !segment.isEmpty
+                }
+                guard fits else { continue }
+                operations[shape.method ?? PlanhatRequest.usualMethod(operation)] = operation
+                tenant = captured
+            }
+            if !operations.isEmpty { return APIRoute(model: model, id: nil, operations: operations, tenant: tenant) }
+        }
+        return nil
     }
 
     /// The methods served here, in the order `Allow` lists them.
@@ -291,6 +357,8 @@ struct AccessPolicy: Sendable {
     let token: String?
     /// The control routes' token; nil leaves them open on loopback and shut elsewhere.
     let controlToken: String?
+    /// The tenant UUID the analytics routes need; nil accepts any on loopback and none elsewhere.
+    let tenantUUID: String?
     /// Whether the server listens on a loopback address.
     let loopback: Bool
 
@@ -302,6 +370,17 @@ struct AccessPolicy: Sendable {
     func api(_ request: HTTPRequest) -> Verdict {
         guard let presented = Self.bearer(request), token.map({ Self.same($0, presented) }) ?? true else {
             return .refused(status: 401, message: "missing or invalid access token: send Authorization: Bearer <token>")
+        }
+        return .allowed
+    }
+
+    /// An analytics route: Planhat's are open endpoints, authorised by the tenant UUID in the path.
+    func analytics(tenant: String) -> Verdict {
+        guard let tenantUUID else {
+            return loopback ? .allowed : .refused(status: 403, message: "the analytics routes are off: off loopback they need sandbox serve --tenant-uuid")
+        }
+        guard Self.same(tenantUUID, tenant) else {
+            return .refused(status: 403, message: "unknown tenant UUID in the path: use the one sandbox serve --tenant-uuid was given")
         }
         return .allowed
     }

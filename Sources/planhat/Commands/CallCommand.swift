@@ -72,9 +72,14 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
             }
             response = try await run.run(request) { [service] chunk in try await service.perform(chunk) }
             notices = try await service.check(request, answer: response).notices
-            let errors = ["createdErrors", "updatedErrors", "permissionErrors"].reduce(0) { $0 + (response[$1]?.arrayValue?.count ?? 0) }
-            Progress.finish("\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) sent: created \(response["created"]?.intValue ?? 0), "
-                + "updated \(response["updated"]?.intValue ?? 0), unchanged \(response["nonupdates"]?.intValue ?? 0), \(English.count(errors, "error"))")
+            let errors = BulkItems.errorCount(response)
+            let sent = "\(model.route): \(English.count(request.body?.arrayValue?.count ?? 0, "item")) sent: "
+            if let processed = response["processed"]?.intValue {
+                Progress.finish(sent + "processed \(processed), \(English.count(errors, "error"))")
+            } else {
+                Progress.finish(sent + "created \(response["created"]?.intValue ?? 0), "
+                    + "updated \(response["updated"]?.intValue ?? 0), unchanged \(response["nonupdates"]?.intValue ?? 0), \(English.count(errors, "error"))")
+            }
         } else {
             let outcome = try await service.run(request)
             response = outcome.value

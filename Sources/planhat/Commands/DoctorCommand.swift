@@ -57,6 +57,10 @@ struct DoctorReport {
     var configFound: Bool
     var sandboxPath: String
     var profileReadOnly: Bool
+    /// The analytics host (metrics push, user activities).
+    var analyticsURL: String
+    /// The tenant UUID's first 4 characters, when one is configured (it authorises pushes).
+    var maskedTenantUUID: String?
     var version = PlanhatVersion.current
     var check: Check?
 
@@ -70,6 +74,8 @@ struct DoctorReport {
         self.configFound = configFound
         self.sandboxPath = sandboxPath
         profileReadOnly = settings.profileReadOnly
+        analyticsURL = settings.analyticsURL
+        maskedTenantUUID = settings.tenantUUID.map { String($0.prefix(4)) + "…" }
     }
 
     /// The token's first 4 characters and an ellipsis; only the ellipsis for a token so short that
@@ -88,6 +94,8 @@ struct DoctorReport {
             ["config", configPath + (configFound ? "" : " (not found)")],
             ["sandbox", sandboxPath],
             ["read-only", profileReadOnly ? "yes (profile)" : "no"],
+            ["analytics", analyticsURL],
+            ["tenant", maskedTenantUUID ?? "not configured (metrics push and user activities need PLANHAT_TENANT_UUID or tenant_uuid)"],
             ["version", version],
         ]
         switch check {
@@ -115,6 +123,8 @@ struct DoctorReport {
             "config": ["path": .string(configPath), "found": .bool(configFound)],
             "sandboxPath": .string(sandboxPath),
             "readOnly": .bool(profileReadOnly),
+            "analyticsURL": .string(analyticsURL),
+            "tenantUUID": ["configured": .bool(maskedTenantUUID != nil)],
             "version": .string(version),
         ]
         switch check {

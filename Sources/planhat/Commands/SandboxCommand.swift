@@ -91,6 +91,10 @@ struct SandboxCommand: ParsableCommand {
                 GET /__control/requests counts the requests served; DELETE clears faults or counts.
                 Off loopback (--host 0.0.0.0 or another address) --token is required, and the control routes
                 answer only with --control-token (403 without it).
+                The analytics host's routes (metrics push POST /dimensiondata/<tenant UUID>, user activities
+                POST /analytics/<tenant UUID>) are served here too: point PLANHAT_ANALYTICS_URL at this server.
+                Like Planhat's they take no token; the tenant UUID in the path must be --tenant-uuid when given
+                (any on loopback without it; off loopback they answer 403 without it).
                 Limits: bodies up to --max-body-mb (413 past it), heads up to 32 KB (431), 10 s for a request's
                 head and 60 s of silence before the connection is closed.
                 """)
@@ -106,6 +110,9 @@ struct SandboxCommand: ParsableCommand {
 
         @Option(name: .customLong("control-token"), help: ArgumentHelp("The Bearer token the /__control/* routes require (default: none on loopback; off loopback they are off without it).", valueName: "token"))
         var controlToken: String?
+
+        @Option(name: .customLong("tenant-uuid"), help: ArgumentHelp("The tenant UUID the analytics routes require in their path (default: any on loopback; off loopback they are off without it).", valueName: "uuid"))
+        var tenantUUID: String?
 
         @Option(name: .customLong("max-body-mb"), help: ArgumentHelp("The largest request body in MB; larger ones get 413 before they are read.", valueName: "n"))
         var maxBodyMB = ServeLimits.standard.maxBodyBytes / 1_048_576
@@ -124,6 +131,7 @@ struct SandboxCommand: ParsableCommand {
             }
             if token?.isEmpty == true { throw ValidationError("--token must not be empty") }
             if controlToken?.isEmpty == true { throw ValidationError("--control-token must not be empty") }
+            if tenantUUID?.isEmpty == true { throw ValidationError("--tenant-uuid must not be empty") }
             if !address.isLoopback && token == nil { throw ValidationError(SandboxServer.tokenRequiredMessage(host: host)) }
             guard ServeLimits.bodyMegabytesRange.contains(maxBodyMB) else {
                 let range = ServeLimits.bodyMegabytesRange
@@ -150,7 +158,7 @@ struct SandboxCommand: ParsableCommand {
             var limits = ServeLimits.standard
             limits.maxBodyBytes = maxBodyMB * 1_048_576
             let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules),
-                                       controlToken: controlToken, limits: limits)
+                                       controlToken: controlToken, limits: limits, tenantUUID: tenantUUID)
             let tokenNote = token == nil ? "any non-empty Bearer token" : "the Bearer token given with --token"
             let hasControlToken = controlToken != nil
             try await server.run { bound in
