@@ -134,8 +134,9 @@ struct BackendOptions: ParsableArguments {
     /// The service over `backend`, keeping the tenant's custom fields in the user's cache when the
     /// backend is remote.
     static func service(catalog: Catalog, backend: any PlanhatBackend, readOnly: Bool, unknownFields: UnknownFields) -> PlanhatService {
-        PlanhatService(
-            catalog: catalog, backend: backend, readOnly: readOnly, unknownFields: unknownFields, customFieldsCache: CustomFieldsCache.standard(for: backend.info))
+        let cache = CustomFieldsCache.standard(for: backend.info)
+        return PlanhatService(
+            catalog: catalog, backend: backend, readOnly: readOnly, unknownFields: unknownFields, memory: FieldMemory(keptIn: cache), customFieldsCache: cache)
     }
 }
 

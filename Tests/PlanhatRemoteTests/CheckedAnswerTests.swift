@@ -57,4 +57,25 @@ struct CheckedAnswerTests {
         let readBack = log.filter { $0.key.hasPrefix("GET /companies/") }.values.compactMap(\.intValue).reduce(0, +)
         #expect(readBack == 2, "each upserted item is read back (up to \(PlanhatService.bulkSampleSize)): \(log)")
     }
+
+    @Test("a field the workspace's records carry is learned by one run and accepted by the next, from a 0600 file beside the custom fields")
+    func learnedAcrossRuns() throws {
+        let server = try ServedSandbox()
+        let environment = environment(server)
+        let refused = try ProcessRunner.planhat(["call", "companies", "create", "--params", #"{"name":"Learn AB","legacyScore":3}"#], environment: environment)
+        #expect(refused.status == 3, "not seen yet: \(refused.stderr)")
+        // Planhat's records carry a field the catalog does not document.
+        let rule: JSONValue = ["path": "/companies", "method": "GET", "status": 200, "body": #"[{"_id":"111111111111111111111111","name":"Old AB","legacyScore":7}]"#]
+        try server.inject(rule.compactText())
+        let listed = try ProcessRunner.planhat(["call", "companies", "list"], environment: environment)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let learned = try #require(FileManager.default.subpaths(atPath: environment["XDG_CACHE_HOME"] ?? "")?.first { $0.hasSuffix(".learned.json") })
+        let path = (environment["XDG_CACHE_HOME"] ?? "") + "/" + learned
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+
+        let accepted = try ProcessRunner.planhat(["call", "companies", "create", "--params", #"{"name":"Learn AB","legacyScore":3}"#], environment: environment)
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stderr.contains("warning: sent fields the catalog does not document (the workspace's records carry them): legacyScore"))
+        #expect(accepted.stderr.contains("warning: Planhat did not store: legacyScore"), "the sandbox drops it, and the check says so")
+    }
 }

@@ -68,14 +68,47 @@ public struct CustomFieldsCache: Sendable, Hashable {
             "readAt": .string(fields.readAt.formatted(Date.ISO8601FormatStyle())),
             "customFields": .array(fields.definitions.map(\.planhatJSON)),
         ]
-        let folder = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try Data(document.prettyText().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Self.writePrivately(Data(document.prettyText().utf8), to: path)
     }
 
     /// Forgets what was kept.
     public func remove() {
         try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// The file beside it that keeps what the workspace's records were seen carrying (``FieldMemory``):
+    /// `work@api.planhat.com.learned.json`.
+    public var learnedPath: String {
+        String(path.dropLast(".json".count)) + ".learned.json"
+    }
+
+    /// The field names and values learned from the workspace's records in earlier runs, if kept.
+    public func readLearned() -> FieldMemory.Snapshot? {
+        guard let data = FileManager.default.contents(atPath: learnedPath), let document = try? JSONValue.parse(data),
+            document["format"]?.stringValue == Self.learnedFormat, document["baseURL"]?.stringValue == baseURL,
+            let learned = document["learned"], let snapshot = try? JSONDecoder().decode(FieldMemory.Snapshot.self, from: Data(learned.compactText().utf8))
+        else { return nil }
+        return snapshot
+    }
+
+    /// Keeps what was learned (private to the user, replaced at once).
+    public func writeLearned(_ snapshot: FieldMemory.Snapshot) throws {
+        let learned = try JSONValue.parse(try JSONEncoder().encode(snapshot))
+        let document: JSONValue = [
+            "format": .string(Self.learnedFormat), "profile": profile.map { .string($0) } ?? .null, "baseURL": .string(baseURL), "learned": learned,
+        ]
+        try Self.writePrivately(Data(document.prettyText().utf8), to: learnedPath)
+    }
+
+    /// The `format` the learned file declares.
+    public static let learnedFormat = "planhat-explorer learned fields 1"
+
+    /// Writes whole then renames, in a folder only the user can read, the file mode 0600.
+    private static func writePrivately(_ data: Data, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
     /// `https://api.planhat.com (profile work)`: where definitions were read, in words.

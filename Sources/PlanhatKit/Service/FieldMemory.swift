@@ -3,14 +3,28 @@ import Foundation
 /// The field names a workspace's records carry, per model, learned from every record the service
 /// reads: a field the catalog does not document but the tenant's records hold is the tenant's, and
 /// writing it is accepted ("the tenant is the source of truth").
+///
+/// With a cache (a remote backend's, beside its custom fields: ``CustomFieldsCache/learnedPath``),
+/// what was learned is kept between runs: read when the memory is made, written when something new
+/// is learned.
 public final class FieldMemory: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: [String: Set<String>] = [:]
     private var values: [String: Set<String>] = [:]
+    private let cache: CustomFieldsCache?
 
     public init(_ snapshot: Snapshot = Snapshot()) {
         seen = snapshot.fields
         values = snapshot.values
+        cache = nil
+    }
+
+    /// A memory kept in `cache`'s learned file (`nil`: in this process only).
+    public init(keptIn cache: CustomFieldsCache?) {
+        let snapshot = cache?.readLearned() ?? Snapshot()
+        seen = snapshot.fields
+        values = snapshot.values
+        self.cache = cache
     }
 
     /// What a memory holds, to keep between runs (beside the tenant's custom fields).
@@ -39,10 +53,15 @@ public final class FieldMemory: @unchecked Sendable {
             for name in spelled { if let text = members[name]?.stringValue { found[name, default: []].insert(text) } }
         }
         guard !names.isEmpty else { return }
-        lock.withLock {
+        let learned: Snapshot? = lock.withLock {
+            let before = (seen[model.route]?.count ?? 0) + found.keys.reduce(0) { $0 + (values["\(model.route).\($1)"]?.count ?? 0) }
             seen[model.route, default: []].formUnion(names)
             for (name, texts) in found { values["\(model.route).\(name)", default: []].formUnion(texts) }
+            let after = (seen[model.route]?.count ?? 0) + found.keys.reduce(0) { $0 + (values["\(model.route).\($1)"]?.count ?? 0) }
+            return after > before ? Snapshot(fields: seen, values: values) : nil
         }
+        // Kept for the next run only when something new was learned; a cache that cannot be written is no failure.
+        if let learned, let cache { try? cache.writeLearned(learned) }
     }
 
     /// Whether records of `route` were seen carrying `field`.
