@@ -58,6 +58,19 @@ struct CheckedAnswerTests {
         #expect(readBack == 2, "each upserted item is read back (up to \(PlanhatService.bulkSampleSize)): \(log)")
     }
 
+    @Test("a read-back that fails does not fail the bulk upsert, which was applied: the warning says what could not be checked")
+    func readBackFails() throws {
+        let server = try ServedSandbox()
+        try server.inject(#"{"path": "/companies/", "method": "GET", "status": 404, "count": 5}"#)
+        let items = ProcessRunner.temporaryDirectory("bulk-unverified").appendingPathComponent("items.json")
+        try Data(#"[{"name":"Unchecked One"}]"#.utf8).write(to: items)
+        let result = try ProcessRunner.planhat(["call", "companies", "bulkUpsert", "--items", items.path], environment: environment(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try JSONValue.parse(Data(result.stdout.utf8))["created"] == 1)
+        #expect(result.stderr.contains("warning: the upsert was applied, but reading back company "), "\(result.stderr)")
+        #expect(result.stderr.contains("to check what was stored failed (404 Not Found"), "\(result.stderr)")
+    }
+
     @Test("a field the workspace's records carry is learned by one run and accepted by the next, from a 0600 file beside the custom fields")
     func learnedAcrossRuns() throws {
         let server = try ServedSandbox()

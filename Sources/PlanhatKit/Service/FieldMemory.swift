@@ -94,7 +94,7 @@ public enum UnknownFields: String, Sendable, Hashable, CaseIterable {
 /// not store, a value sent in its canonical spelling, fields sent that the catalog does not know.
 public struct Notice: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
-        case filterIgnored, notStored, canonicalSpelling, unknownFieldSent
+        case filterIgnored, notStored, notVerified, canonicalSpelling, unknownFieldSent
     }
 
     public var kind: Kind
@@ -109,7 +109,7 @@ public struct Notice: Sendable, Hashable, CustomStringConvertible {
 
     /// Notices with what went wrong first (fields not stored, a filter ignored), then what was adjusted.
     public static func mostImportantFirst(_ notices: [Notice]) -> [Notice] {
-        let rank: [Kind: Int] = [.notStored: 0, .filterIgnored: 1, .canonicalSpelling: 2, .unknownFieldSent: 3]
+        let rank: [Kind: Int] = [.notStored: 0, .filterIgnored: 1, .notVerified: 2, .canonicalSpelling: 3, .unknownFieldSent: 4]
         return notices.enumerated().sorted { (rank[$0.element.kind] ?? 9, $0.offset) < (rank[$1.element.kind] ?? 9, $1.offset) }.map(\.element)
     }
     public var jsonValue: JSONValue { ["kind": .string(kind.rawValue), "message": .string(message)] }

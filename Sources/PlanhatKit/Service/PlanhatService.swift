@@ -209,8 +209,10 @@ public struct PlanhatService: Sendable {
             outcome.verification = WriteVerification.compare(sent: request.body, answer: answer, model: request.model)
             if let warning = outcome.verification?.warning { outcome.notices.append(Notice(.notStored, warning)) }
         case .bulkUpsert:
-            outcome.verification = try await verifySample(of: request, summary: answer)
+            let sample = await verifySample(of: request, summary: answer)
+            outcome.verification = sample.verification
             if let warning = outcome.verification?.warning { outcome.notices.append(Notice(.notStored, "in the items read back: " + warning)) }
+            if let failure = sample.failure { outcome.notices.append(Notice(.notVerified, failure)) }
         case .delete:
             break
         }
@@ -223,21 +225,30 @@ public struct PlanhatService: Sendable {
 
     /// Reads back up to ``bulkSampleSize`` of the records a bulk upsert created or updated (found by
     /// the keys its summary echoes) and compares each with its item.
-    private func verifySample(of request: PlanhatRequest, summary: JSONValue) async throws -> WriteVerification? {
-        guard request.model.supports(.view), let items = request.body?.arrayValue else { return nil }
+    /// A read that fails does not fail the upsert, which was applied: the answer says what could
+    /// not be checked.
+    private func verifySample(of request: PlanhatRequest, summary: JSONValue) async -> (verification: WriteVerification?, failure: String?) {
+        guard request.model.supports(.view), let items = request.body?.arrayValue else { return (nil, nil) }
         var total = WriteVerification()
         var checked = 0
         for (id, item) in Self.written(items, summary: summary, keyables: request.model.keyables) where checked < Self.bulkSampleSize {
             var sent = item.objectValue ?? [:]
             sent.removeValue(forKey: "_id")
-            let record = try await backend.execute(PlanhatRequest(model: request.model, operation: .view, recordID: id))
+            let record: JSONValue
+            do {
+                record = try await backend.execute(PlanhatRequest(model: request.model, operation: .view, recordID: id))
+            } catch {
+                let reason = (error as? PlanhatError)?.headline ?? "\(error)"
+                let failure = "the upsert was applied, but reading back \(request.model.name.lowercased()) \(id) to check what was stored failed (\(reason))"
+                return (checked == 0 ? nil : total, failure)
+            }
             guard let one = WriteVerification.compare(sent: .object(sent), answer: record, model: request.model) else { continue }
             total.stored = Array(Set(total.stored).union(one.stored)).sorted()
             total.dropped = Array(Set(total.dropped).union(one.dropped)).sorted()
             total.changed += one.changed.filter { change in !total.changed.contains { $0.field == change.field } }
             checked += 1
         }
-        return checked == 0 ? nil : total
+        return (checked == 0 ? nil : total, nil)
     }
 
     /// The records a bulk upsert wrote, by `_id`, with the item each came from: the item with the
