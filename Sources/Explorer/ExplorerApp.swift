@@ -235,6 +235,8 @@ enum Exporter {
     /// Runs the job, reporting progress; returns what the update is told at the end.
     static func run(_ job: ExportJob, service: PlanhatService, progress: @Sendable (Int) -> Void) async -> Action {
         var written = 0
+        var received = 0
+        var tally = PageTally()
         do {
             let handle = try FileOutput.open(job.path)
             defer { try? handle.close() }
@@ -249,16 +251,19 @@ enum Exporter {
                 while true {
                     try Task.checkCancellation()
                     parameters["limit"] = .integer(pageSize)
-                    parameters["offset"] = .integer(written)
-                    let page = try await service.perform(model: job.model.route, operation: "list", parameters: .object(parameters)).arrayValue ?? []
-                    try writer.write(page)
-                    written += page.count
+                    parameters["offset"] = .integer(received)
+                    // Checked against its filters: records a filter the server ignored let through are left out.
+                    let page = try await service.listPage(model: job.model, parameters: .object(parameters))
+                    try writer.write(page.records)
+                    written += page.records.count
+                    received += page.received
+                    tally.add(page)
                     progress(written)
-                    if page.count < pageSize { break }
+                    if page.received < pageSize { break }
                 }
             }
             try writer.finish()
-            return .exported(id: job.id, path: job.path, count: written)
+            return .exported(id: job.id, path: job.path, count: written, notices: tally.notices)
         } catch is CancellationError {
             return .jobProgress(id: job.id, done: written)
         } catch var error as PlanhatError {

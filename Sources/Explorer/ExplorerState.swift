@@ -218,7 +218,8 @@ public enum Action: Sendable {
     case response(id: Int, result: Result<JSONValue, PlanhatError>, notices: [Notice] = [])
     case exportTarget(ExportJob, exists: Bool)
     case jobProgress(id: Int, done: Int)
-    case exported(id: Int, path: String, count: Int)
+    /// An export finished: how many records went to `path`, and what the filter check found.
+    case exported(id: Int, path: String, count: Int, notices: [Notice] = [])
     case jobFailed(id: Int, PlanhatError)
     case failed(String)
     /// The text back from `$EDITOR` (nil when the editor failed: the message says why).

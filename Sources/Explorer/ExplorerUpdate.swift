@@ -96,10 +96,15 @@ public enum ExplorerUpdate {
         case .jobProgress(let id, let done):
             if state.job?.id == id { state.job?.done = done }
             return []
-        case .exported(let id, let path, let count):
+        case .exported(let id, let path, let count, let notices):
             guard state.job?.id == id else { return [] }
             state.job = nil
-            setStatus(&state, "exported \(English.count(count, "record")) to \(context.directories.abbreviate(path))")
+            let exported = "exported \(English.count(count, "record")) to \(context.directories.abbreviate(path))"
+            if notices.isEmpty {
+                setStatus(&state, exported)
+            } else {
+                setStatus(&state, exported + "; warning: " + notices.map(\.message).joined(separator: " · "), error: true)
+            }
             return []
         case .jobFailed(let id, let error):
             guard state.job?.id == id else { return [] }

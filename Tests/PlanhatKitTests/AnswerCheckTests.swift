@@ -110,6 +110,18 @@ struct AnswerCheckTests {
         #expect(clean.isClean && clean.warning == nil)
     }
 
+    @Test("an export's tally says the first page's notice once, and the total when later pages left out more")
+    func pageTally() {
+        let notice = ListFilterCheck.notice(filter: "companyId=a", leftOut: 2, of: 5)
+        var tally = PageTally()
+        tally.add(ListPage(records: [], received: 0, notices: []))
+        #expect(tally.notices.isEmpty)
+        tally.add(ListPage(records: [1, 2, 3], received: 5, notices: [notice]))
+        #expect(tally.notices == [notice])
+        tally.add(ListPage(records: [4], received: 5, notices: [ListFilterCheck.notice(filter: "companyId=a", leftOut: 4, of: 5)]))
+        #expect(tally.notices.map(\.message) == [notice.message, "in all, 6 records of 10 did not match the filters and were left out"])
+    }
+
     @Test("notices put what went wrong first")
     func noticeOrder() {
         let notices = [Notice(.unknownFieldSent, "u"), Notice(.canonicalSpelling, "c"), Notice(.notStored, "n"), Notice(.filterIgnored, "f")]

@@ -26,6 +26,20 @@ struct CheckedAnswerTests {
         #expect(result.stderr.contains("warning: the server ignored the filter companyId=\(wanted): 2 records of 3 did not match and were left out"))
     }
 
+    @Test("an export checks every page too: the records an ignored filter let through are not exported, and stderr says so")
+    func ignoredFilterInExport() throws {
+        let server = try ServedSandbox()
+        let wanted = "aaaaaaaaaaaaaaaaaaaaaaaa", other = "bbbbbbbbbbbbbbbbbbbbbbbb"
+        let everything = #"[{"_id":"111111111111111111111111","action":"Call","companyId":"\#(wanted)"},{"_id":"222222222222222222222222","action":"Mail","companyId":"\#(other)"}]"#
+        let rule: JSONValue = ["path": "/tasks", "method": "GET", "status": 200, "body": .string(everything)]
+        try server.inject(rule.compactText())
+        let result = try ProcessRunner.planhat(
+            ["export", "tasks", "--format", "ndjson", "--params", #"{"companyId":"\#(wanted)"}"#], environment: environment(server))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 1 && result.stdout.contains("Call"))
+        #expect(result.stderr.contains("warning: the server ignored the filter companyId=\(wanted): 1 record of 2 did not match and were left out"), "\(result.stderr)")
+    }
+
     @Test("a field Planhat does not store is reported, and an unknown field is refused with the way to send it anyway")
     func droppedField() throws {
         let server = try ServedSandbox()

@@ -30,9 +30,14 @@ public enum ListFilterCheck {
             return keep
         }
         let notices = broken.keys.sorted().map { name in
-            Notice(.filterIgnored, "the server ignored the filter \(name)=\(request.queryValue(name) ?? ""): \(English.count(broken[name] ?? 0, "record")) of \(records.count) did not match and were left out")
+            notice(filter: "\(name)=\(request.queryValue(name) ?? "")", leftOut: broken[name] ?? 0, of: records.count)
         }
         return (.array(kept), notices)
+    }
+
+    /// `the server ignored the filter companyId=…: 2 records of 3 did not match and were left out`.
+    public static func notice(filter: String, leftOut: Int, of total: Int) -> Notice {
+        Notice(.filterIgnored, "the server ignored the filter \(filter): \(English.count(leftOut, "record")) of \(English.number(total)) did not match and were left out")
     }
 
     private static func text(_ value: JSONValue) -> String {
@@ -136,6 +141,47 @@ public struct WriteVerification: Sendable, Hashable {
     }
 }
 
+/// One checked page of a list (``PlanhatService/listPage(model:parameters:)``).
+public struct ListPage: Sendable {
+    /// The records that match the filters.
+    public var records: [JSONValue]
+    /// How many records the server answered: the next offset moves by this, and a page with fewer
+    /// than its limit is the last.
+    public var received: Int
+    public var notices: [Notice]
+
+    public init(records: [JSONValue], received: Int, notices: [Notice]) {
+        self.records = records
+        self.received = received
+        self.notices = notices
+    }
+
+    /// How many records the filter check left out.
+    public var leftOut: Int { received - records.count }
+}
+
+/// What an export says at its end about the pages it read (without keeping them): the first
+/// notices a page had, and the total left out when later pages left out more.
+public struct PageTally: Sendable {
+    private var first: (notices: [Notice], leftOut: Int)?
+    private var leftOut = 0
+    private var received = 0
+
+    public init() {}
+
+    public mutating func add(_ page: ListPage) {
+        if first == nil, !page.notices.isEmpty { first = (page.notices, page.leftOut) }
+        leftOut += page.leftOut
+        received += page.received
+    }
+
+    public var notices: [Notice] {
+        guard let first else { return [] }
+        guard leftOut > first.leftOut else { return first.notices }
+        return first.notices + [Notice(.filterIgnored, "in all, \(English.count(leftOut, "record")) of \(English.number(received)) did not match the filters and were left out")]
+    }
+}
+
 /// An answer and what a face must say about it.
 public struct Outcome: Sendable {
     /// The API's answer (a list's records that match its filters).
@@ -144,6 +190,8 @@ public struct Outcome: Sendable {
     public var notices: [Notice] = []
     /// For create and update: what was stored, dropped or changed.
     public var verification: WriteVerification?
+    /// For a list: how many records the server answered, before the filter check.
+    public var received: Int?
 
     public init(value: JSONValue, notices: [Notice] = [], verification: WriteVerification? = nil) {
         self.value = value

@@ -201,6 +201,7 @@ public struct PlanhatService: Sendable {
         case .list:
             memory.learn(answer, model: request.model)
             let (records, notices) = ListFilterCheck.check(answer, request: request)
+            outcome.received = answer.arrayValue?.count
             outcome.value = records
             outcome.notices += notices
         case .view:
@@ -218,6 +219,15 @@ public struct PlanhatService: Sendable {
         }
         outcome.notices = Notice.mostImportantFirst(outcome.notices)
         return outcome
+    }
+
+    /// One page of a list, checked as ``run(_:)`` checks it, for readers that page on their own (an
+    /// export): `received` is how many records the server answered, which is what the next offset and
+    /// the last page go by; `records` are those that match the filters.
+    public func listPage(model: ModelDefinition, parameters: JSONValue) async throws -> ListPage {
+        let outcome = try await run(try prepare(model: model, operation: .list, parameters: parameters))
+        let records = outcome.value.arrayValue ?? []
+        return ListPage(records: records, received: outcome.received ?? records.count, notices: outcome.notices)
     }
 
     /// How many items of a bulk upsert are read back to check what was stored.

@@ -75,29 +75,35 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
             throw error
         }
         var exported = 0
+        var received = 0
         var requests = 0
+        var tally = PageTally()
         var finished = false
         // What was received is written out even when a page fails (a spooled CSV included).
         defer { if !finished { try? sink.finish() } }
         while true {
             parameters["limit"] = .integer(Swift.min(size, max.map { $0 - exported } ?? size))
-            parameters["offset"] = .integer(exported)
-            let page: [JSONValue]
+            parameters["offset"] = .integer(received)
+            let page: ListPage
             do {
-                page = try await service.perform(model: model.route, operation: "list", parameters: .object(parameters)).arrayValue ?? []
+                // Checked against its filters: records a filter the server ignored let through are left out.
+                page = try await service.listPage(model: model, parameters: .object(parameters))
             } catch var error as PlanhatError {
                 error.message = "export stopped after \(exported) records (\(requests) requests): \(error.message)"
                 error.details.insert("What was exported so far is in \(output ?? "stdout"); resume with --params and a filter, or try again.", at: 0)
                 throw error
             }
             requests += 1
-            try sink.write(page)
-            exported += page.count
+            try sink.write(page.records)
+            exported += page.records.count
+            received += page.received
+            tally.add(page)
             Progress.report("\(model.route): \(exported) records exported (\(requests) request\(requests == 1 ? "" : "s"))")
-            if page.count < size || max.map({ exported >= $0 }) == true { break }
+            if page.received < size || max.map({ received >= $0 }) == true { break }
         }
         finished = true
         try sink.finish()
+        for notice in tally.notices { Console.err("warning: \(notice.message)") }
         Progress.finish("\(model.route): \(exported) records exported in \(requests) request\(requests == 1 ? "" : "s")\(output.map { " to \($0)" } ?? "")")
     }
 }
