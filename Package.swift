@@ -41,6 +41,11 @@ let package = Package(
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
+        // The write journal in SQLite (the core's WriteJournal): every write of every face, for history and undo.
+        .target(
+            name: "PlanhatJournal",
+            dependencies: ["PlanhatKit", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .target(
             name: "PlanhatMCP",
             dependencies: [
@@ -65,6 +70,7 @@ let package = Package(
                 "PlanhatKit",
                 "PlanhatRemote",
                 "PlanhatSandbox",
+                "PlanhatJournal",
                 "PlanhatMCP",
                 "Explorer",
                 "TerminalUI",
@@ -85,7 +91,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PlanhatBench",
-            dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]
+            dependencies: ["Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatJournal", "PlanhatTestSupport"]
         ),
         // A Swift Testing trait for the suites that wait synchronously (kept apart from the support the bench links).
         .target(name: "PlanhatTestTraits", path: "Tests/Traits"),
@@ -97,6 +103,10 @@ let package = Package(
             dependencies: ["PlanhatSandbox", "PlanhatKit", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(
+            name: "PlanhatJournalTests",
+            dependencies: ["PlanhatTestTraits", "PlanhatJournal", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "ExplorerTests", dependencies: ["PlanhatTestTraits", "Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatTestTraits", "PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(

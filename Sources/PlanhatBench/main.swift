@@ -189,6 +189,8 @@ try await timed("Sandbox: bulk upsert 5000 new companies", runs: 3) {
     _ = try await big.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(items)])
 }
 
+for figure in try await journalFigures(sandbox: bigSandbox, folder: folder) { report(figure) }
+
 // MARK: - Export through the remote client, against sandbox serve
 
 do {

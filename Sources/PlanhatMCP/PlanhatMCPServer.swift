@@ -37,7 +37,7 @@ public struct PlanhatMCPServer: Sendable {
             name: "planhat-explorer", version: version,
             instructions: "Planhat customer-success data. Call get_model_actions to see the models, "
                 + "get_model_action_parameters for an operation's fields, then perform_model_action.",
-            capabilities: .init(logging: .init(), tools: .init(listChanged: false)), configuration: configuration)
+            capabilities: .init(logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)), configuration: configuration)
         let tools = self.tools
         let logger = self.logger
         let reporter = CancellationReporter(logger: logger) { transport.post($0) }
@@ -45,6 +45,7 @@ public struct PlanhatMCPServer: Sendable {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.definitions)
         }
+        await JournalResource(service: tools.service).register(on: server)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             reporter.clientLevel.set(parameters.level)
             return Empty()
@@ -68,6 +69,7 @@ public struct PlanhatMCPServer: Sendable {
         transport.setInterceptor(ToolCallShortcut(tools: tools, calls: calls, reporter: reporter, session: session, reply: transport.post))
         try await server.start(transport: transport) { client, _ in
             session.noteInitialized()
+            tools.service.journal?.client = client.name
             logger.info("MCP client connected: \(client.name) \(client.version)")
         }
         await server.waitUntilCompleted()

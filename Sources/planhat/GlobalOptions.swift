@@ -119,16 +119,17 @@ struct BackendOptions: ParsableArguments {
     }
 
     /// The service over the selected backend; read-only when asked or when the profile says so.
-    /// Settings (and the config file) are read once.
+    /// Settings (and the config file) are read once. With a `face`, its writes are journaled.
     func makeService(
         catalog: Catalog = .shared, readOnly: Bool = false, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil,
-        progress: (@Sendable (TransferProgress) -> Void)? = nil
+        progress: (@Sendable (TransferProgress) -> Void)? = nil, face: JournalFace? = nil
     ) throws -> PlanhatService {
         let settings = try settings()
         return Self.service(
             catalog: catalog,
             backend: try makeBackend(settings, announceSandbox: announceSandbox, sandboxPageCacheKiB: sandboxPageCacheKiB, progress: progress),
-            readOnly: settings.isReadOnly(requested: readOnly), unknownFields: unknownFields)
+            readOnly: settings.isReadOnly(requested: readOnly), unknownFields: unknownFields
+        ).journaling(face.flatMap { JournalSetup.recorder(face: $0, settings: settings) })
     }
 
     /// The service over `backend`, keeping the tenant's custom fields in the user's cache when the

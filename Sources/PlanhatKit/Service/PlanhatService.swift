@@ -42,6 +42,8 @@ public struct PlanhatService: Sendable {
     public private(set) var customFields: CustomFields?
     /// Reads the tenant's custom fields, once for this service and its copies.
     public let customFieldsLoader: CustomFieldsLoader
+    /// Where writes are journaled (see ``journaling(_:)``); nil: they are not.
+    public internal(set) var journal: JournalRecorder?
     /// The catalog given, without custom fields.
     private let baseCatalog: Catalog
     private let merges = MergedCatalogs()
@@ -290,11 +292,21 @@ public struct PlanhatService: Sendable {
         try await perform(try prepare(model: model, operation: operation, parameters: parameters))
     }
 
-    /// Performs a prepared request. A write to the custom field definitions makes the next
+    /// Performs a prepared request. A write is journaled first when the service has a journal
+    /// (``journaling(_:)``). A write to the custom field definitions makes the next
     /// ``withCustomFields(refresh:)`` read them again.
     public func perform(_ request: PlanhatRequest) async throws -> JSONValue {
         try allow(request.operation, on: request.model)
-        let answer = try await backend.execute(request)
+        // Journaled before it is sent, completed when answered (see JournalRecorder.swift).
+        let entry = try await journalBegin(request)
+        let answer: JSONValue
+        do {
+            answer = try await backend.execute(request)
+        } catch {
+            journalEnd(entry, answer: nil, error: error)
+            throw error
+        }
+        journalEnd(entry, answer: answer, error: nil)
         if request.operation.isWrite, request.model.path == Self.customFieldsPath { customFieldsLoader.forget() }
         return answer
     }

@@ -62,6 +62,9 @@ public struct Settings: Sendable {
 
     /// Whether a token is configured: the remote backend is then the default.
     public var hasToken: Bool { token != nil }
+
+    /// How much the write journal keeps: `PLANHAT_JOURNAL`, else the file's `journal:`, else full.
+    public var journalMode: JournalMode = .full
 }
 
 /// The flags that influence ``Settings``.
@@ -157,12 +160,26 @@ public struct SettingsLoader: Sendable {
         if let analytics { settings.analyticsURL = try httpURL(analytics, option: "analytics_url") }
         let tenant = environment["PLANHAT_TENANT_UUID"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.tenantUUID
         settings.tenantUUID = tenant?.trimmingCharacters(in: .whitespacesAndNewlines)
+        settings.journalMode = try journalMode(file)
         if let uuid = settings.tenantUUID, uuid.isEmpty || uuid.contains(where: { $0 == "/" || $0.isWhitespace }) {
             throw PlanhatError(
                 .configuration, message: "the tenant UUID '\(uuid)' is not one",
                 fieldIssues: [FieldIssue(path: "tenant_uuid", value: uuid, expected: "the tenant's UUID, e.g. fb08c97b-41f5-4a22-8888-579a3ce223ae")])
         }
         return settings
+    }
+
+    /// `PLANHAT_JOURNAL`, else the config file's `journal:`, else `full`.
+    private func journalMode(_ file: ConfigFile?) throws -> JournalMode {
+        let (source, value): (String, String?) =
+            if let text = environment["PLANHAT_JOURNAL"], !text.isEmpty { ("PLANHAT_JOURNAL", text) } else { ("journal", file?.journal) }
+        guard let value else { return .full }
+        guard let mode = JournalMode(rawValue: value.lowercased()) else {
+            throw PlanhatError(
+                .configuration, message: "the journal setting '\(value)' is not one",
+                fieldIssues: [FieldIssue(path: source, value: value, expected: JournalMode.expectation)])
+        }
+        return mode
     }
 
     private func resolveBaseURL(_ request: SettingsRequest, profile: ConfigFile.Profile?) throws -> String {
@@ -219,7 +236,7 @@ public struct SettingsLoader: Sendable {
         } catch {
             throw PlanhatError(
                 .configuration, message: "the config file \(path) is not valid: \(ConfigFile.describe(error))",
-                details: ["Expected: profile: NAME and profiles: {NAME: {token_file | token, base_url | region, read_only, tenant_uuid, analytics_url}}."])
+                details: ["Expected: profile: NAME, journal: full | light | off and profiles: {NAME: {token_file | token, base_url | region, read_only, tenant_uuid, analytics_url}}."])
         }
     }
 
@@ -266,16 +283,19 @@ struct ConfigFile: Decodable {
 
     var defaultProfile: String?
     var profiles: [String: Profile]
+    /// `journal: full | light | off`.
+    var journal: String?
 
     enum CodingKeys: String, CodingKey {
         case defaultProfile = "profile"
-        case profiles
+        case profiles, journal
     }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         defaultProfile = try container.decodeIfPresent(String.self, forKey: .defaultProfile)
         profiles = try container.decodeIfPresent([String: Profile].self, forKey: .profiles) ?? [:]
+        journal = try container.decodeIfPresent(String.self, forKey: .journal)
     }
 
     static func describe(_ error: any Error) -> String {

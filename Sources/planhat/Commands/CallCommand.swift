@@ -50,7 +50,7 @@ struct CallCommand: AsyncParsableCommand, ChoosesLogLevel {
             members["id"] = .string(id)
             parameters = .object(members)
         }
-        var service = try backend.makeService(readOnly: readOnly)
+        var service = try backend.makeService(readOnly: readOnly, face: .cli)
         let resolved = try service.resolve(model: self.model, operation: self.operation)
         var model = resolved.0
         let operation = resolved.1

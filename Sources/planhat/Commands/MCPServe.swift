@@ -23,7 +23,8 @@ struct MCPServe {
         }
         let source = try backend.makeBackend(settings, announceSandbox: false)
         let service = BackendOptions.service(
-            catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields)
+            catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields
+        ).journaling(JournalSetup.recorder(face: .mcp, settings: settings))
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
         try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger).run()
