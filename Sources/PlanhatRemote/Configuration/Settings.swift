@@ -176,7 +176,7 @@ public struct SettingsLoader: Sendable {
         guard let value else { return .full }
         guard let mode = JournalMode(rawValue: value.lowercased()) else {
             throw PlanhatError(
-                .configuration, message: "the journal setting '\(value)' is not one",
+                .configuration, message: "\(source == "journal" ? "journal in \(configPath)" : source) is '\(value)'; expected \(JournalMode.expectation)",
                 fieldIssues: [FieldIssue(path: source, value: value, expected: JournalMode.expectation)])
         }
         return mode
