@@ -105,7 +105,10 @@ let package = Package(
         .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(
             name: "PlanhatJournalTests",
-            dependencies: ["PlanhatTestTraits", "PlanhatJournal", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PlanhatTestTraits", "PlanhatJournal", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport", "Explorer", "TerminalUI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ExplorerTests", dependencies: ["PlanhatTestTraits", "Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatTestTraits", "PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),

@@ -136,6 +136,9 @@ public final class ExplorerApp: @unchecked Sendable {
                         mailbox.post(.itemsLoaded(.failure(PlanhatError.file("cannot read \(path): \(error)"))))
                     }
                 }
+            case .loadHistory, .planUndo, .applyUndo:
+                let mailbox = self.mailbox
+                JournalEffects.run(effect, service: context.service) { mailbox.post($0) }
             case .loadCustomFields(let refresh):
                 let loader = context.service.customFieldsLoader
                 let mailbox = self.mailbox

@@ -16,6 +16,8 @@ public enum Page: Hashable, Sendable {
     case record(RecordPage)
     case schema(SchemaPage)
     case form(FormPage)
+    /// The write journal (`:history`, `H` on a record).
+    case history(HistoryPage)
 }
 
 extension Page {
@@ -23,7 +25,7 @@ extension Page {
     func isSameKind(as other: Page) -> Bool {
         switch (self, other) {
         case (.models, .models), (.operations, .operations), (.parameters, .parameters), (.results, .results), (.record, .record),
-            (.schema, .schema), (.form, .form):
+            (.schema, .schema), (.form, .form), (.history, .history):
             return true
         default:
             return false
@@ -101,6 +103,8 @@ public enum Overlay: Hashable, Sendable {
     case confirmDiscard
     /// A draft saved for the form that just opened.
     case draftOffer(FormDraft)
+    /// An undo previewed, waiting for Enter (or F when the record changed since).
+    case confirmUndo(UndoConfirmation)
 }
 
 /// A backend call in flight and what its answer is for.
@@ -206,6 +210,12 @@ public enum Effect: Hashable, Sendable {
     /// Read the tenant's custom fields (again, with `refresh`), answered with
     /// ``Action/customFieldsLoaded(_:refresh:)``.
     case loadCustomFields(refresh: Bool)
+    /// Read the journal (a record's entries, or all), answered with ``Action/historyLoaded(_:recordID:)``.
+    case loadHistory(recordID: String?)
+    /// Work out what undoing the entry would send, answered with ``Action/undoPlanned(_:)``.
+    case planUndo(JournalEntry)
+    /// Send the undo, answered with ``Action/undone(_:)``.
+    case applyUndo(UndoPlan, force: Bool)
     case quit
 }
 
@@ -230,6 +240,11 @@ public enum Action: Sendable {
     case draftLoaded(key: String, FormDraft?)
     /// The tenant's custom fields, read (or why not).
     case customFieldsLoaded(Result<CustomFields, PlanhatError>, refresh: Bool)
+    /// The journal's entries (of `recordID`, when given).
+    case historyLoaded(Result<[JournalEntry], PlanhatError>, recordID: String?)
+    case undoPlanned(Result<UndoPlan, PlanhatError>)
+    /// An undo sent: what to say.
+    case undone(Result<String, PlanhatError>)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

@@ -131,6 +131,8 @@ public enum ExplorerUpdate {
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
             return []
+        case .historyLoaded, .undoPlanned, .undone:
+            return journalAction(action, &state, context: context)
         case .shutdown:
             state.quitting = true
             return draftsOnExit(state, context: context)
@@ -209,6 +211,7 @@ public enum ExplorerUpdate {
         case .results(let page): return step(page, Page.results, key, &state, context: context, handleResults)
         case .record(let page): return step(page, Page.record, key, &state, context: context, handleRecord)
         case .form(let page): return step(page, Page.form, key, &state, context: context, handleForm)
+        case .history(let page): return step(page, Page.history, key, &state, context: context, handleHistory)
         case .schema(var page):
             if Keys.back.matches(key) { return back(&state) }
             page.offset = scroll(page.offset, key: key, count: page.lines.count, visible: state.listRows)
@@ -300,6 +303,8 @@ public enum ExplorerUpdate {
             return []
         case .draftOffer(let draft):
             return handleDraftOffer(draft, key, &state, context: context)
+        case .confirmUndo(let confirmation):
+            return handleUndoConfirmation(confirmation, key, &state)
         }
     }
 
@@ -308,6 +313,7 @@ public enum ExplorerUpdate {
         switch prompt.kind {
         case .jump:
             guard !text.isEmpty else { return [] }
+            if text.lowercased() == "history" { return openHistory(recordID: nil, &state, context: context) }
             // An exact name jumps; so does the highlighted choice when the text is part of its name,
             // or once the close matches of an unknown name were offered. A typo alone never jumps.
             let exact = try? context.catalog.model(named: text)

@@ -29,6 +29,7 @@ public enum ExplorerView {
         case .record(let page): record(&buffer, page, body, theme: theme)
         case .schema(let page): schema(&buffer, page, body, theme: theme)
         case .form(let page): form(&buffer, page, body, context: context, theme: theme)
+        case .history(let page): history(&buffer, page, body, theme: theme)
         }
         footer(&buffer, state: state, readOnly: context.service.readOnly, theme: theme)
         switch state.overlay {
@@ -42,6 +43,7 @@ public enum ExplorerView {
         case .draftOffer(let draft)?: draftOffer(&buffer, draft, theme: theme)
         case .exportChoice(let plan)?: exportChoice(&buffer, plan, context: context, theme: theme)
         case .confirmReplace(let job)?: replaceDialog(&buffer, job, context: context, theme: theme)
+        case .confirmUndo(let confirmation)?: undoDialog(&buffer, confirmation, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -78,6 +80,7 @@ public enum ExplorerView {
             case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
             case .schema: parts.append("schema")
             case .form(let page): parts.append(page.operation.rawValue)
+            case .history(let page): parts.append(page.recordID.map { "history of \($0)" } ?? "history")
             }
         }
         return parts.joined(separator: " › ")
@@ -327,6 +330,7 @@ public enum ExplorerView {
         case .record: return "record"
         case .schema: return "schema"
         case .form(let page): return "\(page.operation.rawValue) form"
+        case .history: return "history"
         }
     }
 

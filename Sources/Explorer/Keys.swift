@@ -69,6 +69,7 @@ enum Keys {
             return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh]
                 + (writable && page.model.supports(.update) ? [update] : [])
                 + (writable && page.model.supports(.delete) ? [delete] : [])
+                + (page.kind == .stored ? [Keys.recordHistory] : [])
                 + [back] + ListKeys.pager.bindings + global
         }
     }
@@ -114,6 +115,7 @@ enum Keys {
         case .record(let record): return Record.table(record, readOnly: readOnly)
         case .schema: return Schema.table
         case .form(let form): return Form.table(form)
+        case .history: return History.table
         }
     }
 }

@@ -26,6 +26,7 @@ import PlanhatSandbox
     let costFull = median(samples["full"] ?? []) - off
     let costLight = median(samples["light"] ?? []) - off
     let verdict = { (cost: Double) in cost <= 1 ? "within" : "OVER" }
+    FileHandle.standardError.write(Data(String(format: "  journal cost per update: full %.3f ms, light %.3f ms (target ≤ 1 ms)\n", costFull, costLight).utf8))
     return [
         Figure(name: "Sandbox: update, no journal", samples: samples["off"] ?? []),
         Figure(

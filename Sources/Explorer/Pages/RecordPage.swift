@@ -101,6 +101,9 @@ extension ExplorerUpdate {
             }
             state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: page.record, id: id, draftKey: nil))
             return []
+        case Keys.recordHistory where page.kind == .stored:
+            replaceTop(&state, .record(page))
+            return openHistory(recordID: page.record["_id"]?.stringValue, &state, context: context)
         case Keys.refresh:
             guard let id = page.record["_id"]?.stringValue, page.model.supports(.view) else { return [] }
             return request(&state, label: "refresh \(id)", purpose: .replaceRecord, model: page.model, operation: .view, parameters: ["id": .string(id)], context: context)
