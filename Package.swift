@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "PlanhatJournalTests",
             dependencies: [
-                "PlanhatTestTraits", "PlanhatJournal", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport", "Explorer", "TerminalUI",
+                "PlanhatTestTraits", "PlanhatJournal", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport", "Explorer", "TerminalUI",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PlanhatJournal
 import PlanhatKit
+import PlanhatRemote
 import PlanhatSandbox
 import PlanhatTestSupport
 import Testing
@@ -189,6 +190,38 @@ struct JournalUndoTests {
         await #expect(throws: PlanhatError.self) { _ = try await JournalUndo(service: readOnly).plan(created) }
         _ = try await JournalUndo(service: light).apply(try await JournalUndo(service: light).plan(created))
         #expect(try await view(created.after?["_id"]?.stringValue ?? "") == nil)
+    }
+
+    @Test("a bulk upsert journaled light: its undo deletes what it created and says the updated records are left as they are")
+    func lightBulk() async throws {
+        let light = service.journaling(JournalRecorder(journal: journal, mode: .light, face: .cli))
+        let existing = try #require(try await companies(1).first)
+        let items: [JSONValue] = [["_id": existing["_id"] ?? .null, "name": "Light Bulk"], ["name": "Light Bulk New", "externalId": "LB-1"]]
+        _ = try await light.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(items)])
+        let plan = try await JournalUndo(service: light).plan(try #require(try journal.entries(JournalQuery()).first))
+        #expect(plan.steps.map(\.kind) == [.delete])
+        #expect(plan.notes.contains { $0.contains("1 records it updated are left as they are") })
+        _ = try await JournalUndo(service: light).apply(plan)
+        #expect(try await view("extid-LB-1") == nil)
+        #expect(try await view(existing["_id"]?.stringValue ?? "")?["name"] == "Light Bulk")
+    }
+
+    @Test("on the remote API, full mode reads the records before a bulk upsert up to 200 keyed items, and none beyond")
+    func remoteBulkReadLimit() async throws {
+        let server = try InProcessSandbox(companies: 5)
+        let backend = RemoteBackend(
+            baseURL: server.baseURL, token: APIToken("journal-test-token")!, timeout: 10, limiter: RequestLimiter(limits: .init(perMinute: 100_000)),
+            transport: server.transport(timeout: 10))
+        let remote = PlanhatService(backend: backend).journaling(JournalRecorder(journal: journal, mode: .full, face: .cli))
+        let few: [JSONValue] = (0..<3).map { ["name": .string("Few \($0)"), "externalId": .string("FEW-\($0)")] }
+        _ = try await remote.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(few)])
+        let small = try #require(try journal.entries(JournalQuery()).first)
+        #expect(small.before == [] && small.beforeNote == nil, "three reads, each answered 404: nothing existed before")
+        let many: [JSONValue] = (0...JournalRecorder.remoteBulkReadLimit).map { ["name": .string("Many \($0)"), "externalId": .string("MANY-\($0)")] }
+        _ = try await remote.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(many)])
+        let large = try #require(try journal.entries(JournalQuery()).first)
+        #expect(large.before == nil && large.beforeNote?.contains("201 keyed items are more than the 200") == true)
+        #expect(large.target == server.baseURL && large.backend == "remote")
     }
 
     @Test("off journals nothing; --since, --face, --client, --model and a record filter the history")

@@ -9,6 +9,10 @@ public final class JournalRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var clientName: String?
 
+    /// The most keyed items of one bulk upsert whose records are read before it on the remote API
+    /// (one request each, against Planhat's 200 a minute); beyond, none are read and the entry says so.
+    public static let remoteBulkReadLimit = 200
+
     /// The entry the writes of the current task undo (set by ``JournalUndo`` around its writes).
     @TaskLocal public static var undoing: Int64?
 
@@ -93,8 +97,11 @@ extension PlanhatService {
         case .bulkUpsert:
             var records: [JSONValue] = []
             var unread = 0
-            for item in request.body?.arrayValue ?? [] {
-                guard let id = Self.readableID(of: item, model: model) else { continue }
+            let ids = (request.body?.arrayValue ?? []).compactMap { Self.readableID(of: $0, model: model) }
+            if backend.info.kind == .remote, ids.count > JournalRecorder.remoteBulkReadLimit {
+                return (nil, "\(ids.count) keyed items are more than the \(JournalRecorder.remoteBulkReadLimit) read before a bulk upsert on the remote API; the records it updated were not read")
+            }
+            for id in ids {
                 do {
                     let record = try await backend.execute(PlanhatRequest(model: model, operation: .view, recordID: id))
                     if !records.contains(where: { $0["_id"] == record["_id"] }) { records.append(record) }

@@ -204,6 +204,7 @@ public struct JournalUndo: Sendable {
         var restores: [JSONValue] = []
         var changes: [FieldChange] = []
         var deleted = Set<String>()
+        var unrestorable = 0
         for (id, item) in written {
             let fields = touchedFields(item)
             if created.contains(id) {
@@ -219,8 +220,7 @@ public struct JournalUndo: Sendable {
                 continue
             }
             guard let before = befores.first(where: { $0["_id"]?.stringValue == id }) else {
-                if entry.before == nil { throw noBefore(entry) }
-                plan.notes.append("the record \(id) it updated was not read before, so it is left as it is")
+                unrestorable += 1
                 continue
             }
             guard let now = try await read(model, id) else {
@@ -233,6 +233,11 @@ public struct JournalUndo: Sendable {
                 restores.append(.object(body.merging(["_id": .string(id)]) { _, id in id }))
                 changes += step.changes.map { FieldChange(field: "\(id) \($0.field)", before: $0.before, after: $0.after) }
             }
+        }
+        if unrestorable > 0 {
+            guard !plan.steps.isEmpty || !restores.isEmpty else { throw noBefore(entry) }
+            plan.notes.append(
+                "\(unrestorable) records it updated are left as they are: they were not read before (\(entry.beforeNote ?? "journal: light"))")
         }
         let unmatched = created.count + (summary["updatesKeys"]?.arrayValue?.count ?? 0) - written.count
         if unmatched > 0 { plan.notes.append("\(unmatched) records of its summary could not be paired with their items and are left as they are") }
