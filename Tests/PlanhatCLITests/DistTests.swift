@@ -135,6 +135,15 @@ struct DistTests {
         #expect(runtime.isEmpty, "the server loaded the Swift runtime: \(runtime.sorted())")
         #expect(server.stop() == 0)
 
+        // Run in place, it finds the themes beside it (share/planhat-explorer/themes): a theme added
+        // there is accepted by name, a name found nowhere is refused.
+        let themes = folder + "/share/planhat-explorer/themes/"
+        try FileManager.default.copyItem(atPath: themes + "light.yaml", toPath: themes + "dist-check.yaml")
+        let added = try ProcessRunner.run(binary, ["explore", "--theme", "dist-check", "--sandbox", "--sandbox-path", sandbox], environment: Self.bare(), timeout: 60)
+        #expect(!added.stderr.contains("--theme"), "\(added.stderr)")
+        let missing = try ProcessRunner.run(binary, ["explore", "--theme", "dist-nowhere", "--sandbox", "--sandbox-path", sandbox], environment: Self.bare(), timeout: 60)
+        #expect(missing.status != 0 && missing.stderr.contains("--theme"), "\(missing.stderr)")
+
         try #require(TmuxSession.available, "tmux is installed by make deps")
         let session = try TmuxSession(command: "env -u LD_LIBRARY_PATH PATH=/usr/bin:/bin \(binary) --sandbox --sandbox-path \(sandbox)")
         let screen = try session.screen(containing: "\(Catalog.shared.models.count) models", timeout: 60)
