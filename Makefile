@@ -9,7 +9,7 @@ DEBUG_BIN    = .build/debug/planhat
 MCP_VENV     = .build/mcp-venv
 MCP_PACKAGE  = mcp==2.3.0
 
-.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client install install-files uninstall
+.PHONY: all run test build release deps bench fuzz fuzz-mcp clean catalog themes mcp-client install install-files uninstall dist
 
 all: build
 
@@ -82,6 +82,32 @@ uninstall:
 	rm -f $(INSTALLED)
 	-rmdir $(DESTDIR)$(PREFIX)/share/planhat-explorer/themes $(DESTDIR)$(PREFIX)/share/planhat-explorer 2>/dev/null
 
+## dist: a release tarball, dist/planhat-<version>-linux-<arch>.tar.gz, whose binary carries the Swift
+## standard library and Foundation inside it (--static-swift-stdlib), so it runs without the toolchain;
+## the system's own libraries (libc, libcurl, libncursesw, libsqlite3 and their kin) stay shared. Built
+## in its own scratch path, beside the debug build. The tarball holds one folder laid out like PREFIX.
+DIST_BUILD   = .build-dist
+DIST_BIN     = $(DIST_BUILD)/release/planhat
+DIST_VERSION = $(shell sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/planhat/Version.swift)
+DIST_NAME    = planhat-$(DIST_VERSION)-linux-$(shell uname -m)
+DIST_TARBALL = dist/$(DIST_NAME).tar.gz
+## The static FoundationNetworking links -lcurl, which stays the system's shared library (libcurl.so.4,
+## what libcurl4 installs): a link folder points libcurl.so at it, so no development package is needed.
+DIST_LIBS    = $(DIST_BUILD)/link
+DIST_LINK    = -Xlinker -L$(CURDIR)/$(DIST_LIBS)
+dist: deps
+	@mkdir -p $(DIST_LIBS) && curl=$$(/sbin/ldconfig -p | sed -n 's/.*libcurl.so.4 (libc6,x86-64) => //p;s/.*libcurl.so.4 ([^)]*) => //p' | head -1) \
+	  && test -n "$$curl" && ln -sf $$curl $(DIST_LIBS)/libcurl.so \
+	  || { echo "make dist: libcurl.so.4 not found (apt-get install libcurl4)"; exit 1; }
+	$(SWIFT) build -c release --static-swift-stdlib $(DIST_LINK) --build-path $(DIST_BUILD) --product planhat
+	$(SWIFT) build -c release --static-swift-stdlib $(DIST_LINK) --build-path $(DIST_BUILD) --product generate-manual
+	rm -rf $(DIST_BUILD)/stage
+	$(MAKE) --no-print-directory install-files DESTDIR=$(CURDIR)/$(DIST_BUILD)/stage/$(DIST_NAME) PREFIX= \
+	  INSTALL_BIN=$(DIST_BIN) MANUAL_TOOL=$(DIST_BUILD)/release/generate-manual
+	mkdir -p dist
+	tar -C $(DIST_BUILD)/stage -czf $(DIST_TARBALL) $(DIST_NAME)
+	@echo "built $(DIST_TARBALL) ($$(du -h $(DIST_TARBALL) | cut -f1))"
+
 ## mcp-client: the pinned Python MCP client used by the end-to-end tests
 mcp-client: $(MCP_VENV)/.installed
 
@@ -90,19 +116,22 @@ $(MCP_VENV)/.installed:
 	  && touch $@ \
 	  || { echo "warning: could not install $(MCP_PACKAGE); the Python MCP client test will be skipped"; rm -rf $(MCP_VENV); }
 
-## test: build and run every test (unit, sandbox, end-to-end through the built binary and MCP clients)
-test: build mcp-client
-	PLANHAT_MCP_PYTHON=$(CURDIR)/$(MCP_VENV)/bin/python $(SWIFT) test --skip-build --disable-xctest
+## test: build and run every test (unit, sandbox, end-to-end through the built binary and MCP clients,
+## and the release tarball, which is built first so that its test runs on CI too)
+test: build mcp-client dist
+	PLANHAT_MCP_PYTHON=$(CURDIR)/$(MCP_VENV)/bin/python PLANHAT_DIST_TARBALL=$(CURDIR)/$(DIST_TARBALL) \
+	  $(SWIFT) test --skip-build --disable-xctest
 
 ## themes: embed themes/*.yaml into the binary
 themes:
 	python3 scripts/embed-themes.py
 
 ## bench: figures for the MCP server, CLI, sandbox and explorer (release build; not a test)
-bench: deps mcp-client
+## (the dist binary is measured beside the release one: start-up with the Swift runtime static and shared)
+bench: deps mcp-client dist
 	$(SWIFT) build -c release --product planhat
 	$(SWIFT) build -c release --product PlanhatBench
-	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000} $(CURDIR)/$(MCP_VENV)/bin/python
+	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000} $(CURDIR)/$(MCP_VENV)/bin/python $(CURDIR)/$(DIST_BIN)
 
 ## fuzz: libFuzzer over the parameter parser, validator and request building (FUZZ_SECONDS, default 60)
 ## fuzz-mcp: libFuzzer over MCP tool arguments, decoded by the SDK and handled by the tools (FUZZ_SECONDS)

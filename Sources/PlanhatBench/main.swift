@@ -15,6 +15,8 @@ import TerminalUI
 struct Figure {
     var name: String
     var samples: [Double]  // milliseconds
+    /// The issue's target for the median, in milliseconds, when it sets one.
+    var target: Double? = nil
     var memory: String = ""
     var note: String = ""
 
@@ -28,7 +30,8 @@ struct Figure {
         let format = { (value: Double) in value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value) }
         let spread = samples.count > 1 ? "\(format(quantile(0.1)))–\(format(quantile(0.9)))" : "-"
         let p99 = samples.count >= 100 ? format(quantile(0.99)) : "-"
-        return [name, format(quantile(0.5)), spread, p99, String(samples.count), memory, note]
+        let verdict = target.map { quantile(0.5) <= $0 ? "met" : "not met" } ?? ""
+        return [name, format(quantile(0.5)), spread, p99, String(samples.count), target.map { "≤ " + format($0) } ?? "", verdict, memory, note]
     }
 }
 
@@ -112,6 +115,18 @@ _ = try SandboxBackend.open(path: smallSandbox)
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
 
 report(Figure(name: "MCP: spawn → initialize answer", samples: try spawnTimes(20) { try mcpChild(sandbox: smallSandbox) }))
+
+// MARK: - Start-up: the release binary (Swift runtime shared) and make dist's (static) side by side
+
+let distBinary = CommandLine.arguments.count > 4 ? CommandLine.arguments[4] : ""
+try StartupFigures(binary: binary, linking: "dynamic", sandbox: smallSandbox).measure()
+if FileManager.default.isExecutableFile(atPath: distBinary) {
+    try StartupFigures(binary: distBinary, linking: "static", sandbox: smallSandbox).measure()
+}
+if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "startup" {
+    printTable(figures)
+    exit(0)
+}
 
 do {
     let child = try mcpChild(sandbox: smallSandbox)
@@ -323,9 +338,4 @@ if TmuxSession.available {
 }
 
 try? FileManager.default.removeItem(at: folder)
-let header = ["FIGURE", "MEDIAN ms", "P10–P90 ms", "P99 ms", "RUNS", "PEAK MEM", "NOTE"]
-let table = [header] + figures.map(\.row)
-let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
-for row in table {
-    print(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
-}
+printTable(figures)
