@@ -33,12 +33,17 @@ extension PlanhatTools {
     /// The model names the hosted tools take (display names; routes work too).
     private var modelNames: [String] { service.catalog.models.map(\.name) }
 
-    private var modelProperty: Value {
+    /// `MODEL` as `list_model_records` declares it: every model offered, named once in the tool list.
+    private var fullModelProperty: Value {
         .object([
             "type": "string",
-            "description": .string("The model: a name such as " + Self.sample(modelNames, limit: 8, conjunction: "or")
-                + " (\"End User\" and routes such as endusers work too). Offered here: " + modelNames.joined(separator: ", ") + "."),
+            "description": .string("The model's name (\"End User\", EndUser and routes such as endusers work too): " + modelNames.joined(separator: ", ") + "."),
         ])
+    }
+
+    /// `MODEL` as the other tools declare it: the list is in `list_model_records`.
+    private var modelProperty: Value {
+        .object(["type": "string", "description": .string("The model's name, as in list_model_records: " + Self.sample(modelNames, limit: 3) + ".")])
     }
 
     private var objectIDProperty: Value {
@@ -81,7 +86,7 @@ extension PlanhatTools {
                 inputSchema: .object([
                     "type": "object", "required": ["MODEL"], "additionalProperties": false,
                     "properties": .object([
-                        "MODEL": modelProperty,
+                        "MODEL": fullModelProperty,
                         "FILTER": .object([
                             "type": "object",
                             "description": .string("Conditions as {\"field[operator]\": value}, operators \(operators); e.g. {\"phase[equal to]\": \"Renewal\", \"custom.Seats[more than]\": \"10\", \"archived[equal to]\": \"false\"}. Dates as YYYY-MM-DD or ISO timestamps. Conditions Planhat's API cannot take are applied here. A JSON string of the object is accepted too."),
@@ -252,6 +257,8 @@ extension PlanhatTools {
     func classicList(_ model: ModelDefinition, parameters: inout JSONValue) async -> CallTool.Result {
         do {
             var members = parameters.objectValue ?? [:]
+            // Checked as the classic tool always checked them (a selection is checked as paths here).
+            _ = try service.prepare(model: model, operation: .list, parameters: .object(members.filter { $0.key != "select" }))
             let selection = try FieldSelection.parse(members.removeValue(forKey: "select"), field: "select")
             let sort = members.removeValue(forKey: "sort")
             var query = RecordQuery(

@@ -154,8 +154,9 @@ public struct PlanhatTools: Sendable {
         var parts = ["Performs " + Self.alternatives(offered.map(\.rawValue)) + " on a Planhat model and returns the API's "
             + "response. PARAMETERS is a JSON object (or a JSON string of one)"]
         if offered.contains(.list) {
-            parts.append("list takes limit, offset, sort (a field, -field for descending, e.g. -arr), select "
-                + "(comma-separated fields) and filters such as companyId")
+            parts.append("list takes limit (default \(RecordQuery.defaultLimit)), offset, sort (a field, -field for descending, e.g. -arr), select "
+                + "(comma-separated fields or an array; a few default fields without it, \"*\" for all) and filters such as companyId; "
+                + "its answer says where it stands (page.more, page.nextOffset) and is cut at a whole record past \(options.maxResultBytes) bytes")
         }
         let keyed = offered.filter { [.view, .update, .delete].contains($0) }.map(\.rawValue)
         if !keyed.isEmpty {
