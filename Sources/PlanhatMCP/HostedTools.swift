@@ -23,7 +23,7 @@ extension PlanhatTools {
     /// `page` as structured answers carry it.
     static let pageSchema: Value = .object([
         "type": "object",
-        "description": "Where a list stands: more is true or false when known, null when it cannot be known; nextOffset is where to continue.",
+        "description": "Where a list stands: more is true or false when known (absent when it cannot be); nextOffset is where to continue, absent when nothing follows.",
         "properties": .object([
             "offset": .object(["type": "integer"]), "limit": .object(["type": "integer"]), "returned": .object(["type": "integer"]),
             "more": .object(["type": "boolean"]), "nextOffset": .object(["type": "integer"]),

@@ -121,7 +121,7 @@ struct HostedToolTests {
         #expect(Self.texts(first).last?.hasPrefix("25 companies from offset 0; more: call again with OFFSET 25") == true, "\(Self.texts(first))")
         #expect(try JSONValue.parse(Self.texts(first)[0]) == Self.structured(first), "the text carries the structured content")
         let last = try await list(tools, ["MODEL": "companies", "OFFSET": 50, "LIMIT": "25"])
-        #expect(Self.structured(last)["page"] == ["offset": 50, "limit": 25, "returned": 10, "more": false, "nextOffset": nil])
+        #expect(Self.structured(last)["page"] == ["offset": 50, "limit": 25, "returned": 10, "more": false])
         #expect(Self.texts(last).last?.contains("no more") == true)
         let exact = try await list(tools, ["MODEL": "companies", "OFFSET": 40, "LIMIT": 20])
         #expect(Self.structured(exact)["page"]?["more"] == false, "a page that ends exactly at the last record knows there is no more")

@@ -272,11 +272,13 @@ public struct PageInfo: Sendable, Hashable {
         self.nextOffset = nextOffset
     }
 
+    /// `{offset, limit, returned, more, nextOffset}`: `more` left out when it cannot be known,
+    /// `nextOffset` when nothing follows (one type per field, as output schemas declare them).
     public var jsonValue: JSONValue {
-        [
-            "offset": .integer(offset), "limit": .integer(limit), "returned": .integer(returned),
-            "more": more.map(JSONValue.bool) ?? .null, "nextOffset": nextOffset.map(JSONValue.integer) ?? .null,
-        ]
+        var members: [String: JSONValue] = ["offset": .integer(offset), "limit": .integer(limit), "returned": .integer(returned)]
+        if let more { members["more"] = .bool(more) }
+        if let nextOffset { members["nextOffset"] = .integer(nextOffset) }
+        return .object(members)
     }
 }
 
