@@ -1,4 +1,5 @@
 import Foundation
+import MCP
 import PlanhatKit
 import PlanhatTestSupport
 import PlanhatTestTraits
@@ -46,5 +47,24 @@ struct ToolsetCommandTests {
         #expect(block["mcpServers"]?["planhat"]?["args"] == ["--stdio", "--sandbox", "--toolset", "hosted", "--max-result-bytes", "16000"])
         let plain = try JSONValue.parse(try ProcessRunner.run(ProcessRunner.planhatBinary, ["mcp-config", "--sandbox"], environment: ProcessRunner.environment(), timeout: 30).stdout)
         #expect(plain["mcpServers"]?["planhat"]?["args"] == ["--stdio", "--sandbox"], "the default adds nothing")
+    }
+
+    @Test("the SDK client lists and calls the hosted tools over stdio")
+    func sdkClient() async throws {
+        let server = try StdioServer(["--stdio", "--sandbox", "--toolset", "hosted"])
+        defer { server.stop() }
+        let client = try await server.connect()
+        let (tools, _) = try await client.listTools()
+        #expect(tools.first?.name == "list_model_records")
+        let listed = try await client.callTool(name: "list_model_records", arguments: ["MODEL": "Company", "FILTER": ["name[contains]": "a"], "LIMIT": 3, "SELECT": "name"])
+        #expect(listed.isError == false)
+        let content = try JSONValue.parse(text(listed.content))
+        #expect(content["page"] == ["offset": 0, "limit": 3, "returned": 3, "more": true, "nextOffset": 3])
+        #expect(content["appliedLocally"] == ["name[contains]"])
+        let id = try #require(content["records"]?.arrayValue?.first?["_id"]?.stringValue)
+        let got = try await client.callTool(name: "get_model_record", arguments: ["MODEL": "Company", "OBJECT_ID": .string(id)])
+        #expect(try JSONValue.parse(text(got.content))["record"]?["_id"]?.stringValue == id)
+        let bad = try await client.callTool(name: "get_model_record", arguments: ["MODEL": "Company"])
+        #expect(bad.isError == true && text(bad.content).contains("OBJECT_ID"))
     }
 }
