@@ -22,10 +22,10 @@ public struct PlanhatMCPServer: Sendable {
 
     /// A server over `service`.
     public init(
-        service: PlanhatService, version: String, configuration: Server.Configuration = .default,
-        logger: Logger = Logger(label: "planhat.mcp")
+        service: PlanhatService, version: String, options: MCPServerOptions = MCPServerOptions(),
+        configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp")
     ) {
-        tools = PlanhatTools(service: service, logger: logger)
+        tools = PlanhatTools(service: service, options: options, logger: logger)
         self.version = version
         self.configuration = configuration
         self.logger = logger
@@ -35,8 +35,7 @@ public struct PlanhatMCPServer: Sendable {
     public func run(transport: StdioLineTransport = StdioLineTransport()) async throws {
         let server = Server(
             name: "planhat-explorer", version: version,
-            instructions: "Planhat customer-success data. Call get_model_actions to see the models, "
-                + "get_model_action_parameters for an operation's fields, then perform_model_action.",
+            instructions: tools.instructions,
             capabilities: .init(logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)), configuration: configuration)
         let tools = self.tools
         let logger = self.logger

@@ -14,17 +14,25 @@ public struct PlanhatTools: Sendable {
     public static let discoverName = "get_model_actions"
     public static let schemaName = "get_model_action_parameters"
     public static let performName = "perform_model_action"
+    /// The classic tool set's names.
+    public static let classicNames: Set<String> = [discoverName, schemaName, performName]
     /// Items per request of a bulk upsert on the sandbox: small, so a cancellation stops it soon
     /// (each chunk is one transaction of a few hundred milliseconds at most).
     public static let sandboxBulkChunkSize = 500
 
     public let service: PlanhatService
+    /// The tool set, the answer budget and the upstream for search and documents.
+    public let options: MCPServerOptions
     let logger: Logger
 
-    public init(service: PlanhatService, logger: Logger = Logger(label: "planhat.mcp")) {
+    public init(service: PlanhatService, options: MCPServerOptions = MCPServerOptions(), logger: Logger = Logger(label: "planhat.mcp")) {
         self.service = service
+        self.options = options
         self.logger = logger
     }
+
+    /// How the classic tools shape answers: `offset` and `select` inside `PARAMETERS`.
+    var classicShaping: AnswerShaping { AnswerShaping(budget: options.maxResultBytes, offsetName: "offset", selectName: "select") }
 
     /// Items per request of a bulk upsert: Planhat's limit on the API (``BulkItems/chunkSize``),
     /// ``sandboxBulkChunkSize`` on the sandbox. A cancelled upsert stops between two requests.
@@ -39,15 +47,34 @@ public struct PlanhatTools: Sendable {
     /// The routes of the models offered (`--models` narrows them).
     public var offeredRoutes: [String] { service.discover().map(\.route) }
 
-    private var readOnly: Bool { service.readOnly }
-    private var isRemote: Bool { service.backend.info.kind == .remote }
+    var readOnly: Bool { service.readOnly }
+    var isRemote: Bool { service.backend.info.kind == .remote }
 
-    /// The tool definitions, in a fixed order.
+    /// The tool definitions of the tool set, in a fixed order.
     public var definitions: [Tool] {
-        [discoverTool, schemaTool, performTool]
+        switch options.toolset {
+        case .classic: return [discoverTool, schemaTool, performTool]
+        case .hosted: return hostedTools
+        case .all: return [discoverTool, performTool] + hostedTools
+        }
     }
 
-    private var scopeNote: String {
+    /// What `initialize` tells the client about the tools.
+    public var instructions: String {
+        var parts: [String] = []
+        if options.toolset.hasClassic {
+            parts.append("Call get_model_actions to see the models, get_model_action_parameters for an operation's fields, then perform_model_action.")
+        }
+        if options.toolset.hasHosted {
+            parts.append("list_model_records and get_model_record read records (MODEL as Company, End User, …); get_model_action_parameters gives a model's fields.")
+        }
+        return "Planhat customer-success data. " + parts.joined(separator: " ") + " Lists answer a page and say where to continue."
+    }
+
+    /// The names of the tools served.
+    public var names: [String] { definitions.map(\.name) }
+
+    var scopeNote: String {
         var notes: [String] = []
         if readOnly { notes.append("This server is READ-ONLY: only list and view are allowed.") }
         if service.catalog.models.count < Catalog.shared.models.count {
@@ -127,8 +154,9 @@ public struct PlanhatTools: Sendable {
         var parts = ["Performs " + Self.alternatives(offered.map(\.rawValue)) + " on a Planhat model and returns the API's "
             + "response. PARAMETERS is a JSON object (or a JSON string of one)"]
         if offered.contains(.list) {
-            parts.append("list takes limit, offset, sort (a field, -field for descending, e.g. -arr), select "
-                + "(comma-separated fields) and filters such as companyId")
+            parts.append("list takes limit (default \(RecordQuery.defaultLimit)), offset, sort (a field, -field for descending, e.g. -arr), select "
+                + "(comma-separated fields or an array; a few default fields without it, \"*\" for all) and filters such as companyId; "
+                + "its answer says where it stands (page.more, page.nextOffset) and is cut at a whole record past \(options.maxResultBytes) bytes")
         }
         let keyed = offered.filter { [.view, .update, .delete].contains($0) }.map(\.rawValue)
         if !keyed.isEmpty {
@@ -149,8 +177,8 @@ public struct PlanhatTools: Sendable {
                 "type": "object", "required": ["MODEL_ROUTE", "OPERATION"], "additionalProperties": false,
                 "properties": .object(targetProperties.merging([
                     "PARAMETERS": .object([
-                        "type": ["object", "string"],
-                        "description": "The operation's parameters: a JSON object, or a JSON string of one, e.g. {\"limit\": 3, \"sort\": \"-arr\", \"select\": \"name,arr\"}.",
+                        "type": "object",
+                        "description": "The operation's parameters as a JSON object (a JSON string of one is accepted too), e.g. {\"limit\": 3, \"sort\": \"-arr\", \"select\": \"name,arr\"}.",
                     ])
                 ]) { first, _ in first }),
             ]),
@@ -164,9 +192,12 @@ public struct PlanhatTools: Sendable {
                 "properties": .object([
                     "records": .object(["type": "array", "items": .object(["type": "object"])]),
                     "record": .object(["type": "object"]),
-                    "result": .object([:]),
+                    "result": .object(["type": "object"]),
                     "summary": .object(["type": "object"]),
+                    "page": PlanhatTools.pageSchema,
+                    "truncated": .object(["type": "object", "description": "Present when the answer was cut to the byte budget: continueOffset, largestFields, shortenedFields."]),
                     "notices": .object(["type": "array", "items": .object(["type": "object"])]),
+                    "fields": .object(["type": "array", "items": .object(["type": "string"]), "description": "The default fields shown when no select was given."]),
                     "verification": .object([
                         "type": "object", "description": "What a write stored: stored, dropped and changed fields (a sample of items for bulkUpsert).",
                     ]),
@@ -189,11 +220,16 @@ public struct PlanhatTools: Sendable {
     /// - Throws: `MCPError.invalidParams` for an unknown tool name; ``CancelledCall`` when cancelled.
     public func call(_ name: String, arguments: [String: Value]?, progress: Progress? = nil) async throws -> CallTool.Result {
         let arguments = arguments ?? [:]
+        guard names.contains(name) else {
+            throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(names.joined(separator: ", "))")
+        }
         let result: CallTool.Result
         switch name {
         case Self.discoverName:
             let models = JSONValue.array(service.discover().map(\.jsonValue))
             result = Self.success(text: models, structured: ["models": models])
+        case Self.schemaName where options.toolset == .hosted || (arguments["MODEL"] != nil && arguments["MODEL_ROUTE"] == nil):
+            result = await hostedSchema(arguments)
         case Self.schemaName:
             let service = await withCustomFields()
             result = Self.outcome {
@@ -204,8 +240,7 @@ public struct PlanhatTools: Sendable {
         case Self.performName:
             return try await perform(arguments, progress: progress)
         default:
-            let known = [Self.discoverName, Self.schemaName, Self.performName].joined(separator: ", ")
-            throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(known)")
+            result = try await callHosted(name, arguments)
         }
         if Task.isCancelled { throw CancelledCall(tool: name) }
         return result
@@ -215,7 +250,11 @@ public struct PlanhatTools: Sendable {
         let request: PlanhatRequest
         do {
             let (model, operation) = try target(arguments)
-            let parameters = try Self.parameters(arguments["PARAMETERS"])
+            var parameters = try Self.parameters(arguments["PARAMETERS"])
+            if ModelOperation(forgiving: operation) == .list {
+                let (definition, _) = try service.resolve(model: model, operation: operation)
+                return await classicList(definition, parameters: &parameters)
+            }
             // Records sent are checked against the tenant's custom fields too.
             let service = ModelOperation(forgiving: operation)?.sendsRecords == true ? await withCustomFields() : self.service
             request = try service.prepare(model: model, operation: operation, parameters: parameters)
@@ -245,7 +284,8 @@ public struct PlanhatTools: Sendable {
                 }
                 if Task.isCancelled { throw cancelled(nil, nil, nil) }
             }
-            let checked = try await service.check(request, answer: response)
+            var checked = try await service.check(request, answer: response)
+            if request.operation == .bulkUpsert { checked.value = AnswerShaping.summarised(checked.value) }
             var structured = Self.wrap(checked.value, for: request.operation).objectValue ?? [:]
             if !checked.notices.isEmpty { structured["notices"] = .array(checked.notices.map(\.jsonValue)) }
             if let verification = checked.verification { structured["verification"] = verification.jsonValue }
@@ -308,9 +348,9 @@ public struct PlanhatTools: Sendable {
         switch (operation, response) {
         case (.list, _): return ["records": response]
         case (.bulkUpsert, _): return ["summary": response]
-        case (.delete, _): return ["result": response]
+        case (.delete, .object): return ["result": response]
         case (_, .object): return ["record": response]
-        default: return ["result": response]
+        default: return ["result": ["value": response]]
         }
     }
 

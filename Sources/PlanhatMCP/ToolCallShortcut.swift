@@ -23,12 +23,11 @@ struct ToolCallShortcut: RequestInterceptor {
     let session: SessionState
     /// Sends the answer (``StdioLineTransport/post(_:)``).
     let reply: @Sendable (Data) -> Void
-    private static let names: Set<String> = [PlanhatTools.discoverName, PlanhatTools.schemaName, PlanhatTools.performName]
 
     /// Takes the request when it is a plain `tools/call` for one of the tools and the SDK's server
     /// would serve it now; the answer goes to `reply`.
     func intercept(_ request: IncomingRequest) -> Bool {
-        guard session.servesRequests, let (name, arguments) = Self.call(in: request.message) else { return false }
+        guard session.servesRequests, let (name, arguments) = Self.call(in: request.message, names: Set(tools.names)) else { return false }
         let id = request.id
         let tools = self.tools
         let reporter = self.reporter
@@ -58,7 +57,7 @@ struct ToolCallShortcut: RequestInterceptor {
     }
 
     /// The tool name and arguments of a plain `tools/call` request, or nil for anything else.
-    static func call(in message: [String: JSONValue]) -> (String, [String: Value]?)? {
+    static func call(in message: [String: JSONValue], names: Set<String> = PlanhatTools.classicNames) -> (String, [String: Value]?)? {
         guard message["jsonrpc"] == "2.0", message["method"] == "tools/call",
             Set(message.keys).isSubset(of: ["jsonrpc", "id", "method", "params"]),
             RequestID.id(message["id"]) != nil,

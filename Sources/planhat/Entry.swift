@@ -109,6 +109,7 @@ struct MCPCommand: AsyncParsableCommand, ChoosesLogLevel {
             Uses your workspace when a token is configured, the offline sandbox with --sandbox; with
             neither it refuses to start. stdout carries only JSON-RPC; logs go to stderr.
             Example: planhat --stdio --sandbox --read-only --models companies,endusers
+            --toolset hosted serves Planhat's hosted tool names (list_model_records, …), all serves both.
             """)
 
     @Flag(name: .long, help: "Serve MCP over stdin/stdout (the only transport; accepted for clarity).")
@@ -118,10 +119,12 @@ struct MCPCommand: AsyncParsableCommand, ChoosesLogLevel {
 
     @OptionGroup var backend: BackendOptions
 
+    @OptionGroup var tools: MCPToolOptions
+
     var logLevel: Logger.Level? { backend.logging.level }
 
     func run() async throws {
-        try await MCPServe(scope: scope, backend: backend).run()
+        try await MCPServe(scope: scope, backend: backend, tools: tools).run()
     }
 }
 

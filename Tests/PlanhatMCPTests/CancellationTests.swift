@@ -131,19 +131,22 @@ struct CancellationTests {
         }
 
         var stored = 0
-        for page in 0..<3 {
+        var offset = 0
+        for page in 0..<100 {
             let id = JSONValue.string("count-\(page)")
             server.send([
                 "jsonrpc": "2.0", "id": id, "method": "tools/call",
                 "params": ["name": "perform_model_action", "arguments": [
                     "MODEL_ROUTE": "companies", "OPERATION": "list",
-                    "PARAMETERS": ["limit": 5_000, "offset": .integer(page * 5_000), "select": "externalId"],
+                    "PARAMETERS": ["limit": 5_000, "offset": .integer(offset), "select": "externalId"],
                 ]],
             ])
             let answer = try #require(server.message { $0["id"] == id })
-            let records = answer["result"]?["structuredContent"]?["records"]?.arrayValue ?? []
+            let content = answer["result"]?["structuredContent"]
+            let records = content?["records"]?.arrayValue ?? []
             stored += records.filter { $0["externalId"]?.stringValue?.hasPrefix("CX-") == true }.count
-            if records.count < 5_000 { break }
+            guard content?["page"]?["more"] == true, let next = content?["page"]?["nextOffset"]?.intValue else { break }
+            offset = next
         }
         #expect(stored == applied, "the count reported is the count stored")
 

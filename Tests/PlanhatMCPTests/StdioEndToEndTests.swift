@@ -27,11 +27,12 @@ final class StdioServer: @unchecked Sendable {
     }
 }
 
+/// The first text block: the answer's JSON (a list's second block is its page line).
 func text(_ content: [Tool.Content]) -> String {
     content.compactMap { item -> String? in
         if case .text(let text, _, _) = item { return text }
         return nil
-    }.joined()
+    }.first ?? ""
 }
 
 @Suite("MCP over stdio, end to end", .offThePool)
@@ -88,7 +89,7 @@ struct StdioEndToEndTests {
                         "MODEL_ROUTE": "companies", "OPERATION": "list",
                         "PARAMETERS": .object(["limit": 1, "offset": .int(offset), "select": "name"]),
                     ])
-                    return (offset, try JSONValue.parse(text(result.content)).arrayValue?.first?["_id"]?.stringValue)
+                    return (offset, try JSONValue.parse(text(result.content))["records"]?.arrayValue?.first?["_id"]?.stringValue)
                 }
             }
             var collected: [Int: String?] = [:]

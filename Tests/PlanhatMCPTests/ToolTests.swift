@@ -18,11 +18,24 @@ struct ToolTests {
         return PlanhatTools(service: PlanhatService(catalog: catalog, backend: SandboxBackend(store: store), readOnly: readOnly))
     }
 
+    /// The first text block: the answer's JSON (a list's second block is its page line).
     static func text(_ result: CallTool.Result) -> String {
         result.content.compactMap { content -> String? in
             if case .text(let text, _, _) = content { return text }
             return nil
-        }.joined()
+        }.first ?? ""
+    }
+
+    /// Every record of a list, page after page as the answers say (each page is cut to the budget).
+    func allRecords(_ tools: PlanhatTools, _ model: String, select: String) async throws -> [JSONValue] {
+        var records: [JSONValue] = []
+        var offset = 0
+        while true {
+            let page = JSONValue(mcp: try await perform(tools, model, "list", .object(["limit": 5000, "offset": .int(offset), "select": .string(select)])).structuredContent ?? .null)
+            records += page["records"]?.arrayValue ?? []
+            guard page["page"]?["more"] == true, let next = page["page"]?["nextOffset"]?.intValue else { return records }
+            offset = next
+        }
     }
 
     func perform(_ tools: PlanhatTools, _ model: String, _ operation: String, _ parameters: Value? = nil) async throws -> CallTool.Result {
@@ -71,7 +84,7 @@ struct ToolTests {
         #expect(result.isError == false)
         let text = Self.text(result)
         #expect(!text.contains("\n") && !text.contains(": "), "compact JSON")
-        let rows = try #require(try JSONValue.parse(text).arrayValue)
+        let rows = try #require(try JSONValue.parse(text)["records"]?.arrayValue)
         #expect(rows.count == 3)
         let arrs = rows.compactMap { $0["arr"]?.intValue }
         #expect(arrs == arrs.sorted(by: >))
@@ -206,8 +219,8 @@ struct ToolTests {
             #expect(cancelled.jsonValue["notApplied"] == 750)
         }
         #expect(await gate.chunkSizes == [500], "the chunk in flight ran to its end, no other was sent")
-        let stored = try await perform(tools, "companies", "list", .object(["limit": 5000, "select": "name"]))
-        #expect(JSONValue(mcp: stored.structuredContent ?? .null)["records"]?.arrayValue?.filter { $0["name"]?.stringValue?.hasPrefix("Chunk Co") == true }.count == 500)
+        let stored = try await allRecords(tools, "companies", select: "name")
+        #expect(stored.filter { $0["name"]?.stringValue?.hasPrefix("Chunk Co") == true }.count == 500)
     }
 
     @Test("--models limits what exists for the client")

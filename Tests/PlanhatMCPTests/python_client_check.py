@@ -19,7 +19,15 @@ def check(condition, message):
 
 
 def text_of(result):
-    return "".join(item.text for item in result.content if getattr(item, "type", "") == "text")
+    """The first text block: the answer's JSON (a list's second block is its page line)."""
+    texts = [item.text for item in result.content if getattr(item, "type", "") == "text"]
+    return texts[0] if texts else ""
+
+
+def line_of(result):
+    """The last text block: a list's page line."""
+    texts = [item.text for item in result.content if getattr(item, "type", "") == "text"]
+    return texts[-1] if texts else ""
 
 
 
@@ -48,7 +56,9 @@ async def main(binary, sandbox):
             top = await session.call_tool("perform_model_action", {
                 "MODEL_ROUTE": "companies", "OPERATION": "list",
                 "PARAMETERS": json.dumps({"limit": 3, "sort": "-arr", "select": "name,arr"})})
-            rows = json.loads(text_of(top))
+            rows = json.loads(text_of(top))["records"]
+            check(top.structured_content["page"] == {"offset": 0, "limit": 3, "returned": 3, "more": True, "nextOffset": 3}, "the page says where it stands")
+            check(line_of(top).startswith("3 companies from offset 0; more: call again with offset 3"), "the page line")
             check(len(rows) == 3 and all(set(row) == {"_id", "name", "arr"} for row in rows), "three rows, selected fields")
             check([row["arr"] for row in rows] == sorted((row["arr"] for row in rows), reverse=True), "sorted by ARR")
             check(top.structured_content["records"] == rows, "structured records mirror the text")
@@ -129,11 +139,13 @@ async def cancellation(binary, sandbox):
             check(logs[0].level == "warning" and logs[0].logger == "planhat.mcp", "logged as a warning by planhat.mcp")
             check(0 < applied < 5000 and data["total"] == 5000, f"stopped between chunks: {applied} of 5000 applied")
             stored = 0
-            for offset in (0, 5000):
-                page = (await session.call_tool("perform_model_action", {
+            offset = 0
+            while offset is not None:
+                answer = (await session.call_tool("perform_model_action", {
                     "MODEL_ROUTE": "companies", "OPERATION": "list",
-                    "PARAMETERS": {"limit": 5000, "offset": offset, "select": "externalId"}})).structured_content["records"]
-                stored += sum(1 for row in page if str(row.get("externalId", "")).startswith("PYC-"))
+                    "PARAMETERS": {"limit": 5000, "offset": offset, "select": "externalId"}})).structured_content
+                stored += sum(1 for row in answer["records"] if str(row.get("externalId", "")).startswith("PYC-"))
+                offset = answer["page"].get("nextOffset") if answer["page"].get("more") else None
             check(stored == applied, f"the applied count ({applied}) is what was stored ({stored})")
 
 

@@ -29,6 +29,8 @@ struct MCPConfigCommand: ParsableCommand, ChoosesLogLevel {
 
     @OptionGroup var logging: LogLevelOption
 
+    @OptionGroup var tools: MCPToolOptions
+
     /// What `--client` accepts.
     static let clientRule = OptionRule<Client>.oneOf("--client")
 
@@ -44,6 +46,7 @@ struct MCPConfigCommand: ParsableCommand, ChoosesLogLevel {
         var arguments: [JSONValue] = ["--stdio"]
         if sandbox { arguments.append("--sandbox") }
         if readOnly { arguments.append("--read-only") }
+        arguments += tools.arguments.map { .string($0) }
         var server: [String: JSONValue] = ["command": .string(binary), "args": .array(arguments)]
         if !sandbox { server["env"] = ["PLANHAT_API_TOKEN": "<your Planhat API token>"] }
         let block: JSONValue = ["mcpServers": ["planhat": .object(server)]]

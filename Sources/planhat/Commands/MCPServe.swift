@@ -8,6 +8,8 @@ import PlanhatMCP
 struct MCPServe {
     let scope: ScopeOptions
     let backend: BackendOptions
+    /// The tool set, answer budget and upstream (shared with every transport).
+    var tools = MCPToolOptions()
 
     func run() async throws {
         let catalog = try scope.catalog()
@@ -25,8 +27,9 @@ struct MCPServe {
         let service = BackendOptions.service(
             catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields
         ).journaling(JournalSetup.recorder(face: .mcp, settings: settings))
+        let options = try tools.options(apiURL: source.info.kind == .remote ? settings.baseURL : nil)
         let logger = Logger(label: "planhat.mcp")
-        logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
-        try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger).run()
+        logger.info("serving \(catalog.models.count) models (\(options.toolset.rawValue) tools) on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
+        try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger).run()
     }
 }
