@@ -6,7 +6,7 @@ import PackageDescription
 //
 // Modules by role, arrows one way (see ARCHITECTURE.md):
 //   planhat (executable) → Explorer → TerminalUI;  TerminalCurses (ncurses, linked by the executable only)
-//   planhat → PlanhatMCP, PlanhatSandbox, PlanhatRemote → PlanhatKit (the dependency-free core)
+//   planhat → PlanhatMCP, PlanhatSandbox, PlanhatRemote, PlanhatJournal → PlanhatKit (the dependency-free core)
 let package = Package(
     name: "planhat-explorer",
     products: [

@@ -186,6 +186,9 @@ struct JournalUndoTests {
         await #expect(throws: PlanhatError.self) { _ = try await JournalUndo(service: light).plan(entry) }
         _ = try await light.perform(model: "companies", operation: "create", parameters: ["name": "Light New"])
         let created = try #require(try journal.entries(JournalQuery()).first)
+        let elsewhere = PlanhatService(backend: try SandboxBackend.open(path: folder.appendingPathComponent("other.sqlite").path, seedCompanies: 1))
+        let mismatch = await #expect(throws: PlanhatError.self) { _ = try await JournalUndo(service: elsewhere).plan(created) }
+        #expect(mismatch?.details.contains { $0.contains("--sandbox-path \(created.target)") } == true)
         let readOnly = PlanhatService(backend: service.backend, readOnly: true)
         await #expect(throws: PlanhatError.self) { _ = try await JournalUndo(service: readOnly).plan(created) }
         _ = try await JournalUndo(service: light).apply(try await JournalUndo(service: light).plan(created))

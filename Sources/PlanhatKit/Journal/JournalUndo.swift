@@ -105,7 +105,12 @@ public struct JournalUndo: Sendable {
         }
         try service.allow(inverse, on: model)
         guard entry.target == service.backend.info.location else {
-            throw refusal(entry, "it was written to \(entry.target), and this session is on \(service.backend.info.location)")
+            var error = refusal(entry, "it was written to \(entry.backend) \(entry.target), and this session is on \(service.backend.info.location)")
+            error.details.append(
+                entry.backend == "sandbox"
+                    ? "Undo it on that sandbox: --sandbox --sandbox-path \(entry.target)."
+                    : "Undo it with the options that reach \(entry.target) (--api-url, --region or --profile\(entry.profile.map { " \($0)" } ?? "")).")
+            throw error
         }
         switch entry.outcome {
         case .done: break
