@@ -166,4 +166,4 @@ catalog:
 	python3 scripts/build-catalog.py
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist dist
