@@ -69,6 +69,14 @@ var figures: [Figure] = []
     FileHandle.standardError.write(Data("  \(figure.name): \(figure.row[1]) ms\n".utf8))
 }
 
+// MARK: - What MCP answers cost in bytes (PLANHAT_BENCH_ONLY=bytes prints only these)
+let answerBytes = try AnswerBytes.measure(binary: binary, folder: folder)
+if ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "bytes" {
+    AnswerBytes.print(answerBytes)
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
+}
+
 // MARK: - MCP over stdio, against the built binary
 
 /// A `planhat --stdio` child on a sandbox file, speaking JSON-RPC lines over pipes.
@@ -327,3 +335,5 @@ let widths = header.indices.map { column in table.map { $0[column].count }.max()
 for row in table {
     print(row.indices.map { $0 == row.count - 1 ? row[$0] : row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  "))
 }
+print("")
+AnswerBytes.print(answerBytes)
