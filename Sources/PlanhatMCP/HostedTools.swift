@@ -257,7 +257,7 @@ extension PlanhatTools {
     /// `get_model_action_parameters` with `MODEL`.
     func hostedSchema(_ arguments: [String: Value]) async -> CallTool.Result {
         let service = await withCustomFieldsForHosted()
-        return Self.syncOutcome {
+        return Self.outcome {
             try Self.refuseUnknown(arguments, allowed: ["MODEL", "OPERATION", "MODEL_ROUTE"])
             let model = try service.catalog.model(named: try Self.requiredText(arguments, "MODEL"))
             let operation: ModelOperation
@@ -405,17 +405,6 @@ extension PlanhatTools {
         guard !unknown.isEmpty else { return }
         let issues = unknown.map { FieldIssue(path: $0, value: nil, expected: allowed.sorted().joined(separator: ", "), problem: "unknown argument") }
         throw PlanhatError(status: 400, message: issues.map(\.description).joined(separator: "; "), fieldIssues: issues)
-    }
-
-    static func syncOutcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
-        do {
-            let (text, structured) = try body()
-            return success(text: text, structured: structured)
-        } catch let error as PlanhatError {
-            return failure(error)
-        } catch {
-            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
-        }
     }
 }
 
