@@ -72,6 +72,14 @@ var figures: [Figure] = []
     FileHandle.standardError.write(Data("  \(figure.name): \(figure.row[1]) ms\n".utf8))
 }
 
+// MARK: - What MCP answers cost in bytes (PLANHAT_BENCH_ONLY=bytes prints only these)
+let answerBytes = try AnswerBytes.measure(binary: binary, folder: folder)
+if ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "bytes" {
+    AnswerBytes.print(answerBytes)
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
+}
+
 // MARK: - MCP over stdio, against the built binary
 
 /// A `planhat --stdio` child on a sandbox file, speaking JSON-RPC lines over pipes.
@@ -339,3 +347,5 @@ if TmuxSession.available {
 
 try? FileManager.default.removeItem(at: folder)
 printTable(figures)
+print("")
+AnswerBytes.print(answerBytes)

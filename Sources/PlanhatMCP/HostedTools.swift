@@ -23,7 +23,7 @@ extension PlanhatTools {
     /// `page` as structured answers carry it.
     static let pageSchema: Value = .object([
         "type": "object",
-        "description": "Where a list stands: more is true or false when known (absent when it cannot be); nextOffset is where to continue, absent when nothing follows.",
+        "description": "more: absent when unknown; nextOffset: absent when nothing follows.",
         "properties": .object([
             "offset": .object(["type": "integer"]), "limit": .object(["type": "integer"]), "returned": .object(["type": "integer"]),
             "more": .object(["type": "boolean"]), "nextOffset": .object(["type": "integer"]),
@@ -53,7 +53,7 @@ extension PlanhatTools {
     private var selectProperty: Value {
         .object([
             "type": "array", "items": .object(["type": "string"]),
-            "description": "Fields to return (_id always comes): top-level, nested (lastTouchByType.email) or custom (custom.Seats). A comma string is accepted too. Without it a list shows a few default fields; [\"*\"] for all.",
+            "description": "Fields (_id always comes): top-level, nested (lastTouchByType.email) or custom (custom.Seats); a comma string works too. Lists default to a few; [\"*\"] for all.",
         ])
     }
 
@@ -64,32 +64,21 @@ extension PlanhatTools {
         ])
     }
 
-    private var recordOutput: Value {
-        .object([
-            "type": "object",
-            "properties": .object([
-                "record": .object(["type": "object"]), "result": .object(["type": "object"]),
-                "notices": .object(["type": "array", "items": .object(["type": "object"])]),
-                "verification": .object(["type": "object"]), "truncated": .object(["type": "object"]),
-            ]),
-        ])
-    }
-
     /// The hosted tool definitions this session offers (writes only when not read-only).
     var hostedTools: [Tool] {
         let operators = RecordCondition.Operator.allCases.map { "[\($0.rawValue)]" }.joined(separator: ", ")
         var tools: [Tool] = [
             Tool(
                 name: Self.listName, title: "List Planhat records",
-                description: "Lists records of a model with filters, a selection, a sort and a page. Answers \(RecordQuery.defaultLimit) records unless LIMIT says otherwise, "
-                    + "and always says where it stands (page.more, page.nextOffset); an answer over \(options.maxResultBytes) bytes is cut at a whole record and says where to continue." + scopeNote,
+                description: "Lists a model's records: \(RecordQuery.defaultLimit) unless LIMIT says otherwise; the page says where it stands (page.more, page.nextOffset); "
+                    + "past \(options.maxResultBytes) bytes the answer is cut at a whole record and says where to continue." + scopeNote,
                 inputSchema: .object([
                     "type": "object", "required": ["MODEL"], "additionalProperties": false,
                     "properties": .object([
                         "MODEL": fullModelProperty,
                         "FILTER": .object([
                             "type": "object",
-                            "description": .string("Conditions as {\"field[operator]\": value}, operators \(operators); e.g. {\"phase[equal to]\": \"Renewal\", \"custom.Seats[more than]\": \"10\", \"archived[equal to]\": \"false\"}. Dates as YYYY-MM-DD or ISO timestamps. Conditions Planhat's API cannot take are applied here. A JSON string of the object is accepted too."),
+                            "description": .string("Conditions as {\"field[operator]\": value}, operators \(operators); e.g. {\"custom.Seats[more than]\": \"10\", \"archived[equal to]\": \"false\"}. Dates as YYYY-MM-DD or ISO. What Planhat's API cannot filter is applied here. A JSON string works too."),
                         ]),
                         "SELECT": selectProperty,
                         "SORT": .object(["type": "string", "description": "A field, -field for descending, e.g. -arr."]),
@@ -97,16 +86,12 @@ extension PlanhatTools {
                         "OFFSET": .object(["type": "integer", "description": "Records to skip: the nextOffset of the previous page."]),
                     ]),
                 ]),
-                annotations: .init(title: "List Planhat records", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
                 outputSchema: .object([
                     "type": "object", "required": ["records", "page"],
                     "properties": .object([
                         "records": .object(["type": "array", "items": .object(["type": "object"])]),
                         "page": Self.pageSchema,
-                        "fields": .object(["type": "array", "items": .object(["type": "string"])]),
-                        "appliedLocally": .object(["type": "array", "items": .object(["type": "string"])]),
-                        "notices": .object(["type": "array", "items": .object(["type": "object"])]),
-                        "truncated": .object(["type": "object"]),
                     ]),
                 ])),
             Tool(
@@ -116,8 +101,8 @@ extension PlanhatTools {
                     "type": "object", "required": ["MODEL", "OBJECT_ID"], "additionalProperties": false,
                     "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty, "SELECT": selectProperty]),
                 ]),
-                annotations: .init(title: "Get a Planhat record", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
-                outputSchema: recordOutput),
+                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                outputSchema: nil),
         ]
         if !readOnly {
             tools += [
@@ -128,8 +113,8 @@ extension PlanhatTools {
                         "type": "object", "required": ["MODEL", "PARAMETERS"], "additionalProperties": false,
                         "properties": .object(["MODEL": modelProperty, "PARAMETERS": parametersProperty]),
                     ]),
-                    annotations: .init(title: "Create a Planhat record", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: isRemote),
-                    outputSchema: recordOutput),
+                    annotations: .init(readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: isRemote),
+                    outputSchema: nil),
                 Tool(
                     name: Self.updateName, title: "Update a Planhat record",
                     description: "Updates the fields in PARAMETERS of one record (the others stay); the answer says what Planhat stored." + scopeNote,
@@ -137,8 +122,8 @@ extension PlanhatTools {
                         "type": "object", "required": ["MODEL", "OBJECT_ID", "PARAMETERS"], "additionalProperties": false,
                         "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty, "PARAMETERS": parametersProperty]),
                     ]),
-                    annotations: .init(title: "Update a Planhat record", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
-                    outputSchema: recordOutput),
+                    annotations: .init(readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
+                    outputSchema: nil),
                 Tool(
                     name: Self.deleteName, title: "Delete a Planhat record",
                     description: "Deletes one record." + scopeNote,
@@ -146,12 +131,101 @@ extension PlanhatTools {
                         "type": "object", "required": ["MODEL", "OBJECT_ID"], "additionalProperties": false,
                         "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty]),
                     ]),
-                    annotations: .init(title: "Delete a Planhat record", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
-                    outputSchema: recordOutput),
+                    annotations: .init(readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
+                    outputSchema: nil),
             ]
         }
         tools.append(hostedSchemaTool)
+        return tools + searchTools
+    }
+
+    public static let searchName = "search_records"
+    public static let createDocumentName = "create_document"
+    public static let getDocumentName = "get_document"
+    public static let searchDocumentsName = "search_documents"
+
+    private var queryProperty: Value { .object(["type": "string", "description": "Words to look for; each matches as a prefix, accents ignored."]) }
+
+    private var hitsOutput: Value {
+        .object(["type": "object", "required": ["results"], "properties": .object(["results": .object(["type": "array", "items": .object(["type": "object"])])])])
+    }
+
+    /// `search_records` and the document tools (the sandbox has them; on a workspace they say why not).
+    private var searchTools: [Tool] {
+        var tools = [
+            Tool(
+                name: Self.searchName, title: "Search Planhat records",
+                description: "Full-text search over records (names, emails, descriptions, custom fields), best \(PlanhatService.searchLimit) first; results name model, _id and title.",
+                inputSchema: .object([
+                    "type": "object", "required": ["QUERY"], "additionalProperties": false,
+                    "properties": .object(["QUERY": queryProperty, "MODEL": .object(["type": "string", "description": "Optional: only this model."])]),
+                ]),
+                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                outputSchema: hitsOutput),
+            Tool(
+                name: Self.getDocumentName, title: "Get a document",
+                description: "One document by _id: name, content, owner, isPublic, createdAt.",
+                inputSchema: .object([
+                    "type": "object", "required": ["DOCUMENT_ID"], "additionalProperties": false,
+                    "properties": .object(["DOCUMENT_ID": .object(["type": "string"]), "FORMAT": .object(["type": "string", "description": "text (the only format)."])]),
+                ]),
+                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                outputSchema: nil),
+            Tool(
+                name: Self.searchDocumentsName, title: "Search documents",
+                description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words.",
+                inputSchema: .object(["type": "object", "required": ["QUERY"], "additionalProperties": false, "properties": .object(["QUERY": queryProperty])]),
+                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                outputSchema: hitsOutput),
+        ]
+        if !readOnly {
+            tools.insert(
+                Tool(
+                    name: Self.createDocumentName, title: "Create a document",
+                    description: "Stores a document with a name and text content.",
+                    inputSchema: .object([
+                        "type": "object", "required": ["NAME", "CONTENT"], "additionalProperties": false,
+                        "properties": .object([
+                            "NAME": .object(["type": "string"]), "CONTENT": .object(["type": "string"]),
+                            "OWNER": .object(["type": "string", "description": "A user _id."]), "IS_PUBLIC": .object(["type": "boolean"]),
+                        ]),
+                    ]),
+                    annotations: .init(readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: isRemote),
+                    outputSchema: nil),
+                at: 1)
+        }
         return tools
+    }
+
+    /// `search_records` and the document tools.
+    func callSearch(_ name: String, _ arguments: [String: Value]) async throws -> CallTool.Result {
+        switch name {
+        case Self.searchName:
+            try Self.refuseUnknown(arguments, allowed: ["QUERY", "MODEL"])
+            let model = arguments["MODEL"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            let hits = try await service.searchRecords(arguments["QUERY"]?.stringValue ?? "", model: model)
+            return AnswerShaping.result(["results": .array(hits)], line: "\(hits.count) records match\(hits.count == PlanhatService.searchLimit ? " (the best \(PlanhatService.searchLimit); narrow the words or name a MODEL for others)" : "")")
+        case Self.createDocumentName:
+            try Self.refuseUnknown(arguments, allowed: ["NAME", "CONTENT", "OWNER", "IS_PUBLIC"])
+            let isPublic = JSONValue(optional: arguments["IS_PUBLIC"]).map { $0.boolValue ?? ($0.stringValue?.lowercased() == "true") } ?? false
+            let document = NewDocument(
+                name: arguments["NAME"]?.stringValue ?? "", content: arguments["CONTENT"]?.stringValue ?? "",
+                owner: arguments["OWNER"]?.stringValue, isPublic: isPublic)
+            let stored = try await service.createDocument(document)
+            return hostedShaping.record(["record": stored], line: "created document \(stored["_id"]?.stringValue ?? "")")
+        case Self.getDocumentName:
+            try Self.refuseUnknown(arguments, allowed: ["DOCUMENT_ID", "FORMAT"])
+            if let format = arguments["FORMAT"]?.stringValue, format.lowercased() != "text" {
+                let issue = FieldIssue(path: "FORMAT", value: format, expected: "text")
+                throw PlanhatError(status: 400, message: issue.description, fieldIssues: [issue])
+            }
+            let document = try await service.document(id: try Self.requiredText(arguments, "DOCUMENT_ID"))
+            return hostedShaping.record(["record": document], line: "document \(document["name"]?.stringValue ?? "")")
+        default:
+            try Self.refuseUnknown(arguments, allowed: ["QUERY"])
+            let hits = try await service.searchDocuments(arguments["QUERY"]?.stringValue ?? "")
+            return AnswerShaping.result(["results": .array(hits)], line: "\(hits.count) documents match")
+        }
     }
 
     /// `get_model_action_parameters`: `MODEL` (hosted), or `MODEL_ROUTE` and `OPERATION` too with `--toolset all`.
@@ -174,7 +248,7 @@ extension PlanhatTools {
             name: Self.schemaName, title: "Get the parameters of a model",
             description: description + scopeNote,
             inputSchema: .object(["type": "object", "required": .array(required), "additionalProperties": false, "properties": .object(properties)]),
-            annotations: .init(title: "Get the parameters of a model", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
+            annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
             outputSchema: .object(["type": "object", "description": "A JSON Schema (draft 2020-12) of the operation's parameters."]))
     }
 
@@ -183,7 +257,7 @@ extension PlanhatTools {
     /// `get_model_action_parameters` with `MODEL`.
     func hostedSchema(_ arguments: [String: Value]) async -> CallTool.Result {
         let service = await withCustomFieldsForHosted()
-        return Self.syncOutcome {
+        return Self.outcome {
             try Self.refuseUnknown(arguments, allowed: ["MODEL", "OPERATION", "MODEL_ROUTE"])
             let model = try service.catalog.model(named: try Self.requiredText(arguments, "MODEL"))
             let operation: ModelOperation
@@ -245,6 +319,8 @@ extension PlanhatTools {
                 if let id = (checked.value["_id"]?.stringValue ?? parameters["id"]?.stringValue) { line += " \(id)" }
                 if !checked.notices.isEmpty { line += ": " + checked.notices.map(\.message).joined(separator: "; ") }
                 return hostedShaping.record(structured, line: line)
+            case Self.searchName, Self.createDocumentName, Self.getDocumentName, Self.searchDocumentsName:
+                return try await callSearch(name, arguments)
             default:
                 throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(names.joined(separator: ", "))")
             }
@@ -329,17 +405,6 @@ extension PlanhatTools {
         guard !unknown.isEmpty else { return }
         let issues = unknown.map { FieldIssue(path: $0, value: nil, expected: allowed.sorted().joined(separator: ", "), problem: "unknown argument") }
         throw PlanhatError(status: 400, message: issues.map(\.description).joined(separator: "; "), fieldIssues: issues)
-    }
-
-    static func syncOutcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
-        do {
-            let (text, structured) = try body()
-            return success(text: text, structured: structured)
-        } catch let error as PlanhatError {
-            return failure(error)
-        } catch {
-            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
-        }
     }
 }
 

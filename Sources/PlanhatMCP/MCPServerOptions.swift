@@ -16,7 +16,7 @@ public enum Toolset: String, Sendable, CaseIterable {
 }
 
 /// What a server is built with, whatever its transport (stdio today, Streamable HTTP beside it):
-/// the tool set, the size budget of an answer and where search and documents go on the remote backend.
+/// the tool set and the size budget of an answer.
 public struct MCPServerOptions: Sendable, Hashable {
     /// The default ``maxResultBytes``: under Claude Code's 25 000-token refusal with room to spare.
     public static let defaultMaxResultBytes = 24_000
@@ -26,13 +26,9 @@ public struct MCPServerOptions: Sendable, Hashable {
     public var toolset: Toolset
     /// The most bytes of text an answer carries; a list over it is cut at a whole record and says so.
     public var maxResultBytes: Int
-    /// Planhat's hosted MCP endpoint that `search_records` and the document tools are forwarded to on
-    /// the remote backend; nil when forwarding is off (`--no-upstream`).
-    public var upstreamMCP: URL?
 
-    public init(toolset: Toolset = .classic, maxResultBytes: Int = MCPServerOptions.defaultMaxResultBytes, upstreamMCP: URL? = nil) {
+    public init(toolset: Toolset = .classic, maxResultBytes: Int = MCPServerOptions.defaultMaxResultBytes) {
         self.toolset = toolset
         self.maxResultBytes = max(maxResultBytes, Self.minimumMaxResultBytes)
-        self.upstreamMCP = upstreamMCP
     }
 }

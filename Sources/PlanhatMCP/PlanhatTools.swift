@@ -370,7 +370,7 @@ public struct PlanhatTools: Sendable {
         }
     }
 
-    private static func outcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
+    static func outcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
         do {
             let (text, structured) = try body()
             return success(text: text, structured: structured)

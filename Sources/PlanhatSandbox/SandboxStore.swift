@@ -61,6 +61,7 @@ public final class SandboxStore: Sendable {
                 """)
             try createSecondaryIndexes(db)
         }
+        migrator.registerMigration("v2-search") { db in try SandboxSearch.migrate(db) }
         return migrator
     }
 

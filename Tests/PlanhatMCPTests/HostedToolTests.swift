@@ -104,11 +104,12 @@ struct HostedToolTests {
     func toolsets() throws {
         #expect(try Self.tools(.classic, companies: 1).names == ["get_model_actions", "get_model_action_parameters", "perform_model_action"])
         let hosted = try Self.tools(.hosted, companies: 1).names
-        #expect(hosted == ["list_model_records", "get_model_record", "create_model_record", "update_model_record", "delete_model_record", "get_model_action_parameters"])
+        #expect(hosted == ["list_model_records", "get_model_record", "create_model_record", "update_model_record", "delete_model_record", "get_model_action_parameters",
+                           "search_records", "create_document", "get_document", "search_documents"])
         let all = try Self.tools(.all, companies: 1).names
         #expect(Set(all) == Set(hosted + ["get_model_actions", "perform_model_action"]))
         let readOnly = try Self.tools(.hosted, readOnly: true, companies: 1).names
-        #expect(readOnly == ["list_model_records", "get_model_record", "get_model_action_parameters"])
+        #expect(readOnly == ["list_model_records", "get_model_record", "get_model_action_parameters", "search_records", "get_document", "search_documents"])
     }
 
     @Test("a list without LIMIT answers 25 records with its page, and the pages meet without gaps")
@@ -319,5 +320,48 @@ struct HostedToolTests {
         #expect(summary?["created"] == 45)
         #expect(summary?["insertsKeys"]?.arrayValue?.count == 20)
         #expect(summary?["insertsKeysCount"] == 45)
+    }
+
+    @Test("search_records finds records by any of their words, as prefixes, of one model or all offered")
+    func searchRecords() async throws {
+        let tools = try Self.tools(models: ["companies", "endusers"], companies: 5)
+        let created = try await tools.call(PlanhatTools.createName, arguments: ["MODEL": "Company", "PARAMETERS": ["name": "Zyzzyva Énergie", "description": "wind turbines"]])
+        let id = try #require(Self.structured(created)["record"]?["_id"])
+        let hits = Self.structured(try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "zyzz energie"]))["results"]?.arrayValue ?? []
+        #expect(hits.count == 1)
+        #expect(hits.first?["_id"] == id && hits.first?["model"] == "Company" && hits.first?["title"] == "Zyzzyva Énergie")
+        let byDescription = Self.structured(try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "turbine", "MODEL": "Company"]))["results"]
+        #expect(byDescription?.arrayValue?.map { $0["_id"] } == [id])
+        let otherModel = Self.structured(try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "zyzzyva", "MODEL": "End User"]))["results"]
+        #expect(otherModel == [])
+        _ = try await tools.call(PlanhatTools.updateName, arguments: ["MODEL": "Company", "OBJECT_ID": .string(id.stringValue ?? ""), "PARAMETERS": ["name": "Quokka Power"]])
+        #expect(Self.structured(try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "zyzzyva"]))["results"] == [], "an update is searched as it now reads")
+        #expect(Self.structured(try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "quokka"]))["results"]?.arrayValue?.count == 1)
+        let empty = try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": " "])
+        #expect(empty.isError == true && Self.texts(empty)[0].hasPrefix("400") && Self.texts(empty)[0].contains("QUERY"))
+        let refused = try await tools.call(PlanhatTools.searchName, arguments: ["QUERY": "x", "MODEL": "Task"])
+        #expect(refused.isError == true && Self.texts(refused)[0].hasPrefix("404"), "the allow-list applies to search")
+    }
+
+    @Test("create_document, get_document and search_documents on the sandbox; read-only refuses a document")
+    func documents() async throws {
+        let tools = try Self.tools(companies: 1)
+        let created = try await tools.call(PlanhatTools.createDocumentName, arguments: ["NAME": "QBR notes", "CONTENT": "Renewal risk discussed with Acmé", "OWNER": "u1", "IS_PUBLIC": true])
+        #expect(created.isError == false, "\(Self.texts(created))")
+        let id = try #require(Self.structured(created)["record"]?["_id"]?.stringValue)
+        let got = Self.structured(try await tools.call(PlanhatTools.getDocumentName, arguments: ["DOCUMENT_ID": .string(id), "FORMAT": "text"]))["record"]
+        #expect(got?["content"] == "Renewal risk discussed with Acmé" && got?["isPublic"] == true && got?["owner"] == "u1")
+        #expect(got?["createdAt"]?.stringValue?.hasPrefix("20") == true)
+        let found = Self.structured(try await tools.call(PlanhatTools.searchDocumentsName, arguments: ["QUERY": "acme renew"]))["results"]?.arrayValue ?? []
+        #expect(found.map { $0["_id"] } == [.string(id)] && found.first?["name"] == "QBR notes")
+        let missing = try await tools.call(PlanhatTools.getDocumentName, arguments: ["DOCUMENT_ID": "nope"])
+        #expect(missing.isError == true && Self.texts(missing)[0].hasPrefix("404"))
+        let badFormat = try await tools.call(PlanhatTools.getDocumentName, arguments: ["DOCUMENT_ID": .string(id), "FORMAT": "pdf"])
+        #expect(badFormat.isError == true && Self.texts(badFormat)[0].contains("FORMAT"))
+        let noName = try await tools.call(PlanhatTools.createDocumentName, arguments: ["CONTENT": "x"])
+        #expect(noName.isError == true && Self.texts(noName)[0].contains("NAME"))
+        let readOnly = try Self.tools(readOnly: true, companies: 1)
+        await #expect(throws: MCPError.self) { try await readOnly.call(PlanhatTools.createDocumentName, arguments: ["NAME": "n", "CONTENT": "c"]) }
+        await #expect(throws: PlanhatError.self) { try await readOnly.service.createDocument(NewDocument(name: "n", content: "c", owner: nil, isPublic: false)) }
     }
 }

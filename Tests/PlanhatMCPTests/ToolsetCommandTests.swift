@@ -5,7 +5,7 @@ import PlanhatTestSupport
 import PlanhatTestTraits
 import Testing
 
-/// `--toolset`, `--max-result-bytes` and `--upstream-mcp` on `planhat --stdio`, `planhat mcp` and `planhat mcp-config`.
+/// `--toolset` and `--max-result-bytes` on `planhat --stdio`, `planhat mcp` and `planhat mcp-config`.
 @Suite("MCP tool sets on the command line", .offThePool)
 struct ToolsetCommandTests {
     static func toolNames(_ arguments: [String]) throws -> [String] {
@@ -29,7 +29,6 @@ struct ToolsetCommandTests {
     @Test("bad values are usage errors naming the option, the value and what is expected", arguments: [
         (["--stdio", "--toolset", "everything"], "--toolset: everything is not allowed; expected one of classic, hosted, all"),
         (["mcp", "--max-result-bytes", "12"], "--max-result-bytes: 12 is not allowed; expected a whole number of bytes, at least 2000"),
-        (["mcp", "--upstream-mcp", "ftp://x"], "--upstream-mcp: ftp://x is not allowed; expected an http or https URL"),
         (["mcp-config", "--toolset", "hostd"], "--toolset: hostd is not allowed"),
     ])
     func refused(_ arguments: [String], _ message: String) throws {

@@ -56,7 +56,8 @@ async def hosted(binary, sandbox):
             names = {tool.name for tool in tools}
             check(names == {"get_model_actions", "perform_model_action", "list_model_records", "get_model_record",
                             "create_model_record", "update_model_record", "delete_model_record",
-                            "get_model_action_parameters"}, "--toolset all serves both sets: " + ", ".join(sorted(names)))
+                            "get_model_action_parameters", "search_records", "create_document", "get_document",
+                            "search_documents"}, "--toolset all serves both sets: " + ", ".join(sorted(names)))
             problems = [p for tool in tools for p in subset_problems(tool.input_schema, tool.name)
                         + (subset_problems(tool.output_schema, tool.name + ".output") if tool.output_schema else [])]
             check(problems == [], "every declaration is in the provider subset " + "; ".join(problems))
@@ -98,6 +99,15 @@ async def hosted(binary, sandbox):
             gone = await session.call_tool("get_model_record", {"MODEL": "Company", "OBJECT_ID": record_id})
             check(gone.is_error and texts(gone)[0].startswith("404"), "gone after delete")
 
+            doc = await session.call_tool("create_document", {"NAME": "Py QBR", "CONTENT": "Expansion into Lisbon offices", "IS_PUBLIC": False})
+            doc_id = doc.structured_content["record"]["_id"]
+            found = await session.call_tool("search_documents", {"QUERY": "lisb"})
+            check([hit["_id"] for hit in found.structured_content["results"]] == [doc_id], "search_documents finds the document by a prefix")
+            got_doc = await session.call_tool("get_document", {"DOCUMENT_ID": doc_id, "FORMAT": "text"})
+            check(got_doc.structured_content["record"]["content"] == "Expansion into Lisbon offices", "get_document returns its content")
+            hits = await session.call_tool("search_records", {"QUERY": everything[0]["name"]})
+            check(any(hit["title"] == everything[0]["name"] and hit["model"] == "Company" for hit in hits.structured_content["results"]), "search_records finds a company by its name")
+
             users = await session.call_tool("list_model_records", {"MODEL": "End User", "LIMIT": 2, "SELECT": "email"})
             check(all(set(row) == {"_id", "email"} for row in users.structured_content["records"]), "MODEL \"End User\"")
             schema = await session.call_tool("get_model_action_parameters", {"MODEL": "EndUser"})
@@ -109,7 +119,7 @@ async def hosted(binary, sandbox):
         async with ClientSession(read, write) as session:
             await session.initialize()
             names = [tool.name for tool in (await session.list_tools()).tools]
-            check(names == ["list_model_records", "get_model_record", "get_model_action_parameters"], "read-only hosted: reads only")
+            check(names == ["list_model_records", "get_model_record", "get_model_action_parameters", "search_records", "get_document", "search_documents"], "read-only hosted: reads only")
             refused = await session.call_tool("list_model_records", {"MODEL": "End User"})
             check(refused.is_error and texts(refused)[0].startswith("404"), "the allow-list refuses other models")
             cut = await session.call_tool("list_model_records", {"MODEL": "Company", "SELECT": "*"})

@@ -27,7 +27,7 @@ struct MCPServe {
         let service = BackendOptions.service(
             catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields
         ).journaling(JournalSetup.recorder(face: .mcp, settings: settings))
-        let options = try tools.options(apiURL: source.info.kind == .remote ? settings.baseURL : nil)
+        let options = try tools.options()
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models (\(options.toolset.rawValue) tools) on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
         try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger).run()
