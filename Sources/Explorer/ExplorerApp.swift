@@ -147,6 +147,17 @@ public final class ExplorerApp: @unchecked Sendable {
                         mailbox.post(.customFieldsLoaded(.failure(failure), refresh: refresh))
                     }
                 }
+            case .lookUpNames(let lookup):
+                let service = context.service
+                let mailbox = self.mailbox
+                Task {
+                    do {
+                        mailbox.post(.namesLoaded(route: lookup.model.route, .success(try await lookup.run(service: service))))
+                    } catch {
+                        let failure = (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
+                        mailbox.post(.namesLoaded(route: lookup.model.route, .failure(failure)))
+                    }
+                }
             case .quit:
                 break
             }

@@ -150,6 +150,8 @@ public struct ExplorerState: Sendable {
     public var customFields: CustomFields?
     /// Whether they were asked for (opening a model asks; F5 asks again).
     public var customFieldsRequested = false
+    /// The names of referenced records (owners, companies), one lookup per referenced model.
+    public var names = ReferenceNames()
     var nextRequestID = 1
 
     public init(width: Int, height: Int) {
@@ -206,6 +208,9 @@ public enum Effect: Hashable, Sendable {
     /// Read the tenant's custom fields (again, with `refresh`), answered with
     /// ``Action/customFieldsLoaded(_:refresh:)``.
     case loadCustomFields(refresh: Bool)
+    /// Read the names of a referenced model's records (every page), answered with
+    /// ``Action/namesLoaded(route:_:)``.
+    case lookUpNames(NameLookup)
     case quit
 }
 
@@ -230,6 +235,8 @@ public enum Action: Sendable {
     case draftLoaded(key: String, FormDraft?)
     /// The tenant's custom fields, read (or why not).
     case customFieldsLoaded(Result<CustomFields, PlanhatError>, refresh: Bool)
+    /// The names of a referenced model's records, read (or why not).
+    case namesLoaded(route: String, Result<[String: ReferenceName], PlanhatError>)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

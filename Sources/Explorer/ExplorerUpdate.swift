@@ -52,7 +52,7 @@ public enum ExplorerUpdate {
     public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
         let context = context.merging(state.customFields)
         let effects = dispatch(&state, action, context: context)
-        return effects + askForCustomFields(&state, context: context)
+        return effects + askForCustomFields(&state, context: context) + keepNames(&state, context: context)
     }
 
     /// The tenant's custom fields are asked for once the user opens a model (its operations, a form):
@@ -127,6 +127,9 @@ public enum ExplorerUpdate {
             return []
         case .customFieldsLoaded(let result, let refresh):
             customFieldsLoaded(result, refresh: refresh, &state, context: context)
+            return []
+        case .namesLoaded(let route, let result):
+            namesLoaded(route, result, &state)
             return []
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }

@@ -86,8 +86,11 @@ public enum JSONLines {
     }
 
     /// A record's lines, its day numbers followed by the date they stand for.
-    public static func render(record: JSONValue, of model: ModelDefinition) -> [[Span]] {
+    /// A record's lines, its day numbers followed by the date they stand for and its references by
+    /// the names of the records they point to (those `names` knows).
+    public static func render(record: JSONValue, of model: ModelDefinition, names: ReferenceNames = ReferenceNames()) -> [[Span]] {
         render(record) { key, value in
+            if let route = ReferenceFields.route(of: key, in: model) { return ReferenceFields.readable(value, route: route, names: names) }
             guard model.field(named: key)?.isDayNumber == true, let day = value.intValue else { return nil }
             return CivilDate(dayNumber: day).iso
         }
