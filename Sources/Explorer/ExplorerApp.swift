@@ -34,6 +34,7 @@ public final class ExplorerApp: @unchecked Sendable {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let theme = self.theme.adapted(colors: driver.colors, noColor: noColor)
         var state = ExplorerState(width: driver.size.width, height: driver.size.height)
+        state.columnLayouts = context.columns?.load() ?? [:]
         var dirty = true
         var lastTick = Date()
         var crashDrafts = CrashDrafts()
@@ -157,6 +158,12 @@ public final class ExplorerApp: @unchecked Sendable {
                         let failure = (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
                         mailbox.post(.namesLoaded(route: lookup.model.route, .failure(failure)))
                     }
+                }
+            case .saveColumns(let layouts):
+                do {
+                    try context.columns?.save(layouts)
+                } catch {
+                    mailbox.post(.failed("the columns are not kept: \((error as? PlanhatError)?.message ?? "\(error)")"))
                 }
             case .quit:
                 break

@@ -101,6 +101,8 @@ public enum Overlay: Hashable, Sendable {
     case confirmDiscard
     /// A draft saved for the form that just opened.
     case draftOffer(FormDraft)
+    /// The results table's column chooser.
+    case columns(ColumnChooser)
 }
 
 /// A backend call in flight and what its answer is for.
@@ -152,6 +154,8 @@ public struct ExplorerState: Sendable {
     public var customFieldsRequested = false
     /// The names of referenced records (owners, companies), one lookup per referenced model.
     public var names = ReferenceNames()
+    /// The columns chosen per model (loaded by the app at start, saved on every change).
+    public var columnLayouts: [String: ColumnLayout] = [:]
     var nextRequestID = 1
 
     public init(width: Int, height: Int) {
@@ -172,6 +176,7 @@ public struct ExplorerState: Sendable {
     public var isTyping: Bool {
         switch overlay {
         case .prompt?, .picker?, .confirmDelete?: return true
+        case .columns(let chooser)?: return chooser.adding != nil || chooser.filter?.editing == true
         case .items(let editor)?: return editor.editing != nil
         default: break
         }
@@ -211,6 +216,8 @@ public enum Effect: Hashable, Sendable {
     /// Read the names of a referenced model's records (every page), answered with
     /// ``Action/namesLoaded(route:_:)``.
     case lookUpNames(NameLookup)
+    /// Keep the chosen columns of every model (the workspace's column file).
+    case saveColumns([String: ColumnLayout])
     case quit
 }
 

@@ -12,11 +12,14 @@ public struct ExplorerContext: Sendable {
     public let drafts: DraftStore?
     /// Home and the XDG folders, for `~` in paths typed into the explorer.
     public let directories: UserDirectories
+    /// Where the chosen columns are kept (`nil`: they last for the session).
+    public let columns: ColumnStore?
 
     public init(
         service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
-        directories: UserDirectories = UserDirectories(), now: @escaping @Sendable () -> Date = Date.init
+        directories: UserDirectories = UserDirectories(), columns: ColumnStore? = nil, now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.columns = columns
         self.service = service
         self.exportFolder = exportFolder
         self.drafts = drafts
@@ -30,7 +33,7 @@ public struct ExplorerContext: Sendable {
     /// for the fields its service has already).
     func merging(_ fields: CustomFields?) -> ExplorerContext {
         guard let fields, fields != service.customFields else { return self }
-        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, now: now)
+        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, now: now)
     }
 
     /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
@@ -303,6 +306,8 @@ public enum ExplorerUpdate {
             return []
         case .draftOffer(let draft):
             return handleDraftOffer(draft, key, &state, context: context)
+        case .columns(let chooser):
+            return handleColumnChooser(chooser, key, &state, context: context)
         }
     }
 

@@ -53,7 +53,7 @@ enum Keys {
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
-        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, back]
+        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, back]
             + ListKeys.list.bindings + global
     }
 

@@ -166,6 +166,9 @@ struct ReferenceNamesTests {
     func render(_ width: Int, _ height: Int) async throws {
         var driver = try Driver(width: width, height: height)
         try await driver.companiesWithNames()
+        guard case .results(let page) = driver.state.page else { Issue.record("not on results"); return }
+        let owner = try #require(page.columns.firstIndex(of: "owner"))
+        for _ in 0..<owner { driver.send(.right) }
         let buffer = ExplorerView.render(driver.state, context: driver.context, theme: .fallback)
         #expect(buffer.text.contains("OWNER"))
         let names = Set(try await driver.userNames().values)

@@ -11,7 +11,7 @@ public struct ResultRow: Hashable, Sendable {
     public let record: JSONValue?
 
     public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
-        text = JSONValue.array(columns.map { record[$0] ?? .null }).compactText()
+        text = JSONValue.array(columns.map { ColumnLayout.value(of: $0, in: record) ?? .null }).compactText()
         self.record = keepRecord ? .some(record) : .none
     }
 
@@ -45,6 +45,10 @@ public struct ResultsPage: Hashable, Sendable {
     var namesVersion = -1
     /// Whether reference columns show their ids instead of the names (`i`).
     public var showIDs = false
+    /// Widths set in the column chooser, by column.
+    public var widths: [String: Int] = [:]
+    /// Whether the first column stays on screen while scrolling right.
+    public var pinned = false
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
@@ -140,6 +144,8 @@ extension ExplorerUpdate {
             return []
         case Keys.Results.sort:
             return sortByColumn(&page, &state, context: context)
+        case Keys.Columns.open:
+            return openColumnChooser(page, &state, context: context)
         case Keys.Results.ids:
             page.showIDs.toggle()
             page.refilter()
