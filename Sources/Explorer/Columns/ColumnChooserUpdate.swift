@@ -85,7 +85,7 @@ extension ExplorerUpdate {
         case Keys.Columns.keep:
             return applyColumns(chooser, &state, context: context)
         case Keys.Columns.toggle:
-            if let index = focused { chooser.entries[index].chosen.toggle() }
+            if let index = focused { chooser.toggle(at: index) }
         case Keys.Columns.up, Keys.Columns.down:
             guard chooser.filter == nil, let index = focused, chooser.entries[index].chosen else { break }
             let target = key == Keys.Columns.up.keys[0] ? index - 1 : index + 1

@@ -117,6 +117,16 @@ public struct ColumnChooser: Hashable, Sendable {
         return entries.indices.filter { entries[$0].path.lowercased().contains(query) || entries[$0].detail.lowercased().contains(query) }
     }
 
+    /// Shows the entry as the last column, or hides it (it goes first among the hidden ones);
+    /// the cursor stays on it.
+    public mutating func toggle(at index: Int) {
+        var entry = entries.remove(at: index)
+        entry.chosen.toggle()
+        let chosenCount = entries.filter(\.chosen).count
+        entries.insert(entry, at: chosenCount)
+        if let position = visible.firstIndex(of: chosenCount) { cursor.selected = position }
+    }
+
     /// The layout as chosen now.
     public var layout: ColumnLayout {
         let columns = entries.filter(\.chosen).map(\.path)

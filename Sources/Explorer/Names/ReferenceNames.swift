@@ -52,6 +52,11 @@ public struct ReferenceNames: Hashable, Sendable {
 public enum ReferenceFields {
     /// The route `field` of `model` references, on the field or on its items.
     public static func route(of field: String, in model: ModelDefinition) -> String? {
+        if field.hasPrefix("custom."), let custom = model.fields.first(where: \.isCustom)?.customFields {
+            // A tenant's `team member` field holds a user's id.
+            let name = String(field.dropFirst(7))
+            return custom.first { $0.name == name }.flatMap { $0.type.lowercased() == "team member" ? "users" : nil }
+        }
         guard let definition = model.field(named: field) else { return nil }
         return definition.references ?? definition.items?.references
     }
