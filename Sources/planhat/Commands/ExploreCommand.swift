@@ -29,7 +29,9 @@ struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
         // (it makes one call at a time), keep 100 000 loaded rows near 75 MB.
         _ = csupport_set_malloc_arena_max(1)
         let service = try backend.makeService(catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false, sandboxPageCacheKiB: 1024)
-        let app = ExplorerApp(context: ExplorerContext(service: service, drafts: DraftStore.standard(backend: service.backend.info)), theme: theme)
+        let context = ExplorerContext(
+            service: service, drafts: DraftStore.standard(backend: service.backend.info), columns: ColumnStore.standard(backend: service.backend.info))
+        let app = ExplorerApp(context: context, theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 do {
