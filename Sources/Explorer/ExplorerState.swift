@@ -34,7 +34,7 @@ extension Page {
 /// A one-line prompt at the bottom: `:` to jump to a model, or the export path.
 public struct Prompt: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
-        case jump, export
+        case jump, export, saveView
     }
 
     public var kind: Kind
@@ -156,6 +156,8 @@ public struct ExplorerState: Sendable {
     public var names = ReferenceNames()
     /// The columns chosen per model (loaded by the app at start, saved on every change).
     public var columnLayouts: [String: ColumnLayout] = [:]
+    /// The saved views (the file's, and the sandbox's built-in ones), loaded by the app at start.
+    public var views: [SavedView] = []
     var nextRequestID = 1
 
     public init(width: Int, height: Int) {
@@ -218,6 +220,10 @@ public enum Effect: Hashable, Sendable {
     case lookUpNames(NameLookup)
     /// Keep the chosen columns of every model (the workspace's column file).
     case saveColumns([String: ColumnLayout])
+    /// Run a saved view, answered as a list with ``Action/response(id:result:notices:)``.
+    case runView(id: Int, SavedView)
+    /// Add or replace a view in the views file, answered with ``Action/viewsChanged(_:saved:)``.
+    case saveView(SavedView)
     case quit
 }
 
@@ -244,6 +250,8 @@ public enum Action: Sendable {
     case customFieldsLoaded(Result<CustomFields, PlanhatError>, refresh: Bool)
     /// The names of a referenced model's records, read (or why not).
     case namesLoaded(route: String, Result<[String: ReferenceName], PlanhatError>)
+    /// The views as the file has them now (after a save: where it went).
+    case viewsChanged(Result<[SavedView], PlanhatError>, saved: String?)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

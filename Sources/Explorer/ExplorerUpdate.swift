@@ -14,12 +14,16 @@ public struct ExplorerContext: Sendable {
     public let directories: UserDirectories
     /// Where the chosen columns are kept (`nil`: they last for the session).
     public let columns: ColumnStore?
+    /// Where saved views are kept (`nil`: only the built-in ones).
+    public let views: (any SavedViewStore)?
 
     public init(
         service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
-        directories: UserDirectories = UserDirectories(), columns: ColumnStore? = nil, now: @escaping @Sendable () -> Date = Date.init
+        directories: UserDirectories = UserDirectories(), columns: ColumnStore? = nil, views: (any SavedViewStore)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.columns = columns
+        self.views = views
         self.service = service
         self.exportFolder = exportFolder
         self.drafts = drafts
@@ -33,7 +37,7 @@ public struct ExplorerContext: Sendable {
     /// for the fields its service has already).
     func merging(_ fields: CustomFields?) -> ExplorerContext {
         guard let fields, fields != service.customFields else { return self }
-        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, now: now)
+        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, views: views, now: now)
     }
 
     /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
@@ -130,6 +134,9 @@ public enum ExplorerUpdate {
             return []
         case .customFieldsLoaded(let result, let refresh):
             customFieldsLoaded(result, refresh: refresh, &state, context: context)
+            return []
+        case .viewsChanged(let result, let saved):
+            viewsChanged(result, saved: saved, &state)
             return []
         case .namesLoaded(let route, let result):
             namesLoaded(route, result, &state)
@@ -273,7 +280,10 @@ public enum ExplorerUpdate {
             default:
                 _ = prompt.field.handle(key)
                 prompt.problem = nil
-                if prompt.kind == .jump {
+                if prompt.kind == .jump, prompt.field.text.hasPrefix("view ") {
+                    prompt.choices = viewChoices(String(prompt.field.text.dropFirst(5)), state)
+                    prompt.choice = 0
+                } else if prompt.kind == .jump {
                     prompt.choices = jumpChoices(prompt.field.text, context: context)
                     prompt.choice = 0
                 }
@@ -314,6 +324,14 @@ public enum ExplorerUpdate {
     private static func submit(_ prompt: Prompt, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let text = prompt.field.text.trimmingCharacters(in: .whitespaces)
         switch prompt.kind {
+        case .saveView:
+            guard case .results(let page) = state.page else { return [] }
+            return saveView(named: text, page, &state)
+        case .jump where text.hasPrefix("view ") || text == "view":
+            let chosen = prompt.choices.indices.contains(prompt.choice) ? prompt.choices[prompt.choice] : text
+            let name = String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+            let exact = state.views.contains { $0.name.lowercased() == name.lowercased() }
+            return openView(named: exact || !chosen.hasPrefix("view ") ? name : String(chosen.dropFirst(5)), &state, context: context)
         case .jump:
             guard !text.isEmpty else { return [] }
             // An exact name jumps; so does the highlighted choice when the text is part of its name,

@@ -88,7 +88,7 @@ public enum ExplorerView {
         let y = state.height - 1
         buffer.fill(x: 0, y: y, width: state.width, height: 1, style: theme[.text])
         if case .prompt(let prompt)? = state.overlay {
-            let label = prompt.kind == .jump ? ":" : "Export to (.csv or .json): "
+            let label = prompt.kind == .jump ? ":" : prompt.kind == .saveView ? "Save the view as: " : "Export to (.csv or .json): "
             let used = buffer.put(label, x: 0, y: y, style: theme[.accent])
             prompt.field.render(into: &buffer, x: used, y: y, width: state.width - used, style: theme[.text], cursorStyle: theme[.selection], focused: true)
             if prompt.kind == .jump, y > 0 { jumpChoices(&buffer, prompt, y: y - 1, width: state.width, theme: theme) }
@@ -197,7 +197,7 @@ public enum ExplorerView {
     }
 
     /// `NAME`, `ID`, a custom field by its own name (`SEATS` for `custom.Seats`), a nested path as it is.
-    static func columnTitle(_ column: String) -> String {
+    public static func columnTitle(_ column: String) -> String {
         if column == "_id" { return "ID" }
         if column.hasPrefix("custom.") { return String(column.dropFirst(7)).uppercased() }
         if column.contains(".") { return column.uppercased() }

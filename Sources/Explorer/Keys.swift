@@ -28,7 +28,7 @@ enum Keys {
 
     enum Models {
         static let open = Keys.open.described("open model", hint: "Enter open model")
-        static let table = [open, filter, dropFilter] + ListKeys.list.bindings + global
+        static let table = [open, filter, dropFilter, Views.open] + ListKeys.list.bindings + global
     }
 
     enum Operations {
@@ -53,7 +53,7 @@ enum Keys {
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
-        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, back]
+        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, Views.save, back]
             + ListKeys.list.bindings + global
     }
 

@@ -49,6 +49,8 @@ public struct ResultsPage: Hashable, Sendable {
     public var widths: [String: Int] = [:]
     /// Whether the first column stays on screen while scrolling right.
     public var pinned = false
+    /// The saved view the table shows (`r` runs it again).
+    public var view: SavedView?
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
@@ -144,6 +146,14 @@ extension ExplorerUpdate {
             return []
         case Keys.Results.sort:
             return sortByColumn(&page, &state, context: context)
+        case Keys.Views.save:
+            return promptSaveView(page, &state)
+        case Keys.refresh where page.view != nil:
+            guard let view = page.view else { return [] }
+            refreshNames(for: page, &state)
+            var fresh = page
+            fresh.rows = []
+            return runView(view, purpose: .replaceRows(fresh), &state)
         case Keys.Columns.open:
             return openColumnChooser(page, &state, context: context)
         case Keys.Results.ids:
