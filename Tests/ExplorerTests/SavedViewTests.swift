@@ -43,3 +43,36 @@ struct SavedViewTests {
         #expect(rows.allSatisfy { Set($0.keys).isSubset(of: ["name", "h", "arr", "owner", "phase", "lastActive", "_id"]) })
     }
 }
+
+@Suite("Saved views in the explorer")
+struct ExplorerViewTests {
+    @Test(":view NAME opens the view's records in a table of its columns; S saves the table as a view")
+    func openAndSave() async throws {
+        var driver = try Driver(width: 120, height: 40)
+        driver.state.views = SavedView.sandboxBuiltIns
+        driver.send(.character(":"))
+        driver.type("view low-health")
+        driver.send(.enter)
+        let run = try #require(driver.effects.compactMap { effect -> (Int, SavedView)? in
+            if case .runView(let id, let view) = effect { return (id, view) }
+            return nil
+        }.last)
+        #expect(run.1.name == "low-health")
+        let result = try await SavedViewRunner.run(run.1, service: driver.context.service)
+        driver.feed(.response(id: run.0, result: .success(.array(result.records))))
+        let page = try #require(driver.results)
+        #expect(page.columns == run.1.columns + ["_id"])
+        #expect(page.rows.count == result.records.count && page.exhausted)
+        driver.send(.character("S"))
+        #expect(driver.screen().text.contains("Save the view as: low-health"), "the prompt offers the open view's name")
+        driver.send(.control("u"))
+        driver.type("mine")
+        driver.send(.enter)
+        let saved = try #require(driver.effects.compactMap { effect -> SavedView? in
+            if case .saveView(let view) = effect { return view }
+            return nil
+        }.last)
+        #expect(saved.name == "mine" && saved.model == "companies" && saved.columns == run.1.columns && saved.sort == "h")
+        #expect(saved.conditions == run.1.conditions)
+    }
+}
