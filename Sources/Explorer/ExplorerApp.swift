@@ -34,6 +34,10 @@ public final class ExplorerApp: @unchecked Sendable {
         let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         let theme = self.theme.adapted(colors: driver.colors, noColor: noColor)
         var state = ExplorerState(width: driver.size.width, height: driver.size.height)
+        state.columnLayouts = context.columns?.load() ?? [:]
+        let sandbox = context.service.backend.info.kind == .sandbox
+        let views = context.views
+        mailbox.post(.viewsChanged(Result { try SavedViews.all(store: views, sandbox: sandbox) }.mapError(Self.planhatError), saved: nil))
         var dirty = true
         var lastTick = Date()
         var crashDrafts = CrashDrafts()
@@ -68,6 +72,10 @@ public final class ExplorerApp: @unchecked Sendable {
         }
         crashDrafts.forget()
         lock.withLock { calls.values.forEach { $0.cancel() } }
+    }
+
+    static func planhatError(_ error: any Error) -> PlanhatError {
+        (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
     }
 
     private func perform(_ effects: [Effect], driver: any TerminalDriver) {
@@ -149,6 +157,49 @@ public final class ExplorerApp: @unchecked Sendable {
                         let failure = (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
                         mailbox.post(.customFieldsLoaded(.failure(failure), refresh: refresh))
                     }
+                }
+            case .lookUpNames(let lookup):
+                let service = context.service
+                let mailbox = self.mailbox
+                Task {
+                    do {
+                        mailbox.post(.namesLoaded(route: lookup.model.route, .success(try await lookup.run(service: service))))
+                    } catch {
+                        let failure = (error as? PlanhatError) ?? PlanhatError(.internal, message: "\(error)")
+                        mailbox.post(.namesLoaded(route: lookup.model.route, .failure(failure)))
+                    }
+                }
+            case .saveColumns(let layouts):
+                do {
+                    try context.columns?.save(layouts)
+                } catch {
+                    mailbox.post(.failed("the columns are not kept: \((error as? PlanhatError)?.message ?? "\(error)")"))
+                }
+            case .runView(let id, let view):
+                let service = context.service
+                let mailbox = self.mailbox
+                let task = Task {
+                    do {
+                        let result = try await SavedViewRunner.run(view, service: service)
+                        mailbox.post(.response(id: id, result: .success(.array(result.records))))
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        mailbox.post(.response(id: id, result: .failure(Self.planhatError(error))))
+                    }
+                }
+                lock.withLock { calls[id] = task }
+            case .saveView(let view):
+                guard let store = context.views else {
+                    mailbox.post(.failed("views are not kept in this session"))
+                    break
+                }
+                let sandbox = context.service.backend.info.kind == .sandbox
+                do {
+                    let path = try store.save(view)
+                    mailbox.post(.viewsChanged(.success(try SavedViews.all(store: store, sandbox: sandbox)), saved: path))
+                } catch {
+                    mailbox.post(.viewsChanged(.failure(Self.planhatError(error)), saved: nil))
                 }
             case .quit:
                 break

@@ -36,7 +36,7 @@ extension Page {
 /// A one-line prompt at the bottom: `:` to jump to a model, or the export path.
 public struct Prompt: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
-        case jump, export
+        case jump, export, saveView
     }
 
     public var kind: Kind
@@ -105,6 +105,8 @@ public enum Overlay: Hashable, Sendable {
     case draftOffer(FormDraft)
     /// An undo previewed, waiting for Enter (or F when the record changed since).
     case confirmUndo(UndoConfirmation)
+    /// The results table's column chooser.
+    case columns(ColumnChooser)
 }
 
 /// A backend call in flight and what its answer is for.
@@ -154,6 +156,12 @@ public struct ExplorerState: Sendable {
     public var customFields: CustomFields?
     /// Whether they were asked for (opening a model asks; F5 asks again).
     public var customFieldsRequested = false
+    /// The names of referenced records (owners, companies), one lookup per referenced model.
+    public var names = ReferenceNames()
+    /// The columns chosen per model (loaded by the app at start, saved on every change).
+    public var columnLayouts: [String: ColumnLayout] = [:]
+    /// The saved views (the file's, and the sandbox's built-in ones), loaded by the app at start.
+    public var views: [SavedView] = []
     var nextRequestID = 1
 
     public init(width: Int, height: Int) {
@@ -174,6 +182,7 @@ public struct ExplorerState: Sendable {
     public var isTyping: Bool {
         switch overlay {
         case .prompt?, .picker?, .confirmDelete?: return true
+        case .columns(let chooser)?: return chooser.adding != nil || chooser.filter?.editing == true
         case .items(let editor)?: return editor.editing != nil
         default: break
         }
@@ -216,6 +225,15 @@ public enum Effect: Hashable, Sendable {
     case planUndo(JournalEntry)
     /// Send the undo, answered with ``Action/undone(_:)``.
     case applyUndo(UndoPlan, force: Bool)
+    /// Read the names of a referenced model's records (every page), answered with
+    /// ``Action/namesLoaded(route:_:)``.
+    case lookUpNames(NameLookup)
+    /// Keep the chosen columns of every model (the workspace's column file).
+    case saveColumns([String: ColumnLayout])
+    /// Run a saved view, answered as a list with ``Action/response(id:result:notices:)``.
+    case runView(id: Int, SavedView)
+    /// Add or replace a view in the views file, answered with ``Action/viewsChanged(_:saved:)``.
+    case saveView(SavedView)
     case quit
 }
 
@@ -245,6 +263,10 @@ public enum Action: Sendable {
     case undoPlanned(Result<UndoPlan, PlanhatError>)
     /// An undo sent: what to say.
     case undone(Result<String, PlanhatError>)
+    /// The names of a referenced model's records, read (or why not).
+    case namesLoaded(route: String, Result<[String: ReferenceName], PlanhatError>)
+    /// The views as the file has them now (after a save: where it went).
+    case viewsChanged(Result<[SavedView], PlanhatError>, saved: String?)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

@@ -12,11 +12,18 @@ public struct ExplorerContext: Sendable {
     public let drafts: DraftStore?
     /// Home and the XDG folders, for `~` in paths typed into the explorer.
     public let directories: UserDirectories
+    /// Where the chosen columns are kept (`nil`: they last for the session).
+    public let columns: ColumnStore?
+    /// Where saved views are kept (`nil`: only the built-in ones).
+    public let views: (any SavedViewStore)?
 
     public init(
         service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
-        directories: UserDirectories = UserDirectories(), now: @escaping @Sendable () -> Date = Date.init
+        directories: UserDirectories = UserDirectories(), columns: ColumnStore? = nil, views: (any SavedViewStore)? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.columns = columns
+        self.views = views
         self.service = service
         self.exportFolder = exportFolder
         self.drafts = drafts
@@ -30,7 +37,7 @@ public struct ExplorerContext: Sendable {
     /// for the fields its service has already).
     func merging(_ fields: CustomFields?) -> ExplorerContext {
         guard let fields, fields != service.customFields else { return self }
-        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, now: now)
+        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, views: views, now: now)
     }
 
     /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
@@ -52,7 +59,7 @@ public enum ExplorerUpdate {
     public static func update(_ state: inout ExplorerState, _ action: Action, context: ExplorerContext) -> [Effect] {
         let context = context.merging(state.customFields)
         let effects = dispatch(&state, action, context: context)
-        return effects + askForCustomFields(&state, context: context)
+        return effects + askForCustomFields(&state, context: context) + keepNames(&state, context: context)
     }
 
     /// The tenant's custom fields are asked for once the user opens a model (its operations, a form):
@@ -127,6 +134,12 @@ public enum ExplorerUpdate {
             return []
         case .customFieldsLoaded(let result, let refresh):
             customFieldsLoaded(result, refresh: refresh, &state, context: context)
+            return []
+        case .viewsChanged(let result, let saved):
+            viewsChanged(result, saved: saved, &state)
+            return []
+        case .namesLoaded(let route, let result):
+            namesLoaded(route, result, &state)
             return []
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
@@ -270,7 +283,10 @@ public enum ExplorerUpdate {
             default:
                 _ = prompt.field.handle(key)
                 prompt.problem = nil
-                if prompt.kind == .jump {
+                if prompt.kind == .jump, prompt.field.text.hasPrefix("view ") {
+                    prompt.choices = viewChoices(String(prompt.field.text.dropFirst(5)), state)
+                    prompt.choice = 0
+                } else if prompt.kind == .jump {
                     prompt.choices = jumpChoices(prompt.field.text, context: context)
                     prompt.choice = 0
                 }
@@ -305,12 +321,22 @@ public enum ExplorerUpdate {
             return handleDraftOffer(draft, key, &state, context: context)
         case .confirmUndo(let confirmation):
             return handleUndoConfirmation(confirmation, key, &state)
+        case .columns(let chooser):
+            return handleColumnChooser(chooser, key, &state, context: context)
         }
     }
 
     private static func submit(_ prompt: Prompt, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let text = prompt.field.text.trimmingCharacters(in: .whitespaces)
         switch prompt.kind {
+        case .saveView:
+            guard case .results(let page) = state.page else { return [] }
+            return saveView(named: text, page, &state)
+        case .jump where text.hasPrefix("view ") || text == "view":
+            let chosen = prompt.choices.indices.contains(prompt.choice) ? prompt.choices[prompt.choice] : text
+            let name = String(text.dropFirst(5)).trimmingCharacters(in: .whitespaces)
+            let exact = state.views.contains { $0.name.lowercased() == name.lowercased() }
+            return openView(named: exact || !chosen.hasPrefix("view ") ? name : String(chosen.dropFirst(5)), &state, context: context)
         case .jump:
             guard !text.isEmpty else { return [] }
             if text.lowercased() == "history" { return openHistory(recordID: nil, &state, context: context) }

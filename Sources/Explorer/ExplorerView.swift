@@ -44,6 +44,7 @@ public enum ExplorerView {
         case .exportChoice(let plan)?: exportChoice(&buffer, plan, context: context, theme: theme)
         case .confirmReplace(let job)?: replaceDialog(&buffer, job, context: context, theme: theme)
         case .confirmUndo(let confirmation)?: undoDialog(&buffer, confirmation, theme: theme)
+        case .columns(let chooser)?: columnChooser(&buffer, chooser, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -90,7 +91,7 @@ public enum ExplorerView {
         let y = state.height - 1
         buffer.fill(x: 0, y: y, width: state.width, height: 1, style: theme[.text])
         if case .prompt(let prompt)? = state.overlay {
-            let label = prompt.kind == .jump ? ":" : "Export to (.csv or .json): "
+            let label = prompt.kind == .jump ? ":" : prompt.kind == .saveView ? "Save the view as: " : "Export to (.csv or .json): "
             let used = buffer.put(label, x: 0, y: y, style: theme[.accent])
             prompt.field.render(into: &buffer, x: used, y: y, width: state.width - used, style: theme[.text], cursorStyle: theme[.selection], focused: true)
             if prompt.kind == .jump, y > 0 { jumpChoices(&buffer, prompt, y: y - 1, width: state.width, theme: theme) }
@@ -181,18 +182,40 @@ public enum ExplorerView {
         cursor.offset = 0
         cursor.selected = page.cursor.selected - page.cursor.offset
         let headers = page.columns.map { column -> String in
-            let title = column == "_id" ? "ID" : SchemaBuilder.humanize(column).uppercased()
+            let title = columnTitle(column)
             if page.sort == column { return title + " ▲" }
             if page.sort == "-" + column { return title + " ▼" }
             return title
         }
         // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
         let sample = page.sample + rows
-        table(&buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1), theme: theme, widthSample: sample, numericColumns: numericColumns(page))
+        table(
+            &buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1),
+            theme: theme, widthSample: sample, numericColumns: numericColumns(page), fixedWidths: page.columns.map { page.widths[$0] }, pinned: page.pinned,
+            cellStyle: cellStyles(page, rows: Array(shown), theme: theme))
         var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
         if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }
         if indexes.isEmpty, page.filter == nil { info = "no records" }
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
+    }
+
+    /// `NAME`, `ID`, a custom field by its own name (`SEATS` for `custom.Seats`), a nested path as it is.
+    public static func columnTitle(_ column: String) -> String {
+        if column == "_id" { return "ID" }
+        if column.hasPrefix("custom.") { return String(column.dropFirst(7)).uppercased() }
+        if column.contains(".") { return column.uppercased() }
+        return SchemaBuilder.humanize(column).uppercased()
+    }
+
+    /// Health in colour: low in the error colour, middling in the warning colour, good in green
+    /// (without colours the number reads alone).
+    private static func cellStyles(_ page: ResultsPage, rows: [Int], theme: Theme) -> (Int, Int) -> Style? {
+        guard let health = page.columns.firstIndex(of: "h") else { return { _, _ in nil } }
+        let values = rows.map { page.value(at: $0, column: health)?.doubleValue }
+        return { row, column in
+            guard column == health, values.indices.contains(row), let value = values[row] else { return nil }
+            return theme[value < 40 ? .error : value < 70 ? .warning : .success]
+        }
     }
 
     private static func numericColumns(_ page: ResultsPage) -> Set<Int> {
@@ -255,20 +278,29 @@ public enum ExplorerView {
     /// scrolled horizontally so the focused column is on screen.
     private static func table(
         _ buffer: inout CellBuffer, headers: [String], rows: [[String]], cursor: ListCursor, focusedColumn: Int?, body: Rect,
-        theme: Theme, widthSample: [[String]]? = nil, numericColumns: Set<Int> = []
+        theme: Theme, widthSample: [[String]]? = nil, numericColumns: Set<Int> = [], fixedWidths: [Int?] = [], pinned: Bool = false,
+        cellStyle: (_ row: Int, _ column: Int) -> Style? = { _, _ in nil }
     ) {
         guard body.height >= 1, !headers.isEmpty else { return }
         var widths = TableLayout.widths(headers: headers, rows: widthSample ?? rows)
+        for (index, fixed) in fixedWidths.enumerated() where widths.indices.contains(index) {
+            if let fixed { widths[index] = fixed }
+        }
         if widths.count == 1 { widths[0] = body.width - 2 }
         if let last = widths.indices.last, focusedColumn == nil {
             let used = widths.dropLast().reduce(0) { $0 + $1 + 2 }
             widths[last] = max(widths[last], body.width - 2 - used)
         }
         var first = 0
+        // A pinned first column stays on the left: the others scroll in the room beside it.
+        let pinnedWidth = pinned && headers.count > 1 ? widths[0] + 2 : 0
         if let focus = focusedColumn {
-            while first < focus, widths[first...focus].reduce(0, { $0 + $1 + 2 }) > body.width - 1 { first += 1 }
+            let lowest = pinnedWidth > 0 ? 1 : 0
+            first = lowest
+            while first < focus, widths[first...focus].reduce(0, { $0 + $1 + 2 }) > body.width - 1 - pinnedWidth { first += 1 }
+            if pinnedWidth == 0 || focus == 0 { first = min(first, focus) }
         }
-        let columns = Array(first..<headers.count)
+        let columns = (pinnedWidth > 0 && first > 0 ? [0] : []) + Array(first..<headers.count)
         func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
             var x = body.x + 1
             for column in columns where x < body.x + body.width - 1 {
@@ -287,9 +319,9 @@ public enum ExplorerView {
             let y = body.y + 1 + row
             let selected = row == cursor.selected - cursor.offset
             if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
-            draw(cells, y: y) { _ in selected ? theme[.selection] : theme[.text] }
+            draw(cells, y: y) { column in selected ? theme[.selection] : cellStyle(row, column) ?? theme[.text] }
         }
-        if first > 0 { buffer.put("‹", x: body.x, y: body.y, style: theme[.muted]) }
+        if first > (pinnedWidth > 0 ? 1 : 0) { buffer.put("‹", x: body.x + (pinnedWidth > 0 ? pinnedWidth : 0), y: body.y, style: theme[.muted]) }
     }
 
     private static func leftPad(_ text: String, to width: Int) -> String {

@@ -28,7 +28,7 @@ enum Keys {
 
     enum Models {
         static let open = Keys.open.described("open model", hint: "Enter open model")
-        static let table = [open, filter, dropFilter] + ListKeys.list.bindings + global
+        static let table = [open, filter, dropFilter, Views.open] + ListKeys.list.bindings + global
     }
 
     enum Operations {
@@ -52,7 +52,8 @@ enum Keys {
         static let sort = KeyBinding([.character("s")], "s", "sort by the column (again: the other way)", footer: true)
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
-        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, back]
+        static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
+        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, Views.save, back]
             + ListKeys.list.bindings + global
     }
 
@@ -63,10 +64,11 @@ enum Keys {
         static let previous = KeyBinding([.character("N")], "N", "previous match")
         static let update = KeyBinding([.character("u")], "u", "update", footer: true)
         static let delete = KeyBinding([.character("d")], "d", "delete (asks first)", footer: true)
+        static let ids = KeyBinding([.character("i")], "i", "references: names beside ids, or ids only")
 
         static func table(_ page: RecordPage, readOnly: Bool) -> [KeyBinding] {
             let writable = !readOnly && page.kind == .stored
-            return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh]
+            return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh, ids]
                 + (writable && page.model.supports(.update) ? [update] : [])
                 + (writable && page.model.supports(.delete) ? [delete] : [])
                 + (page.kind == .stored ? [Keys.recordHistory] : [])

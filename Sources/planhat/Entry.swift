@@ -89,6 +89,7 @@ struct PlanhatCommand: AsyncParsableCommand {
             ExploreCommand.self, ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self,
             DoctorCommand.self, SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
             HistoryCommand.self, UndoCommand.self,
+            ViewsCommand.self, ViewCommand.self,
         ]
     )
 

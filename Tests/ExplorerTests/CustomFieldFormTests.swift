@@ -63,7 +63,7 @@ struct CustomFieldFormTests {
             Issue.record("a team member field picks from users")
             return
         }
-        #expect(picker.options.contains { $0.label.contains("@planhat-demo.io") })
+        #expect(picker.options.contains { $0.detail?.contains("@planhat-demo.io") == true }, "users by name, the email beside")
     }
 
     @Test("the form checks a custom number, list and date, and sends a list's choice and a multi-list's values")

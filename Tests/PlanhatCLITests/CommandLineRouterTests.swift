@@ -86,8 +86,9 @@ struct CommandLineRouterTests {
     @Test("the subcommand tree comes from the configuration")
     func commandTree() {
         let tree = CommandTree(of: PlanhatCommand.self)
-        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config", "history", "undo"])
+        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config", "history", "undo", "views", "view"])
         #expect(Set(tree.children["history"]?.children.keys.map { $0 } ?? []) == ["list", "show"])
+        #expect(Set(tree.children["view"]?.children.keys.map { $0 } ?? []) == ["run"])
         #expect(Set(tree.children["sandbox"]?.children.keys.map { $0 } ?? []) == ["reset", "info", "serve"])
         #expect(tree.path(at: ["sandbox", "reset", "reset"]) == ["sandbox", "reset"])
         #expect(tree.path(at: ["companies", "call"]) == [])

@@ -35,10 +35,11 @@ extension ExplorerUpdate {
         case .pickerOptions(let target):
             guard case .picker(var picker)? = state.overlay, let value = succeeded(result, &state) else { return [] }
             let rows = value.arrayValue ?? []
+            let lookup = NameLookup(model: target)
             picker.options = rows.compactMap { row in
                 guard let id = row["_id"]?.stringValue else { return nil }
-                let label = row[target.titleField].map { CellText.of($0) } ?? ""
-                return Picker.Option(label: label.isEmpty ? id : label, value: id)
+                guard let (_, name) = lookup.name(of: row) else { return Picker.Option(label: id, value: id) }
+                return Picker.Option(label: name.name, value: id, detail: name.detail)
             }
             picker.loading = false
             let limit = Picker.limit(for: target)

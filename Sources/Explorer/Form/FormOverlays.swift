@@ -62,7 +62,9 @@ extension ExplorerUpdate {
         var parameters: [String: JSONValue] = ["limit": .integer(Picker.limit(for: target))]
         if target.titleField != "_id" {
             parameters["sort"] = .string(target.titleField)
-            parameters["select"] = .string(target.titleField)
+            // What a name is made of (a user's first and last name), and the email beside it.
+            let select = NameLookup(model: target).select
+            parameters["select"] = .string((select.isEmpty ? [target.titleField] : select).joined(separator: ","))
         }
         var picker = Picker(title: "Pick a \(target.name.lowercased()) (type to filter)", field: field, options: [], multiple: false)
         picker.loading = true

@@ -87,6 +87,8 @@ public struct Picker: Hashable, Sendable {
     public struct Option: Hashable, Sendable {
         public var label: String
         public var value: String
+        /// Shown on the right instead of the id (a user's email).
+        public var detail: String? = nil
     }
 
     public var title: String
@@ -114,7 +116,9 @@ public struct Picker: Hashable, Sendable {
     public var visible: [Option] {
         let query = filter.text.lowercased()
         guard !query.isEmpty else { return options }
-        return options.filter { ByteSearch.contains($0.label.lowercased(), query) || $0.value.lowercased().hasPrefix(query) }
+        return options.filter {
+            ByteSearch.contains($0.label.lowercased(), query) || $0.value.lowercased().hasPrefix(query) || ($0.detail.map { ByteSearch.contains($0.lowercased(), query) } ?? false)
+        }
     }
 }
 
@@ -152,6 +156,8 @@ public struct RequestPreview: Hashable, Sendable {
     /// Said under the counts (the computed fields a file's items left out).
     public var note: String?
     public var offset = 0
+    /// The names of referenced records, said beside the ids a change sets or clears.
+    public var names = ReferenceNames()
 
     /// `PUT /companies/64b…`
     public var title: String {

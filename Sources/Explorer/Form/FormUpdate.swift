@@ -259,7 +259,9 @@ extension ExplorerUpdate {
                 &state, label: "look up \(page.model.route) \(page.recordID ?? "")", purpose: .confirmDelete(draftKey: page.draftKey), model: page.model,
                 operation: .view, parameters: built.parameters, context: context)
         default:
-            state.overlay = .preview(RequestPreview(request: request, plan: .single, changes: changes, baseURL: baseURL(context)))
+            var preview = RequestPreview(request: request, plan: .single, changes: changes, baseURL: baseURL(context))
+            preview.names = state.names
+            state.overlay = .preview(preview)
             return []
         }
     }

@@ -136,7 +136,7 @@ extension ExplorerView {
             let option = options[index]
             let selected = index == cursor.selected
             let mark = picker.multiple ? (picker.chosen.contains(option.value) ? "[x] " : "[ ] ") : ""
-            let secondary = option.label == option.value ? "" : option.value
+            let secondary = option.detail ?? (option.label == option.value ? "" : option.value)
             let style = selected ? theme[.selection] : theme[.text]
             if selected { buffer.fill(x: inner.x, y: inner.y + 1 + row, width: inner.width, height: 1, style: style) }
             let width = buffer.put(mark + option.label, x: inner.x, y: inner.y + 1 + row, style: style, maxWidth: inner.width - min(26, DisplayWidth.of(secondary) + 2))

@@ -18,7 +18,7 @@ enum PreviewText {
             lines += noticeLines(request)
             if let changes = preview.changes {
                 lines.append([Span(text: "Changes (only these are sent; null clears a field):", slot: .muted)])
-                for change in changes { lines += changeLines(change, width: width) }
+                for change in changes { lines += changeLines(change, width: width, model: request.model, names: preview.names) }
                 lines.append([])
             }
             if let body = request.body {
@@ -58,9 +58,15 @@ enum PreviewText {
     }
 
     /// `  phase: "Onboarding" → null (cleared)`, wrapped when it does not fit on one line.
-    static func changeLines(_ change: FieldChange, width: Int) -> [[Span]] {
-        let old = change.old.map { DisplayWidth.truncate($0.compactText(), to: valueWidth) } ?? "(not set)"
-        let new = change.new.map { DisplayWidth.truncate($0.compactText(), to: valueWidth) } ?? "null (cleared)"
+    /// A reference's ids are followed by the names of their records (`"666b…" (Ada Lovelace)`).
+    static func changeLines(_ change: FieldChange, width: Int, model: ModelDefinition? = nil, names: ReferenceNames = ReferenceNames()) -> [[Span]] {
+        let route = model.flatMap { ReferenceFields.route(of: change.key, in: $0) }
+        func text(_ value: JSONValue) -> String {
+            let named = route.flatMap { ReferenceFields.readable(value, route: $0, names: names) }
+            return DisplayWidth.truncate(value.compactText() + (named.map { " (\($0))" } ?? ""), to: valueWidth)
+        }
+        let old = change.old.map(text) ?? "(not set)"
+        let new = change.new.map(text) ?? "null (cleared)"
         let key = Span(text: "  \(change.key): ", slot: .jsonKey)
         let before = Span(text: old, slot: .error), arrow = Span(text: " → ", slot: .muted), after = Span(text: new, slot: change.new == nil ? .warning : .success)
         let oneLine = DisplayWidth.of(key.text + old + arrow.text + new)

@@ -32,6 +32,7 @@ extension ExplorerUpdate {
         }
         if page.cursor.handle(key, count: modelRows(page, context: context).count, visible: visible) { return [] }
         if Keys.Models.open.matches(key) { return openModel(page, &state, context: context) }
+        if Keys.Views.open.matches(key) { return offerViews(&state, context: context) }
         return []
     }
 

@@ -42,8 +42,12 @@ extension ExplorerUpdate {
             parameters[field.name] = field.isInteger ? (Int(text).map { .integer($0) } ?? .string(text)) : .string(text)
         }
         let pageSize = parameters["limit"]?.intValue ?? page.model.listLimit.default
-        let shown = columns(for: page.model, select: parameters["select"]?.stringValue)
-        if parameters["select"] == nil, page.model.supports(.view) {
+        let kept = parameters["select"] == nil ? keptColumns(for: page.model, state) : nil
+        let shown = kept?.tableColumns ?? columns(for: page.model, select: parameters["select"]?.stringValue)
+        if let kept, parameters["select"] == nil {
+            // The columns chosen for the model: the list asks for exactly those fields.
+            parameters["select"] = .string(ColumnLayout.select(for: kept.columns).joined(separator: ","))
+        } else if parameters["select"] == nil, page.model.supports(.view) {
             // The table asks only for its columns (Enter fetches the whole record): less to send, parse and keep.
             parameters["select"] = .string(shown.filter { $0 != "_id" }.joined(separator: ","))
         }
@@ -53,6 +57,11 @@ extension ExplorerUpdate {
         let offset = paging.removeValue(forKey: "offset")?.intValue ?? 0
         var results = ResultsPage(model: page.model, parameters: paging, columns: shown, pageSize: pageSize)
         results.startOffset = offset
+        if let kept {
+            results.widths = kept.widths
+            results.pinned = kept.pinned
+            results.model = context.service.current(page.model)
+        }
         return request(
             &state, label: "list \(page.model.route)", purpose: .openResults(results), model: page.model, operation: .list, parameters: .object(parameters),
             context: context)

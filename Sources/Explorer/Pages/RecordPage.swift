@@ -25,6 +25,11 @@ public struct RecordPage: Hashable, Sendable {
     public var offset = 0
     public var search: FilterState?
     public var match = 0
+    /// The names of the records its references point to, said beside their ids.
+    public var names = ReferenceNames()
+    var namesVersion = -1
+    /// Whether references show only their ids (`i`).
+    public var showIDs = false
 
     public init(model: ModelDefinition, record: JSONValue, heading: String? = nil, kind: Kind = .stored) {
         self.model = model
@@ -37,7 +42,18 @@ public struct RecordPage: Hashable, Sendable {
     /// Says what the answer's checks found (the core puts what went wrong first), one line each above the record.
     public mutating func warn(_ notices: [Notice]) {
         warnings = notices.map(\.message)
-        lines = warnings.map { [JSONLines.Span(text: "⚠ " + $0, slot: .warning)] } + [[]] + JSONLines.render(record: record, of: model)
+        render()
+    }
+
+    /// Takes the names known now: each reference shows its record's name beside the id.
+    public mutating func show(names: ReferenceNames) {
+        self.names = names
+        render()
+    }
+
+    mutating func render() {
+        let body = JSONLines.render(record: record, of: model, names: showIDs ? ReferenceNames() : names)
+        lines = warnings.isEmpty ? body : warnings.map { [JSONLines.Span(text: "⚠ " + $0, slot: .warning)] } + [[]] + body
     }
 
     /// The lines containing the search text (case-insensitive).
@@ -71,6 +87,10 @@ extension ExplorerUpdate {
             page.search = nil
         case Keys.back:
             return back(&state)
+        case Keys.Record.ids:
+            page.showIDs.toggle()
+            page.render()
+            setStatus(&state, page.showIDs ? "references show only their ids (i: names)" : "references show their names (i: ids only)")
         case Keys.Record.search:
             page.search = FilterState()
         case Keys.Record.next:

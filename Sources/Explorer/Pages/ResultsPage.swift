@@ -11,7 +11,7 @@ public struct ResultRow: Hashable, Sendable {
     public let record: JSONValue?
 
     public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
-        text = JSONValue.array(columns.map { record[$0] ?? .null }).compactText()
+        text = JSONValue.array(columns.map { ColumnLayout.value(of: $0, in: record) ?? .null }).compactText()
         self.record = keepRecord ? .some(record) : .none
     }
 
@@ -39,6 +39,18 @@ public struct ResultsPage: Hashable, Sendable {
     public var matches: [Int]?
     /// The query `matches` was computed for: a longer query narrows them instead of rescanning.
     public var matchedQuery = ""
+    /// The names of the records the reference columns point to (owners, companies), as known now.
+    public var names = ReferenceNames()
+    /// The ``ReferenceNames/version`` taken, so newer names are taken once they arrive.
+    var namesVersion = -1
+    /// Whether reference columns show their ids instead of the names (`i`).
+    public var showIDs = false
+    /// Widths set in the column chooser, by column.
+    public var widths: [String: Int] = [:]
+    /// Whether the first column stays on screen while scrolling right.
+    public var pinned = false
+    /// The saved view the table shows (`r` runs it again).
+    public var view: SavedView?
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
@@ -59,13 +71,35 @@ public struct ResultsPage: Hashable, Sendable {
             return
         }
         let candidates = (!matchedQuery.isEmpty && query.hasPrefix(matchedQuery) ? matches : nil) ?? Array(rows.indices)
-        matches = candidates.filter { ByteSearch.containsIgnoringCase(rows[$0].text, query) }
+        // A reference column matches by the referenced record's name too.
+        let referenced = columns.indices.compactMap { index in ReferenceFields.route(of: columns[index], in: model).map { (index, $0) } }
+        let ids = referenced.isEmpty ? [] : names.ids(matching: query, in: Set(referenced.map(\.1)))
+        matches = candidates.filter { index in
+            let text = rows[index].text
+            if ByteSearch.containsIgnoringCase(text, query) { return true }
+            guard !ids.isEmpty else { return false }
+            if ids.count <= 32 { return ids.contains { ByteSearch.contains(text, $0) } }
+            let cells = rows[index].cells
+            return referenced.contains { column, _ in
+                guard cells.indices.contains(column) else { return false }
+                switch cells[column] {
+                case .string(let id): return ids.contains(id)
+                case .array(let items): return items.contains { $0.stringValue.map(ids.contains) ?? false }
+                default: return false
+                }
+            }
+        }
         matchedQuery = query
     }
 
     /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
     public func cellTexts(_ index: Int) -> [String] {
-        zip(columns, rows[index].cells).map { column, value in CellText.of(value, field: column, in: model) }
+        zip(columns, rows[index].cells).map { column, value in
+            if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
+                return name
+            }
+            return CellText.of(value, field: column, in: model)
+        }
     }
 
     /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
@@ -112,7 +146,23 @@ extension ExplorerUpdate {
             return []
         case Keys.Results.sort:
             return sortByColumn(&page, &state, context: context)
+        case Keys.Views.save:
+            return promptSaveView(page, &state)
+        case Keys.refresh where page.view != nil:
+            guard let view = page.view else { return [] }
+            refreshNames(for: page, &state)
+            var fresh = page
+            fresh.rows = []
+            return runView(view, purpose: .replaceRows(fresh), &state)
+        case Keys.Columns.open:
+            return openColumnChooser(page, &state, context: context)
+        case Keys.Results.ids:
+            page.showIDs.toggle()
+            page.refilter()
+            setStatus(&state, page.showIDs ? "references show their ids (i: names)" : "references show names (i: ids)")
+            return []
         case Keys.refresh:
+            refreshNames(for: page, &state)
             var fresh = page
             fresh.rows = []
             fresh.exhausted = false

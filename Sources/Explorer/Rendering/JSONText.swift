@@ -15,12 +15,25 @@ public enum CellText {
             return CivilDate(dayNumber: Int(number)).iso
         case .string(let text)? where ["date-time", "iso-date-time", "iso-date"].contains(field?.format):
             return instant(text)
+        case let value? where name.hasSuffix("DaysFromNow") && value.doubleValue != nil:
+            return relativeDays(Int((value.doubleValue ?? 0).rounded()))
         case .integer(let number)? where isIdentifier(name, field):
             return String(number)
         case .number(let number)? where isIdentifier(name, field) && number.rounded() == number && abs(number) < 1e15:
             return String(Int(number))
         default:
             return of(value)
+        }
+    }
+
+    /// `in 14 days`, `tomorrow`, `today`, `yesterday`, `3 days ago` (a renewal's days from now).
+    static func relativeDays(_ days: Int) -> String {
+        switch days {
+        case 0: return "today"
+        case 1: return "tomorrow"
+        case -1: return "yesterday"
+        case let days where days > 0: return "in \(grouped(days)) days"
+        default: return "\(grouped(-days)) days ago"
         }
     }
 
@@ -86,8 +99,11 @@ public enum JSONLines {
     }
 
     /// A record's lines, its day numbers followed by the date they stand for.
-    public static func render(record: JSONValue, of model: ModelDefinition) -> [[Span]] {
+    /// A record's lines, its day numbers followed by the date they stand for and its references by
+    /// the names of the records they point to (those `names` knows).
+    public static func render(record: JSONValue, of model: ModelDefinition, names: ReferenceNames = ReferenceNames()) -> [[Span]] {
         render(record) { key, value in
+            if let route = ReferenceFields.route(of: key, in: model) { return ReferenceFields.readable(value, route: route, names: names) }
             guard model.field(named: key)?.isDayNumber == true, let day = value.intValue else { return nil }
             return CivilDate(dayNumber: day).iso
         }
