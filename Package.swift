@@ -6,6 +6,7 @@ import PackageDescription
 //
 // Modules by role, arrows one way (see ARCHITECTURE.md):
 //   planhat (executable) → Explorer → TerminalUI;  TerminalCurses (ncurses, linked by the executable only)
+//   planhat → PlanhatMCPHTTP → PlanhatMCP;  PlanhatMCPHTTP, PlanhatSandbox → HTTPFrontDoor (FlyingFox)
 //   planhat → PlanhatMCP, PlanhatSandbox, PlanhatRemote → PlanhatKit (the dependency-free core)
 let package = Package(
     name: "planhat-explorer",
@@ -33,10 +34,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The checking front door before FlyingFox (malformed, oversized, slow requests), shared by
+        // `sandbox serve` and `mcp --http`.
+        .target(name: "HTTPFrontDoor", dependencies: ["PlanhatKit", .product(name: "FlyingFox", package: "FlyingFox")]),
         .target(
             name: "PlanhatSandbox",
             dependencies: [
                 "PlanhatKit",
+                "HTTPFrontDoor",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
@@ -46,6 +51,16 @@ let package = Package(
             dependencies: [
                 "PlanhatKit",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // MCP Streamable HTTP (`planhat mcp --http`): sessions, auth modes, Origin checks, behind the front door.
+        .target(
+            name: "PlanhatMCPHTTP",
+            dependencies: [
+                "PlanhatMCP", "PlanhatKit", "HTTPFrontDoor",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -66,6 +81,8 @@ let package = Package(
                 "PlanhatRemote",
                 "PlanhatSandbox",
                 "PlanhatMCP",
+                "PlanhatMCPHTTP",
+                "HTTPFrontDoor",
                 "Explorer",
                 "TerminalUI",
                 "TerminalCurses",
@@ -89,14 +106,14 @@ let package = Package(
         ),
         // A Swift Testing trait for the suites that wait synchronously (kept apart from the support the bench links).
         .target(name: "PlanhatTestTraits", path: "Tests/Traits"),
-        .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox"], path: "Tests/Support"),
+        .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor"], path: "Tests/Support"),
         .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatTestTraits", "PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor", "PlanhatTestSupport"]),
         .testTarget(name: "ExplorerTests", dependencies: ["PlanhatTestTraits", "Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatTestTraits", "PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(

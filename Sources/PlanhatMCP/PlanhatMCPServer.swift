@@ -31,12 +31,15 @@ public struct PlanhatMCPServer: Sendable {
         self.logger = logger
     }
 
+    /// What `initialize` tells the client about the tools (stdio and HTTP alike).
+    public static let instructions = "Planhat customer-success data. Call get_model_actions to see the models, "
+        + "get_model_action_parameters for an operation's fields, then perform_model_action."
+
     /// Serves until the client closes stdin.
     public func run(transport: StdioLineTransport = StdioLineTransport()) async throws {
         let server = Server(
             name: "planhat-explorer", version: version,
-            instructions: "Planhat customer-success data. Call get_model_actions to see the models, "
-                + "get_model_action_parameters for an operation's fields, then perform_model_action.",
+            instructions: Self.instructions,
             capabilities: .init(logging: .init(), tools: .init(listChanged: false)), configuration: configuration)
         let tools = self.tools
         let logger = self.logger

@@ -97,8 +97,10 @@ struct BackendOptions: ParsableArguments {
     /// - Parameters:
     ///   - announceSandbox: say on stderr when the sandbox is used because no token is set.
     ///   - progress: called as multi-request operations advance.
+    ///   - transport: the HTTP client to share (one per backend when nil).
     func makeBackend(
-        _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil,
+        transport: (any HTTPTransport)? = nil
     ) throws -> any PlanhatBackend {
         if usesSandbox(settings) {
             let path = resolvedSandboxPath
@@ -114,7 +116,7 @@ struct BackendOptions: ParsableArguments {
                 rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts),
                 rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget)),
             limiter: RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute))),
-            userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress,
+            transport: transport, userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress,
             analyticsURL: settings.analyticsURL, tenantUUID: settings.tenantUUID)
     }
 

@@ -26,6 +26,11 @@ struct MCPServe {
             catalog: catalog, backend: source, readOnly: settings.isReadOnly(requested: scope.readOnly), unknownFields: backend.unknownFields)
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
-        try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger).run()
+        try await Self.planhatServer(service: service, logger: logger).run()
+    }
+
+    /// The MCP server over `service`, as every transport serves it (stdio, and each HTTP session).
+    static func planhatServer(service: PlanhatService, logger: Logger) -> PlanhatMCPServer {
+        PlanhatMCPServer(service: service, version: PlanhatVersion.current, logger: logger)
     }
 }
