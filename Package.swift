@@ -123,7 +123,7 @@ let package = Package(
                 "PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
-            exclude: ["python_client_check.py"]
+            exclude: ["python_client_check.py", "python_http_check.py"]
         ),
     ]
 )

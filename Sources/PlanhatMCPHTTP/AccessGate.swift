@@ -20,7 +20,7 @@ public enum HTTPAuthMode: String, Sendable, CaseIterable {
 
 /// Who a request comes from, once admitted.
 public struct HTTPCaller: Sendable, Hashable {
-    /// The name logged for the caller: the key's name, `bearer …abcd` (passthrough), or `anonymous`.
+    /// The name logged for the caller: the key's name, `token-abcd` (passthrough: the last 4 characters), or `anonymous`.
     public let name: String
     /// The Planhat token the request carries (passthrough only).
     let planhatToken: String?
@@ -48,7 +48,7 @@ struct AccessGate: Sendable {
             guard let presented else {
                 return .failure(AccessRefusal(status: 401, message: "send your Planhat API token as Authorization: Bearer <token>", challengeError: nil))
             }
-            return .success(HTTPCaller(name: "bearer …" + String(presented.suffix(4)), planhatToken: presented))
+            return .success(HTTPCaller(name: "token-" + String(presented.suffix(4)), planhatToken: presented))
         case .key:
             guard let presented else {
                 return .failure(AccessRefusal(status: 401, message: "send your key as Authorization: Bearer <key> (ask whoever runs this server)", challengeError: nil))

@@ -3,7 +3,7 @@ import Synchronization
 
 /// One line per HTTP request, on stderr or in `--log-file`:
 /// `planhat mcp http: client=127.0.0.1:50412 caller=alice method=tools/call tool=perform_model_action model=companies status=200 ms=2.4`.
-/// Credentials never appear: the caller is a key's name, or `bearer …` and a token's last 4 characters.
+/// Credentials never appear: the caller is a key's name, or `token-` and a token's last 4 characters.
 public final class RequestLog: Sendable {
     /// What is known about a request when its answer leaves.
     struct Entry {
