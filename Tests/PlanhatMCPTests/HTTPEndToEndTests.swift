@@ -38,6 +38,15 @@ struct HTTPEndToEndTests {
         #expect(log.contains("status=403") && log.contains("note=\"origin refused\""))
     }
 
+    @Test("a session unused for --session-idle ends; /healthz counts sessions")
+    func expiry() throws {
+        let server = try ServedMCPHTTP(["--sandbox", "--sandbox-path", Self.sandbox(), "--session-idle", "1"])
+        defer { server.stop() }
+        try Self.check(["expire", server.url, "1"])
+        let health = try ProcessRunner.run("/usr/bin/curl", ["-s", server.url.replacingOccurrences(of: "/mcp", with: "/healthz")], environment: ProcessRunner.environment(), timeout: 30)
+        #expect(health.stdout == #"{"mode":"stateful","sessions":0,"status":"ok"}"#)
+    }
+
     @Test("stateless: every tool as JSON, GET refused 405, 200 clients, limits, Origin")
     func stateless() throws {
         let server = try ServedMCPHTTP(["--sandbox", "--sandbox-path", Self.sandbox(), "--stateless", "--header-timeout", "1"])
@@ -63,6 +72,7 @@ struct HTTPEndToEndTests {
         let output = try Self.check(["passthrough", server.url, writer, reader])
         #expect(!output.contains(writer) && !output.contains(reader), "no token in any answer")
         try Self.check(["auth", server.url, "passthrough"])
+        if !stateless { try Self.check(["owned", server.url, writer, reader]) }
         let log = server.log()
         #expect(log.contains("--auth passthrough"))
         #expect(log.contains("caller=token-\(writer.suffix(4))") && log.contains("caller=token-\(reader.suffix(4))"))

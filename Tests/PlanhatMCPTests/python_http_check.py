@@ -9,6 +9,8 @@ Usage: python_http_check.py CHECK URL [ARGS...]
   limits URL HEADER_TIMEOUT [TOKEN] a 10 MB body gets 413; a half-sent head is cut off (408) and the server still answers
   passthrough URL RW_TOKEN RO_TOKEN two Planhat tokens of different permissions through one server
   keyed URL KEY                     a key from the keys file is admitted (and what it may do)
+  owned URL TOKEN_A TOKEN_B         a session opened with one token is unknown to another (stateful)
+  expire URL IDLE_SECONDS           an unused session ends after the idle timeout
 Each check prints `ok: …` lines and ends with ALL CHECKS PASSED, or exits with CHECK FAILED.
 """
 import asyncio
@@ -249,6 +251,36 @@ async def passthrough(url, rw_token, ro_token):
 
 
 
+def raw_session(url, token):
+    """Opens a session with a raw initialize: its id (None when stateless)."""
+    status, fields, _ = raw_request(url, headers={**MCP_HEADERS, "Authorization": f"Bearer {token}"}, body=INITIALIZE)
+    check(status == 200, f"a raw initialize is answered ({status})")
+    return fields.get("mcp-session-id")
+
+
+LIST = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).encode()
+
+
+def in_session(url, token, session_id):
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}", "Mcp-Session-Id": session_id, "MCP-Protocol-Version": "2025-11-25"}
+    status, _, _ = raw_request(url, headers=headers, body=LIST)
+    return status
+
+
+async def owned(url, token_a, token_b):
+    session_id = raw_session(url, token_a)
+    check(session_id is not None, "a stateful server names the session")
+    check(in_session(url, token_b, session_id) == 404, "the session is unknown to another token (404)")
+    check(in_session(url, token_a, session_id) == 200, "and served to the token that opened it")
+
+
+async def expire(url, idle):
+    session_id = raw_session(url, "any")
+    check(in_session(url, "any", session_id) == 200, "a fresh session is served")
+    time.sleep(idle * 2 + 1.5)
+    check(in_session(url, "any", session_id) == 404, f"after {idle * 2 + 1.5:.1f} s unused (--session-idle {idle}) the session is gone (404)")
+
+
 async def keyed(url, key):
     async def body(session):
         result = await perform(session, "companies", "list", {"limit": 2})
@@ -272,6 +304,10 @@ async def main():
         await limits(url, float(rest[0]), *rest[1:])
     elif name == "passthrough":
         await passthrough(url, rest[0], rest[1])
+    elif name == "owned":
+        await owned(url, rest[0], rest[1])
+    elif name == "expire":
+        await expire(url, float(rest[0]))
     elif name == "keyed":
         await keyed(url, rest[0])
     else:
