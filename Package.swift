@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SHA-256 for PKCE (`planhat login`): the SDK's PKCE needs CryptoKit, absent on Linux.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // The core: JSON, catalog, schemas, validation, errors, the service, support. No dependencies.
@@ -64,6 +66,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `planhat login`: OAuth authorization code + PKCE S256 with a loopback redirect (tokens are kept and
+        // refreshed by PlanhatRemote, which every face uses).
+        .target(
+            name: "PlanhatLogin",
+            dependencies: [
+                "PlanhatRemote", "PlanhatKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ]
+        ),
         // glibc facilities the Glibc module does not export (strcasestr, mallopt) and the crash-time writer.
         .target(name: "CSupport"),
         // A terminal toolkit that knows no Planhat: cell buffer, display width, widgets, themes, keys.
@@ -83,6 +95,7 @@ let package = Package(
                 "PlanhatMCP",
                 "PlanhatMCPHTTP",
                 "HTTPFrontDoor",
+                "PlanhatLogin",
                 "Explorer",
                 "TerminalUI",
                 "TerminalCurses",

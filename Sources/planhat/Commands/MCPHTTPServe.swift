@@ -109,6 +109,7 @@ struct MCPHTTPServe {
                 guard let apiToken = APIToken(token) else { throw PlanhatError(.unauthorized, message: "an empty Bearer token") }
                 var own = settings
                 own.token = apiToken
+                own.oauth = nil
                 own.tokenSource = "the request's Authorization header"
                 let source = try backend.makeBackend(own, announceSandbox: false, transport: shared)
                 let service = BackendOptions.service(catalog: catalog, backend: source, readOnly: readOnly, unknownFields: backend.unknownFields)
