@@ -126,7 +126,11 @@ let package = Package(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor", "PlanhatTestSupport"]),
+        .testTarget(
+            name: "PlanhatCLITests",
+            dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor", "PlanhatTestSupport"],
+            exclude: ["fake_oauth_server.py"]
+        ),
         .testTarget(name: "ExplorerTests", dependencies: ["PlanhatTestTraits", "Explorer", "TerminalUI", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(name: "PlanhatRemoteTests", dependencies: ["PlanhatTestTraits", "PlanhatRemote", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport"]),
         .testTarget(

@@ -88,6 +88,7 @@ struct PlanhatCommand: AsyncParsableCommand {
         subcommands: [
             ExploreCommand.self, ModelsCommand.self, SchemaCommand.self, CallCommand.self, ExportCommand.self,
             DoctorCommand.self, SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
+            LoginCommand.self, LogoutCommand.self, AuthCommand.self,
         ]
     )
 

@@ -86,7 +86,7 @@ struct CommandLineRouterTests {
     @Test("the subcommand tree comes from the configuration")
     func commandTree() {
         let tree = CommandTree(of: PlanhatCommand.self)
-        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config"])
+        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config", "login", "logout", "auth"])
         #expect(Set(tree.children["sandbox"]?.children.keys.map { $0 } ?? []) == ["reset", "info", "serve"])
         #expect(tree.path(at: ["sandbox", "reset", "reset"]) == ["sandbox", "reset"])
         #expect(tree.path(at: ["companies", "call"]) == [])
