@@ -107,7 +107,7 @@ public struct LoginFlow: Sendable {
         let serving = Task { try await server.run() }
         defer { serving.cancel() }
         do {
-            try await server.waitUntilListening(timeout: 5)
+            try await server.waitUntilListening(timeout: 15)
         } catch {
             throw PlanhatError.configuration(
                 "cannot listen on 127.0.0.1:\(callback.port) for the sign-in redirect: is another planhat login running, or the port in use?",

@@ -52,7 +52,13 @@ struct OAuthLoginTests {
         }
     }
 
-    static func freePort() -> Int { Int.random(in: 40_000...46_000) }
+    /// A port nothing listens on now (the system picks it), for the login's fixed redirect port.
+    static func freePort() -> Int {
+        let probe = try? ProcessRunner.run(
+            "/usr/bin/env", ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"],
+            environment: ProcessRunner.environment(), timeout: 30)
+        return Int(probe?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? Int.random(in: 40_000...46_000)
+    }
 
     static func environment(_ fake: FakeServer, browser: String = "curl -s -o /dev/null -L", secret: String? = "sk_test_secret") -> [String: String] {
         var extra = [
