@@ -6,6 +6,7 @@ import PackageDescription
 //
 // Modules by role, arrows one way (see ARCHITECTURE.md):
 //   planhat (executable) → Explorer → TerminalUI;  TerminalCurses (ncurses, linked by the executable only)
+//   planhat → PlanhatMCPHTTP → PlanhatMCP;  PlanhatMCPHTTP, PlanhatSandbox → HTTPFrontDoor (FlyingFox)
 //   planhat → PlanhatMCP, PlanhatSandbox, PlanhatRemote, PlanhatJournal → PlanhatKit (the dependency-free core)
 let package = Package(
     name: "planhat-explorer",
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // SHA-256 for PKCE (`planhat login`): the SDK's PKCE needs CryptoKit, absent on Linux.
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // The core: JSON, catalog, schemas, validation, errors, the service, support. No dependencies.
@@ -33,10 +36,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The checking front door before FlyingFox (malformed, oversized, slow requests), shared by
+        // `sandbox serve` and `mcp --http`.
+        .target(name: "HTTPFrontDoor", dependencies: ["PlanhatKit", .product(name: "FlyingFox", package: "FlyingFox")]),
         .target(
             name: "PlanhatSandbox",
             dependencies: [
                 "PlanhatKit",
+                "HTTPFrontDoor",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
             ]
@@ -52,6 +59,26 @@ let package = Package(
                 "PlanhatKit",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // MCP Streamable HTTP (`planhat mcp --http`): sessions, auth modes, Origin checks, behind the front door.
+        .target(
+            name: "PlanhatMCPHTTP",
+            dependencies: [
+                "PlanhatMCP", "PlanhatKit", "HTTPFrontDoor",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `planhat login`: OAuth authorization code + PKCE S256 with a loopback redirect (tokens are kept and
+        // refreshed by PlanhatRemote, which every face uses).
+        .target(
+            name: "PlanhatLogin",
+            dependencies: [
+                "PlanhatRemote", "PlanhatKit",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
             ]
         ),
         // glibc facilities the Glibc module does not export (strcasestr, mallopt) and the crash-time writer.
@@ -72,6 +99,9 @@ let package = Package(
                 "PlanhatSandbox",
                 "PlanhatJournal",
                 "PlanhatMCP",
+                "PlanhatMCPHTTP",
+                "HTTPFrontDoor",
+                "PlanhatLogin",
                 "Explorer",
                 "TerminalUI",
                 "TerminalCurses",
@@ -95,14 +125,18 @@ let package = Package(
         ),
         // A Swift Testing trait for the suites that wait synchronously (kept apart from the support the bench links).
         .target(name: "PlanhatTestTraits", path: "Tests/Traits"),
-        .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox"], path: "Tests/Support"),
+        .target(name: "PlanhatTestSupport", dependencies: ["PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor"], path: "Tests/Support"),
         .testTarget(name: "PlanhatKitTests", dependencies: ["PlanhatTestTraits", "PlanhatKit", "PlanhatRemote", "PlanhatTestSupport"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(
             name: "PlanhatSandboxTests",
             dependencies: ["PlanhatSandbox", "PlanhatKit", "PlanhatTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PlanhatCLITests", dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "PlanhatTestSupport"]),
+        .testTarget(
+            name: "PlanhatCLITests",
+            dependencies: ["PlanhatTestTraits", "planhat", "PlanhatKit", "PlanhatRemote", "PlanhatSandbox", "HTTPFrontDoor", "PlanhatTestSupport"],
+            exclude: ["fake_oauth_server.py"]
+        ),
         .testTarget(
             name: "PlanhatJournalTests",
             dependencies: [
@@ -119,7 +153,7 @@ let package = Package(
                 "PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
-            exclude: ["python_client_check.py"]
+            exclude: ["python_client_check.py", "python_http_check.py"]
         ),
     ]
 )

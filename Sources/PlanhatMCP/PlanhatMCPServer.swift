@@ -31,6 +31,10 @@ public struct PlanhatMCPServer: Sendable {
         self.logger = logger
     }
 
+    /// What `initialize` tells the client about the tools (stdio and HTTP alike).
+    public static let instructions = "Planhat customer-success data. Call get_model_actions to see the models, "
+        + "get_model_action_parameters for an operation's fields, then perform_model_action."
+
     /// Serves until the client closes stdin.
     public func run(transport: StdioLineTransport = StdioLineTransport()) async throws {
         let server = Server(

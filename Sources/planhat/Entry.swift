@@ -90,6 +90,7 @@ struct PlanhatCommand: AsyncParsableCommand {
             DoctorCommand.self, SandboxCommand.self, MCPCommand.self, MCPConfigCommand.self,
             HistoryCommand.self, UndoCommand.self,
             ViewsCommand.self, ViewCommand.self,
+            LoginCommand.self, LogoutCommand.self, AuthCommand.self,
         ]
     )
 
@@ -105,16 +106,20 @@ struct PlanhatCommand: AsyncParsableCommand {
 struct MCPCommand: AsyncParsableCommand, ChoosesLogLevel {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
-        abstract: "Serve Planhat's three MCP tools over stdin/stdout (also: planhat --stdio).",
+        abstract: "Serve Planhat's MCP tools over stdin/stdout (also: planhat --stdio), or over HTTP with --http.",
         discussion: """
             Uses your workspace when a token is configured, the offline sandbox with --sandbox; with
             neither it refuses to start. stdout carries only JSON-RPC; logs go to stderr.
             Example: planhat --stdio --sandbox --read-only --models companies,endusers
             --toolset hosted serves Planhat's hosted tool names (list_model_records, …), all serves both.
+            With --http it serves MCP Streamable HTTP at /mcp for a team (see README: Run it for your team).
+            Example: planhat mcp --http --host 0.0.0.0 --port 8765 --stateless --read-only
             """)
 
-    @Flag(name: .long, help: "Serve MCP over stdin/stdout (the only transport; accepted for clarity).")
+    @Flag(name: .long, help: "Serve MCP over stdin/stdout (the default transport; accepted for clarity).")
     var stdio = false
+
+    @OptionGroup var httpOptions: HTTPServeOptions
 
     @OptionGroup var scope: ScopeOptions
 
@@ -125,7 +130,15 @@ struct MCPCommand: AsyncParsableCommand, ChoosesLogLevel {
     var logLevel: Logger.Level? { backend.logging.level }
 
     func run() async throws {
-        try await MCPServe(scope: scope, backend: backend, tools: tools).run()
+        if httpOptions.http {
+            try await MCPHTTPServe(scope: scope, backend: backend, options: httpOptions, tools: tools).run()
+        } else {
+            try await MCPServe(scope: scope, backend: backend, tools: tools).run()
+        }
+    }
+
+    func validate() throws {
+        if stdio && httpOptions.http { throw ValidationError("--stdio and --http are two transports: choose one") }
     }
 }
 

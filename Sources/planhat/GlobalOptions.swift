@@ -97,8 +97,10 @@ struct BackendOptions: ParsableArguments {
     /// - Parameters:
     ///   - announceSandbox: say on stderr when the sandbox is used because no token is set.
     ///   - progress: called as multi-request operations advance.
+    ///   - transport: the HTTP client to share (one per backend when nil).
     func makeBackend(
-        _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil
+        _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil,
+        transport: (any HTTPTransport)? = nil
     ) throws -> any PlanhatBackend {
         if usesSandbox(settings) {
             let path = resolvedSandboxPath
@@ -108,14 +110,19 @@ struct BackendOptions: ParsableArguments {
             return try SandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
         }
         guard let token = settings.token else { throw PlanhatError(.unauthorized, message: "no API token configured") }
-        return RemoteBackend(
-            baseURL: settings.baseURL, token: token, profile: settings.profile, timeout: try Rules.timeout.value(of: timeout),
-            retry: RetryPolicy(
-                rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts),
-                rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget)),
-            limiter: RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute))),
-            userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress,
-            analyticsURL: settings.analyticsURL, tenantUUID: settings.tenantUUID)
+        let shared: any HTTPTransport = try transport ?? URLSessionTransport(timeout: Rules.timeout.value(of: timeout))
+        let limiter = RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute)))
+        let retry = RetryPolicy(
+            rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts), rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget))
+        let remote: @Sendable (APIToken) -> RemoteBackend = { token in
+            RemoteBackend(
+                baseURL: settings.baseURL, token: token, profile: settings.profile, retry: retry, limiter: limiter, transport: shared,
+                userAgent: "planhat-explorer/\(PlanhatVersion.current)", progress: progress,
+                analyticsURL: settings.analyticsURL, tenantUUID: settings.tenantUUID)
+        }
+        guard let session = settings.oauth else { return remote(token) }
+        // Signed in with planhat login: each request takes the current token, refreshed when due or after a 401.
+        return RefreshingBackend(session: session, info: BackendInfo(kind: .remote, location: settings.baseURL, profile: settings.profile), make: remote)
     }
 
     /// The service over the selected backend; read-only when asked or when the profile says so.

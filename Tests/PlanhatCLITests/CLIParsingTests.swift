@@ -235,7 +235,7 @@ struct CLIParsingTests {
         (["doctor", "--region", "Mars!"], "error: --region: Mars! is not allowed; expected a cluster name such as eu, eu2, eu3, us2, us4 (api-<region>.planhat.com)"),
         (["doctor", "--api-url", "ftp://example.com"], "error: --api-url: ftp://example.com is not allowed; expected an http or https URL such as https://api.planhat.com"),
         (["export", "companies", "--format", "xml"], "error: --format: xml is not allowed; expected one of ndjson, csv, json"),
-        (["mcp-config", "--client", "vim"], "error: --client: vim is not allowed; expected one of claude-desktop, generic"),
+        (["mcp-config", "--client", "vim"], "error: --client: vim is not allowed; expected one of claude-desktop, claude-code, cursor, vscode, chatgpt, claude-ai, generic"),
         (["explore", "--sandbox", "--models", "compnies"], "error: --models: compnies is not allowed; expected model names from planhat models, comma-separated (unknown model 'compnies'; did you mean companies?)"),
         (["--stdio", "--sandbox", "--models", ","], "error: --models: , is not allowed; expected model names from planhat models, comma-separated"),
         (["--sandbox", "--theme", "neon"], "error: --theme: neon is not allowed; expected a built-in theme (default, light, high-contrast) or a theme YAML file"),

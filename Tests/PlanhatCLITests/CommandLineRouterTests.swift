@@ -86,7 +86,7 @@ struct CommandLineRouterTests {
     @Test("the subcommand tree comes from the configuration")
     func commandTree() {
         let tree = CommandTree(of: PlanhatCommand.self)
-        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config", "history", "undo", "views", "view"])
+        #expect(Set(tree.children.keys) == ["explore", "models", "schema", "call", "export", "doctor", "sandbox", "mcp", "mcp-config", "history", "undo", "views", "view", "login", "logout", "auth"])
         #expect(Set(tree.children["history"]?.children.keys.map { $0 } ?? []) == ["list", "show"])
         #expect(Set(tree.children["view"]?.children.keys.map { $0 } ?? []) == ["run"])
         #expect(Set(tree.children["sandbox"]?.children.keys.map { $0 } ?? []) == ["reset", "info", "serve"])

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import HTTPFrontDoor
 import PlanhatKit
 import PlanhatTestSupport
 import PlanhatTestTraits

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPFrontDoor
 import PlanhatKit
 import PlanhatRemote
 import PlanhatSandbox

@@ -60,6 +60,9 @@ public struct Settings: Sendable {
         requested || profileReadOnly
     }
 
+    /// The `planhat login` credentials the token comes from, which refresh it; nil for a static token.
+    public var oauth: OAuthSession?
+
     /// Whether a token is configured: the remote backend is then the default.
     public var hasToken: Bool { token != nil }
 
@@ -133,9 +136,16 @@ public struct SettingsLoader: Sendable {
         }
         var token: APIToken?
         var source: String?
+        var oauth: OAuthSession?
+        let signIn = CredentialsStore(profile: profileName, environment: environment)
         if let value = environment["PLANHAT_API_TOKEN"], let parsed = APIToken(value) {
             token = parsed
             source = "PLANHAT_API_TOKEN"
+        } else if let credentials = try signIn.load(), let parsed = APIToken(credentials.accessToken) {
+            // `planhat login` comes before a token in the config file: signing in is the newer act.
+            token = parsed
+            source = "OAuth sign-in (planhat login, \(signIn.path))"
+            oauth = OAuthSession(store: signIn, clientSecret: environment["PLANHAT_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 })
         } else if let profile, let profileName {
             if let inline = profile.token.flatMap(APIToken.init) {
                 token = inline
@@ -156,6 +166,7 @@ public struct SettingsLoader: Sendable {
         var settings = Settings(
             token: token, tokenSource: source, baseURL: baseURL, profile: profileName, configPath: configPath,
             profileReadOnly: profile?.readOnly ?? false)
+        settings.oauth = oauth
         let analytics = environment["PLANHAT_ANALYTICS_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.analyticsURL
         if let analytics { settings.analyticsURL = try httpURL(analytics, option: "analytics_url") }
         let tenant = environment["PLANHAT_TENANT_UUID"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.tenantUUID

@@ -1,6 +1,7 @@
 import FlyingFox
 import FlyingSocks
 import Foundation
+import HTTPFrontDoor
 import PlanhatKit
 
 /// FlyingFox has a JSONValue of its own.
@@ -25,6 +26,8 @@ typealias PlanhatJSON = PlanhatKit.JSONValue
 ///   Off loopback `token` is required: ``run(onListening:)`` refuses to start without one. The
 ///   analytics routes take no token, as Planhat's: the tenant UUID in the path authorises them
 ///   (exactly `tenantUUID` when given; any on loopback; off loopback they need `tenantUUID`, 403).
+/// - `readOnlyToken`, when given, is a second token that may only read: its writes get 403, as a
+///   Planhat user whose role lacks the permission gets (for testing per-user permissions).
 /// - Control routes outside the API's paths: `POST/GET/DELETE /__control/faults` and
 ///   `GET/DELETE /__control/requests`. With `controlToken` they need `Bearer <controlToken>`; without
 ///   one they are open on loopback and answer 403 anywhere else.
@@ -42,6 +45,7 @@ public final class SandboxServer: Sendable {
     let tenantUUID: String?
 
     /// - Parameters:
+    ///   - readOnlyToken: A Bearer token whose requests may only read (403 on any write).
     ///   - token: The Bearer token clients must send; nil accepts any non-empty one (loopback only).
     ///   - host: An IP address, or `localhost`; anything but loopback needs `token`.
     ///   - port: 0 picks a free one, handed to `onListening`.
@@ -51,7 +55,7 @@ public final class SandboxServer: Sendable {
     ///   - tenantUUID: The tenant UUID the analytics routes require; nil accepts any on loopback and
     ///     shuts them (403) elsewhere.
     public init(service: PlanhatService, token: String?, host: String = "127.0.0.1", port: UInt16 = 4010, faults: FaultInjector = FaultInjector(),
-                controlToken: String? = nil, limits: ServeLimits = .standard, tenantUUID: String? = nil) {
+                controlToken: String? = nil, limits: ServeLimits = .standard, tenantUUID: String? = nil, readOnlyToken: String? = nil) {
         self.service = service
         self.token = token
         self.controlToken = controlToken
@@ -61,7 +65,7 @@ public final class SandboxServer: Sendable {
         self.limits = limits
         self.tenantUUID = tenantUUID
         access = AccessPolicy(
-            token: token, controlToken: controlToken, tenantUUID: tenantUUID, loopback: (try? ListenAddress(host: host))?.isLoopback ?? false)
+            token: token, readOnlyToken: readOnlyToken, controlToken: controlToken, tenantUUID: tenantUUID, loopback: (try? ListenAddress(host: host))?.isLoopback ?? false)
     }
 
     /// Why a non-loopback server will not start without `--token`.
@@ -355,6 +359,8 @@ struct MethodNotAllowed: Error, Sendable {
 struct AccessPolicy: Sendable {
     /// The API's token; nil accepts any non-empty one (loopback only).
     let token: String?
+    /// A token that may only read: its writes are refused with 403.
+    let readOnlyToken: String?
     /// The control routes' token; nil leaves them open on loopback and shut elsewhere.
     let controlToken: String?
     /// The tenant UUID the analytics routes need; nil accepts any on loopback and none elsewhere.
@@ -368,6 +374,12 @@ struct AccessPolicy: Sendable {
     }
 
     func api(_ request: HTTPRequest) -> Verdict {
+        if let readOnlyToken, let presented = Self.bearer(request), Self.same(readOnlyToken, presented) {
+            guard ["GET", "HEAD"].contains(request.method.rawValue.uppercased()) else {
+                return .refused(status: 403, message: "permission denied: this token's user may only read, not \(request.method.rawValue) \(request.path)")
+            }
+            return .allowed
+        }
         guard let presented = Self.bearer(request), token.map({ Self.same($0, presented) }) ?? true else {
             return .refused(status: 401, message: "missing or invalid access token: send Authorization: Bearer <token>")
         }
@@ -410,24 +422,6 @@ struct AccessPolicy: Sendable {
     }
 }
 
-/// The private socket FlyingFox listens on behind the front door.
-enum PrivateSocket {
-    static func address() -> sockaddr_un {
-        #if os(Linux)
-            // An abstract-namespace socket: no file to clean up, unreachable from other machines.
-            return .unix(abstractNamespace: "planhat-sandbox-serve-\(UUID().uuidString)")
-        #else
-            return .unix(path: FileManager.default.temporaryDirectory.appendingPathComponent("planhat-serve-\(UUID().uuidString.prefix(8)).sock").path)
-        #endif
-    }
-
-    static func remove(_ address: sockaddr_un) {
-        #if !os(Linux)
-            try? Socket.unlink(address)
-        #endif
-    }
-}
-
 /// Routes every request to the sandbox server.
 struct Handler: HTTPHandler {
     let server: SandboxServer
@@ -445,4 +439,11 @@ struct FailingBytes: AsyncBufferedSequence, AsyncBufferedIteratorProtocol {
     func makeAsyncIterator() -> FailingBytes { self }
     mutating func next() async throws -> UInt8? { throw Dropped() }
     mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? { throw Dropped() }
+}
+
+/// Lines on stderr for what the server cannot answer to anyone.
+enum ServeLog {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("planhat sandbox serve: \(message)\n".utf8))
+    }
 }

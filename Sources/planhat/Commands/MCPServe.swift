@@ -30,6 +30,11 @@ struct MCPServe {
         let options = try tools.options()
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models (\(options.toolset.rawValue) tools) on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
-        try await PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger).run()
+        try await Self.planhatServer(service: service, options: options, logger: logger).run()
+    }
+
+    /// The MCP server over `service`, as every transport serves it (stdio, and each HTTP session).
+    static func planhatServer(service: PlanhatService, options: MCPServerOptions, logger: Logger) -> PlanhatMCPServer {
+        PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger)
     }
 }

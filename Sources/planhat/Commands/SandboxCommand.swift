@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPFrontDoor
 import Logging
 import PlanhatKit
 import PlanhatRemote
@@ -108,6 +109,9 @@ struct SandboxCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("The Bearer token clients must send (default on loopback: any non-empty token; required elsewhere).", valueName: "token"))
         var token: String?
 
+        @Option(name: .customLong("read-only-token"), help: ArgumentHelp("A second Bearer token that may only read: its writes get 403, like a Planhat user without the permission.", valueName: "token"))
+        var readOnlyToken: String?
+
         @Option(name: .customLong("control-token"), help: ArgumentHelp("The Bearer token the /__control/* routes require (default: none on loopback; off loopback they are off without it).", valueName: "token"))
         var controlToken: String?
 
@@ -130,6 +134,7 @@ struct SandboxCommand: ParsableCommand {
                 throw ValidationError("--host: \(error.description)")
             }
             if token?.isEmpty == true { throw ValidationError("--token must not be empty") }
+            if readOnlyToken?.isEmpty == true { throw ValidationError("--read-only-token must not be empty") }
             if controlToken?.isEmpty == true { throw ValidationError("--control-token must not be empty") }
             if tenantUUID?.isEmpty == true { throw ValidationError("--tenant-uuid must not be empty") }
             if !address.isLoopback && token == nil { throw ValidationError(SandboxServer.tokenRequiredMessage(host: host)) }
@@ -158,7 +163,7 @@ struct SandboxCommand: ParsableCommand {
             var limits = ServeLimits.standard
             limits.maxBodyBytes = maxBodyMB * 1_048_576
             let server = SandboxServer(service: service, token: token, host: host, port: port, faults: FaultInjector(rules: rules),
-                                       controlToken: controlToken, limits: limits, tenantUUID: tenantUUID)
+                                       controlToken: controlToken, limits: limits, tenantUUID: tenantUUID, readOnlyToken: readOnlyToken)
             let tokenNote = token == nil ? "any non-empty Bearer token" : "the Bearer token given with --token"
             let hasControlToken = controlToken != nil
             try await server.run { bound in

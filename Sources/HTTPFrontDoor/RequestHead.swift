@@ -204,11 +204,14 @@ struct RequestHead: Sendable, Hashable {
 
     /// The head as FlyingFox receives it: the body's length always as Content-Length (a chunked body has
     /// been decoded by then), `Expect` answered already.
-    func forwarded(bodyLength: Int?) -> Data {
+    /// `replacing` names a header the front door sets itself (the client's address): the client's own
+    /// fields of that name are dropped.
+    func forwarded(bodyLength: Int?, replacing own: (name: String, value: String)? = nil) -> Data {
         var head = requestLine + [0x0D, 0x0A]
-        for field in fields where !["content-length", "transfer-encoding", "expect"].contains(field.name) {
+        for field in fields where !["content-length", "transfer-encoding", "expect"].contains(field.name) && field.name != own?.name {
             head += field.line + [0x0D, 0x0A]
         }
+        if let own { head += Array("\(own.name): \(own.value)\r\n".utf8) }
         if let bodyLength { head += Array("Content-Length: \(bodyLength)\r\n".utf8) }
         head += [0x0D, 0x0A]
         return Data(head)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How much a client may send and how long it may take, for `planhat sandbox serve`.
+/// How much a client may send and how long it may take, for `planhat sandbox serve` and `planhat mcp --http`.
 ///
 /// The front door enforces all of them before FlyingFox sees a byte of the request, except
 /// `handlerTimeout`, which is FlyingFox's own `timeout`: it bounds the handler (answering 500 past it)
@@ -43,7 +43,7 @@ public struct ServeLimits: Sendable, Hashable {
 
 extension Duration {
     /// The duration in seconds, for messages and FlyingFox's `TimeInterval`s.
-    var seconds: Double {
+    package var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) / 1e18
     }

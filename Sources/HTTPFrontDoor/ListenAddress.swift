@@ -5,7 +5,7 @@ import Foundation
     import Glibc
 #endif
 
-/// Where `planhat sandbox serve` listens, and whether only this machine can reach it.
+/// Where `planhat sandbox serve` or `planhat mcp --http` listens, and whether only this machine can reach it.
 public struct ListenAddress: Sendable, Hashable {
     /// The host as given (`127.0.0.1`, `localhost`, `::1`, `0.0.0.0`, any IPv4 or IPv6 address).
     public let host: String
@@ -52,7 +52,7 @@ public struct ListenAddress: Sendable, Hashable {
     }
 
     /// A socket bound to the address and listening, with `SO_REUSEADDR` like FlyingFox's own.
-    func listeningSocket(port: UInt16) throws -> Socket {
+    package func listeningSocket(port: UInt16) throws -> Socket {
         switch ip {
         case .v4(let text): return try Self.listen(on: try sockaddr_in.inet(ip4: text, port: port))
         case .v6(let text): return try Self.listen(on: try sockaddr_in6.inet6(ip6: text, port: port))
@@ -73,7 +73,7 @@ public struct ListenAddress: Sendable, Hashable {
     }
 
     /// The port a listening socket was given (the one asked for, or a free one for port 0).
-    static func boundPort(of socket: Socket) -> UInt16? {
+    package static func boundPort(of socket: Socket) -> UInt16? {
         switch try? socket.sockname() {
         case .ip4(_, let port)?, .ip6(_, let port)?: return port
         default: return nil

@@ -6,7 +6,7 @@ import Foundation
     import Glibc
 #endif
 
-/// The public side of `planhat sandbox serve`: it accepts the connections, reads each request whole and
+/// The public side of `planhat sandbox serve` and `planhat mcp --http`: it accepts the connections, reads each request whole and
 /// checks it — request line, header fields, framing, sizes, time taken — and passes only complete,
 /// well-formed requests on to FlyingFox, which listens on a private socket, then relays its answer.
 ///
@@ -17,13 +17,30 @@ import Foundation
 /// chunked bodies to the handler undecoded-until-read. So what a front end must answer before a request
 /// exists — 400, 408, 411, 413, 414, 417, 431, 501, 505 — is answered here, and FlyingFox still does
 /// everything after: decoding the request, the handler, encoding answers, keep-alive.
-struct FrontDoor: Sendable {
+///
+/// Answers relayed back are framed by Content-Length or, for streams (MCP's Server-Sent Events), by
+/// chunked encoding: each chunk is passed on as soon as it arrives.
+package struct FrontDoor: Sendable {
     let listener: Socket
     let upstream: sockaddr_un
     let limits: ServeLimits
+    /// A header carrying the client's address to FlyingFox (which only sees the private socket);
+    /// any such header the client sent is dropped. nil adds none.
+    let clientAddressHeader: String?
+
+    /// - Parameters:
+    ///   - listener: The bound, listening public socket.
+    ///   - upstream: FlyingFox's private socket (``PrivateSocket``).
+    ///   - clientAddressHeader: see ``clientAddressHeader``.
+    package init(listener: Socket, upstream: sockaddr_un, limits: ServeLimits, clientAddressHeader: String? = nil) {
+        self.listener = listener
+        self.upstream = upstream
+        self.limits = limits
+        self.clientAddressHeader = clientAddressHeader?.lowercased()
+    }
 
     /// Accepts connections until cancelled.
-    func run() async throws {
+    package func run() async throws {
         let pool = HTTPServer.defaultPool()
         try await pool.prepare()
         let accepting = try AsyncSocket(socket: listener, pool: pool)
@@ -59,15 +76,25 @@ struct FrontDoor: Sendable {
                 let client = try await listener.accept()
                 // Every answer is small and written at once: do not let it wait for a delayed ACK.
                 try? client.socket.setValue(true, for: BoolSocketOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY))
-                return FrontDoorConnection(client: client.socket, pool: pool, upstreamAddress: upstream, limits: limits)
+                let address = clientAddressHeader.map { ($0, Self.describe(peerOf: client.socket)) }
+                return FrontDoorConnection(client: client.socket, pool: pool, upstreamAddress: upstream, limits: limits, clientAddress: address)
             } catch is CancellationError {
                 return nil
             } catch {
-                ServeLog.error("accepting a connection failed: \(error.localizedDescription)")
+                FrontDoorLog.error("accepting a connection failed: \(error.localizedDescription)")
                 try await Task.sleep(for: .milliseconds(100))
             }
         }
         return nil
+    }
+
+    /// `203.0.113.5:51234` or `[::1]:51234` for a connected socket.
+    static func describe(peerOf socket: Socket) -> String {
+        switch try? socket.remotePeer() {
+        case .ip4(let ip, let port)?: return "\(ip):\(port)"
+        case .ip6(let ip, let port)?: return "[\(ip)]:\(port)"
+        default: return "unknown"
+        }
     }
 }
 
@@ -78,6 +105,8 @@ struct FrontDoorConnection: Sendable {
     let pool: any AsyncSocketPool
     let upstreamAddress: sockaddr_un
     let limits: ServeLimits
+    /// The header naming the client's address, and that address.
+    let clientAddress: (name: String, value: String)?
 
     func run() async {
         var reader = SocketReader(socket: client, pool: pool)
@@ -116,7 +145,7 @@ struct FrontDoorConnection: Sendable {
             do {
                 if upstream == nil { upstream = try await Upstream.connect(to: upstreamAddress, pool: pool) }
                 guard var connection = upstream else { return }
-                try await connection.send(head.forwarded(bodyLength: framing == .none ? nil : body.count) + Data(body))
+                try await connection.send(head.forwarded(bodyLength: framing == .none ? nil : body.count, replacing: clientAddress) + Data(body))
                 let complete = try await connection.relayAnswer(to: client, withoutBody: head.method.uppercased() == "HEAD", patience: .each(limits.idleTimeout))
                 upstream = connection
                 guard complete, head.keepAlive else { return }
@@ -168,17 +197,21 @@ struct Upstream {
     }
 
     /// Relays one answer to the client; false when FlyingFox closed the connection before its end.
-    /// FlyingFox frames every answer with Content-Length; one without is relayed until the close.
+    /// An answer framed by Content-Length is relayed in 64 KB pieces; a chunked one (a stream of
+    /// events) chunk by chunk as it comes; one with neither until the close.
     mutating func relayAnswer(to client: Socket, withoutBody: Bool, patience: Patience) async throws -> Bool {
         var head: [UInt8] = []
         var length: Int?
+        var chunked = false
         while true {
             let line = try await reader.line(limit: 65_536, .forever)
             head += line + [0x0D, 0x0A]
             if line.isEmpty { break }
-            let text = String(decoding: line, as: UTF8.self)
-            if text.lowercased().hasPrefix("content-length:") {
+            let text = String(decoding: line, as: UTF8.self).lowercased()
+            if text.hasPrefix("content-length:") {
                 length = Int(text.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
+            } else if text.hasPrefix("transfer-encoding:"), text.contains("chunked") {
+                chunked = true
             }
         }
         // A HEAD answer has no body (RFC 9110 §9.3.2): FlyingFox sends one anyway, so it stops here.
@@ -187,6 +220,10 @@ struct Upstream {
             guard let length else { return false }
             _ = try await reader.bytes(length, .forever)
             return true
+        }
+        if chunked && length == nil {
+            try await SocketIO.write(Data(head), to: client, pool: pool, patience: patience)
+            return try await relayChunks(to: client, patience: patience)
         }
         var pending = head
         var remaining = length ?? Int.max
@@ -206,15 +243,53 @@ struct Upstream {
         return true
     }
 
+    /// Relays a chunked body as it arrives, each chunk written on at once; true after the last chunk.
+    private mutating func relayChunks(to client: Socket, patience: Patience) async throws -> Bool {
+        while true {
+            let sizeLine = try await reader.line(limit: 1_024, .forever)
+            let size = try RequestBody.chunkSize(sizeLine, limit: Int.max)
+            if size == 0 {
+                var trailer: [UInt8] = sizeLine + [0x0D, 0x0A]
+                while true {
+                    let line = try await reader.line(limit: 65_536, .forever)
+                    trailer += line + [0x0D, 0x0A]
+                    if line.isEmpty { break }
+                }
+                try await SocketIO.write(Data(trailer), to: client, pool: pool, patience: patience)
+                return true
+            }
+            let data = try await reader.bytes(size, .forever)
+            _ = try await reader.line(limit: 0, .forever)
+            try await SocketIO.write(Data(sizeLine + [0x0D, 0x0A] + data + [0x0D, 0x0A]), to: client, pool: pool, patience: patience)
+        }
+    }
+
     func close() {
         try? socket.close()
     }
 }
 
-/// Lines on stderr for what the server cannot answer to anyone.
-enum ServeLog {
-
+/// Lines on stderr for what the front door cannot answer to anyone.
+enum FrontDoorLog {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("planhat sandbox serve: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("planhat: \(message)\n".utf8))
+    }
+}
+
+/// The private socket FlyingFox listens on behind the front door.
+package enum PrivateSocket {
+    package static func address() -> sockaddr_un {
+        #if os(Linux)
+            // An abstract-namespace socket: no file to clean up, unreachable from other machines.
+            return .unix(abstractNamespace: "planhat-serve-\(UUID().uuidString)")
+        #else
+            return .unix(path: FileManager.default.temporaryDirectory.appendingPathComponent("planhat-serve-\(UUID().uuidString.prefix(8)).sock").path)
+        #endif
+    }
+
+    package static func remove(_ address: sockaddr_un) {
+        #if !os(Linux)
+            try? Socket.unlink(address)
+        #endif
     }
 }

@@ -2,14 +2,17 @@ import FlyingFox
 import Foundation
 import PlanhatKit
 
+/// The JSON of the core (FlyingFox has a JSONValue of its own).
+typealias PlanhatJSON = PlanhatKit.JSONValue
+
 /// The status line for every status the server sends, with its standard reason phrase (one table
 /// for the whole program: ``HTTPStatus``).
-enum ReasonPhrase {
-    static func status(_ code: Int) -> HTTPStatusCode {
+package enum ReasonPhrase {
+    package static func status(_ code: Int) -> HTTPStatusCode {
         HTTPStatusCode(code, phrase: phrase(for: code))
     }
 
-    static func phrase(for code: Int) -> String {
+    package static func phrase(for code: Int) -> String {
         HTTPStatus.reasonPhrase(code)
     }
 }

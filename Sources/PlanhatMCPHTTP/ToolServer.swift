@@ -1,0 +1,36 @@
+import Foundation
+import Logging
+import MCP
+import PlanhatMCP
+
+/// The SDK `Server` for one HTTP session (stateful) or one POST (stateless), serving the tools of a
+/// ``PlanhatMCPServer`` — whatever tool set and switches the shared options gave it.
+enum ToolServer {
+    static func make(_ planhat: PlanhatMCPServer, logger: Logger) async -> Server {
+        let server = Server(
+            name: "planhat-explorer", version: planhat.version, instructions: PlanhatMCPServer.instructions,
+            capabilities: .init(logging: .init(), tools: .init(listChanged: false)), configuration: planhat.configuration)
+        let tools = planhat.tools
+        await server.withMethodHandler(ListTools.self) { _ in
+            ListTools.Result(tools: tools.definitions)
+        }
+        await server.withMethodHandler(SetLoggingLevel.self) { _ in Empty() }
+        await server.withMethodHandler(CallTool.self) { [weak server] parameters in
+            var progress: PlanhatTools.Progress?
+            if let token = parameters._meta?.progressToken {
+                progress = { [weak server] done, total in
+                    let notification = ProgressNotification.message(
+                        .init(progressToken: token, progress: Double(done), total: Double(total), message: "\(done) of \(total) items applied"))
+                    try? await server?.notify(notification)
+                }
+            }
+            do {
+                return try await tools.call(parameters.name, arguments: parameters.arguments, progress: progress)
+            } catch is CancelledCall {
+                logger.notice("tools/call \(parameters.name) cancelled")
+                throw CancellationError()
+            }
+        }
+        return server
+    }
+}

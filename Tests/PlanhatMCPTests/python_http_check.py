@@ -1,0 +1,320 @@
+"""Drives `planhat mcp --http` with the Python MCP reference client (Streamable HTTP) and raw sockets.
+
+Usage: python_http_check.py CHECK URL [ARGS...]
+  tools URL [TOKEN]                 every tool, create/view/update/delete, bad input (stateful or stateless)
+  notify URL                        progress notifications arrive (stateful: the GET stream)
+  auth URL MODE                     401s with WWW-Authenticate, the metadata document; MODE key|passthrough
+  origin URL [TOKEN]                a foreign Origin gets 403, a loopback one is served
+  crowd URL N [TOKEN]               N clients at once, each initialize + list + call
+  limits URL HEADER_TIMEOUT [TOKEN] a 10 MB body gets 413; a half-sent head is cut off (408) and the server still answers
+  passthrough URL RW_TOKEN RO_TOKEN two Planhat tokens of different permissions through one server
+  keyed URL KEY                     a key from the keys file is admitted (and what it may do)
+  owned URL TOKEN_A TOKEN_B         a session opened with one token is unknown to another (stateful)
+  expire URL IDLE_SECONDS           an unused session ends after the idle timeout
+Each check prints `ok: …` lines and ends with ALL CHECKS PASSED, or exits with CHECK FAILED.
+"""
+import asyncio
+import json
+import socket
+import sys
+import time
+import urllib.parse
+
+import httpx2
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+
+
+def check(condition, message):
+    if not condition:
+        raise SystemExit("CHECK FAILED: " + message)
+    print("ok:", message)
+
+
+def text_of(result):
+    """The first text block: the answer's JSON (a list's second block is its page line)."""
+    texts = [item.text for item in result.content if getattr(item, "type", "") == "text"]
+    return texts[0] if texts else ""
+
+
+def client(token=None, origin=None):
+    headers = {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    if origin:
+        headers["Origin"] = origin
+    return httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(60, read=300))
+
+
+async def session_run(url, token, body, **session_options):
+    async with client(token) as http:
+        async with streamable_http_client(url, http_client=http) as (read, write):
+            async with ClientSession(read, write, **session_options) as session:
+                await session.initialize()
+                return await body(session)
+
+
+async def perform(session, model, operation, parameters):
+    return await session.call_tool("perform_model_action", {"MODEL_ROUTE": model, "OPERATION": operation, "PARAMETERS": parameters})
+
+
+async def tools(url, token=None):
+    async def body(session):
+        names = [tool.name for tool in (await session.list_tools()).tools]
+        check(names[:3] == ["get_model_actions", "get_model_action_parameters", "perform_model_action"], f"the tools are listed: {names}")
+        actions = json.loads(text_of(await session.call_tool("get_model_actions", {})))
+        check(actions[0]["route"] == "companies" and "create" in actions[0]["operations"], "discover answers the models")
+        schema = json.loads(text_of(await session.call_tool("get_model_action_parameters", {"MODEL_ROUTE": "companies", "OPERATION": "create"})))
+        check("name" in schema["required"], "companies/create requires name")
+        top = await perform(session, "companies", "list", {"limit": 3, "sort": "-arr", "select": "name,arr"})
+        rows = json.loads(text_of(top))["records"]
+        check(len(rows) == 3 and [r["arr"] for r in rows] == sorted((r["arr"] for r in rows), reverse=True), "three companies by ARR")
+        marker = f"HTTP-{time.time_ns()}"
+        created = json.loads(text_of(await perform(session, "companies", "create", {"name": "HTTP Co", "externalId": marker})))
+        viewed = json.loads(text_of(await perform(session, "companies", "view", {"id": f"extid-{marker}"})))
+        check(viewed["_id"] == created["_id"], "create, then view by extid-")
+        updated = json.loads(text_of(await perform(session, "companies", "update", {"id": created["_id"], "phase": "Renewal"})))
+        check(updated["phase"] == "Renewal", "update")
+        await perform(session, "companies", "delete", {"id": created["_id"]})
+        gone = await perform(session, "companies", "view", {"id": created["_id"]})
+        check(gone.is_error and text_of(gone).startswith("404 Not Found"), "view after delete is a 404 tool error")
+        bad = await perform(session, "companies", "list", "{oops")
+        check(bad.is_error and text_of(bad).startswith("400 Bad Request"), "bad JSON is a 400 tool error")
+        try:
+            await session.call_tool("no_such_tool", {})
+            check(False, "an unknown tool was answered")
+        except Exception as error:
+            check("no_such_tool" in str(error) or "Unknown tool" in str(error) or "unknown" in str(error).lower(), f"an unknown tool is refused: {error}")
+    await session_run(url, token, body)
+
+
+async def notify(url):
+    progress = []
+
+    async def on_progress(done, total, message):
+        progress.append((done, total))
+
+    async def body(session):
+        items = [{"name": f"HTTP Bulk {i}", "externalId": f"HTTPB-{i}"} for i in range(1200)]
+        result = await session.call_tool("perform_model_action", {"MODEL_ROUTE": "companies", "OPERATION": "bulkUpsert", "PARAMETERS": {"items": items}},
+                                         progress_callback=on_progress)
+        check(not result.is_error, "a 1 200-item bulk upsert is applied")
+        check(len(progress) >= 2 and progress[-1][0] == 1200, f"progress notifications arrived: {progress}")
+    await session_run(url, None, body)
+
+
+def raw_request(url, method="POST", headers=None, body=b""):
+    """One HTTP request over a plain socket: (status, headers dict, body bytes)."""
+    parts = urllib.parse.urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        lines = [f"{method} {parts.path or '/'} HTTP/1.1", "Connection: close"]
+        if "Host" not in (headers or {}):
+            lines.append(f"Host: {parts.hostname}:{parts.port}")
+        for name, value in (headers or {}).items():
+            lines.append(f"{name}: {value}")
+        if body or method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        data = b""
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            data += chunk
+    head, _, rest = data.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    fields = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        fields[name.strip().lower()] = value.strip()
+    return int(status_line.split(" ")[1]), fields, rest
+
+
+INITIALIZE = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}).encode()
+MCP_HEADERS = {"Content-Type": "application/json", "Accept": "application/json, text/event-stream"}
+
+
+async def auth(url, mode):
+    for label, token in [("no credential", None), ("a wrong credential", "wrong-credential-0123456789")]:
+        headers = dict(MCP_HEADERS)
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        status, fields, body = raw_request(url, headers=headers, body=INITIALIZE)
+        if mode == "passthrough" and token:
+            # The server cannot judge a Planhat token: Planhat (sandbox serve) does, on the first call.
+            check(status == 200, f"passthrough: {label} reaches MCP (Planhat judges it): {status}")
+            continue
+        challenge = fields.get("www-authenticate", "")
+        check(status == 401, f"{label}: 401 ({status})")
+        check(challenge.startswith("Bearer ") and "resource_metadata=" in challenge, f"{label}: WWW-Authenticate names the metadata: {challenge}")
+        check(("invalid_token" in challenge) == (token is not None), f"{label}: error=invalid_token only for a wrong credential")
+        check(b"Bearer" not in body or token is None or token.encode() not in body, f"{label}: the answer does not echo the credential")
+        metadata_url = challenge.split('resource_metadata="')[1].split('"')[0]
+    status, _, body = raw_request(url.rsplit("/mcp", 1)[0] + "/.well-known/oauth-protected-resource/mcp", method="GET")
+    document = json.loads(body)
+    check(status == 200 and document["resource"].endswith("/mcp"), f"the protected-resource metadata is served: {document}")
+    if mode == "passthrough":
+        check(document.get("authorization_servers") == ["https://api.planhat.com"], "passthrough: Planhat is the authorization server")
+        async def wrong(session):
+            return await perform(session, "companies", "list", {"limit": 1})
+        refused = await session_run(url, "wrong-credential-0123456789", wrong)
+        check(refused.is_error and text_of(refused).startswith("401"), f"passthrough: a wrong Planhat token gets Planhat's 401: {text_of(refused)[:100]}")
+    else:
+        check("authorization_servers" not in document, "key mode: no authorization server is advertised")
+        check(metadata_url.endswith("/.well-known/oauth-protected-resource/mcp"), "the challenge points at the metadata route")
+        refused = False
+        try:
+            await session_run(url, None, lambda s: s.list_tools())
+        except BaseException:
+            refused = True
+        check(refused, "the Python client without a key is refused")
+
+
+async def origin(url, token=None):
+    headers = dict(MCP_HEADERS)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    status, _, body = raw_request(url, headers={**headers, "Origin": "http://evil.example"}, body=INITIALIZE)
+    check(status == 403 and b"evil.example" in body, f"a foreign Origin gets 403 ({status})")
+    parts = urllib.parse.urlsplit(url)
+    status, _, _ = raw_request(url, headers={**headers, "Origin": f"http://localhost:{parts.port}"}, body=INITIALIZE)
+    check(status == 200, f"a loopback Origin is served ({status})")
+    status, _, _ = raw_request(url, headers={**headers, "Host": f"rebound.example:{parts.port}"}, body=INITIALIZE)
+    check(status == 421, f"on loopback a foreign Host (DNS rebinding) gets 421 ({status})")
+
+
+async def crowd(url, count, token=None):
+    started = time.monotonic()
+    async def one(index):
+        async def body(session):
+            await session.list_tools()
+            result = await perform(session, "companies", "list", {"limit": 1, "offset": index % 50, "select": "name"})
+            return not result.is_error and len(json.loads(text_of(result))["records"]) == 1
+        return await session_run(url, token, body)
+    results = await asyncio.gather(*(one(i) for i in range(count)), return_exceptions=True)
+    failures = [r for r in results if r is not True]
+    check(not failures, f"{count} clients at once, every one answered ({len(failures)} failed: {failures[:3]})")
+    print(f"figure: {count} clients, initialize + list + call each, in {time.monotonic() - started:.2f} s")
+
+
+async def limits(url, header_timeout, token=None):
+    headers = dict(MCP_HEADERS)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    big = b"{" + b" " * (10 * 1024 * 1024) + b"}"
+    status, _, body = raw_request(url, headers=headers, body=big)
+    check(status == 413, f"a 10 MB body gets 413 ({status}: {body[:120]!r})")
+    parts = urllib.parse.urlsplit(url)
+    slow = socket.create_connection((parts.hostname, parts.port), timeout=header_timeout * 4 + 10)
+    slow.sendall(f"POST /mcp HTTP/1.1\r\nHost: {parts.hostname}:{parts.port}\r\nContent-Ty".encode())
+    started = time.monotonic()
+    # Meanwhile the server answers others.
+    status, _, _ = raw_request(url.rsplit("/mcp", 1)[0] + "/healthz", method="GET")
+    check(status == 200, "while a client sends half a head, /healthz answers")
+    data = b""
+    try:
+        while True:
+            chunk = slow.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except (ConnectionResetError, socket.timeout):
+        pass
+    waited = time.monotonic() - started
+    check(data.startswith(b"HTTP/1.1 408"), f"the half-sent head is answered 408: {data[:60]!r}")
+    check(waited < header_timeout * 3 + 2, f"and cut off after {waited:.1f} s (header timeout {header_timeout} s)")
+    slow.close()
+    async def body_(session):
+        return await session.call_tool("get_model_actions", {})
+    result = await session_run(url, token, body_)
+    check(not result.is_error, "the server still answers a full MCP session afterwards")
+
+
+async def passthrough(url, rw_token, ro_token):
+    async def as_writer(session):
+        listed = await perform(session, "companies", "list", {"limit": 1})
+        check(not listed.is_error, "the read-write token lists")
+        created = await perform(session, "companies", "create", {"name": "Passthrough Co", "externalId": f"PT-{time.time_ns()}"})
+        check(not created.is_error, f"the read-write token creates: {text_of(created)[:120]}")
+        await perform(session, "companies", "delete", {"id": json.loads(text_of(created))["_id"]})
+    await session_run(url, rw_token, as_writer)
+
+    async def as_reader(session):
+        listed = await perform(session, "companies", "list", {"limit": 1})
+        check(not listed.is_error, "the read-only token lists")
+        refused = await perform(session, "companies", "create", {"name": "Nope Co"})
+        text = text_of(refused)
+        check(refused.is_error and text.startswith("403") and "may only read" in text, f"the read-only token's write gets that user's 403: {text[:160]}")
+    await session_run(url, ro_token, as_reader)
+
+
+
+def raw_session(url, token):
+    """Opens a session with a raw initialize: its id (None when stateless)."""
+    status, fields, _ = raw_request(url, headers={**MCP_HEADERS, "Authorization": f"Bearer {token}"}, body=INITIALIZE)
+    check(status == 200, f"a raw initialize is answered ({status})")
+    return fields.get("mcp-session-id")
+
+
+LIST = json.dumps({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).encode()
+
+
+def in_session(url, token, session_id):
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}", "Mcp-Session-Id": session_id, "MCP-Protocol-Version": "2025-11-25"}
+    status, _, _ = raw_request(url, headers=headers, body=LIST)
+    return status
+
+
+async def owned(url, token_a, token_b):
+    session_id = raw_session(url, token_a)
+    check(session_id is not None, "a stateful server names the session")
+    check(in_session(url, token_b, session_id) == 404, "the session is unknown to another token (404)")
+    check(in_session(url, token_a, session_id) == 200, "and served to the token that opened it")
+
+
+async def expire(url, idle):
+    session_id = raw_session(url, "any")
+    check(in_session(url, "any", session_id) == 200, "a fresh session is served")
+    time.sleep(idle * 2 + 1.5)
+    check(in_session(url, "any", session_id) == 404, f"after {idle * 2 + 1.5:.1f} s unused (--session-idle {idle}) the session is gone (404)")
+
+
+async def keyed(url, key):
+    async def body(session):
+        result = await perform(session, "companies", "list", {"limit": 2})
+        check(not result.is_error and len(json.loads(text_of(result))["records"]) == 2, "a client with a key from the keys file is served")
+    await session_run(url, key, body)
+
+
+async def main():
+    name, url, *rest = sys.argv[1:]
+    if name == "tools":
+        await tools(url, *rest)
+    elif name == "notify":
+        await notify(url)
+    elif name == "auth":
+        await auth(url, rest[0])
+    elif name == "origin":
+        await origin(url, *rest)
+    elif name == "crowd":
+        await crowd(url, int(rest[0]), *rest[1:])
+    elif name == "limits":
+        await limits(url, float(rest[0]), *rest[1:])
+    elif name == "passthrough":
+        await passthrough(url, rest[0], rest[1])
+    elif name == "owned":
+        await owned(url, rest[0], rest[1])
+    elif name == "expire":
+        await expire(url, float(rest[0]))
+    elif name == "keyed":
+        await keyed(url, rest[0])
+    else:
+        raise SystemExit(f"unknown check {name}")
+    print("ALL CHECKS PASSED")
+
+
+asyncio.run(main())
