@@ -72,42 +72,15 @@ public final class MCPHTTPServer: Sendable {
 
     /// Serves until cancelled. `onListening` receives the bound port (useful with port 0).
     public func run(onListening: @escaping @Sendable (UInt16) -> Void) async throws {
-        let listener: Socket
-        do {
-            listener = try address.listeningSocket(port: configuration.port)
-        } catch {
-            let reason = if case .failed(_, _, let message) = error as? SocketError { message } else { error.localizedDescription }
-            throw PlanhatError.configuration(
-                "cannot serve on \(configuration.host):\(configuration.port): \(reason)", details: ["Is the port in use? Pick another with --port (0 picks a free one)."])
-        }
-        let privateAddress = PrivateSocket.address()
-        let server = HTTPServer(
-            config: HTTPServer.Configuration(address: privateAddress, timeout: configuration.limits.handlerTimeout.seconds, logger: .disabled),
-            handler: Router(server: self))
-        let frontDoor = FrontDoor(listener: listener, upstream: privateAddress, limits: configuration.limits, clientAddressHeader: Self.clientHeader)
-        defer { PrivateSocket.remove(privateAddress) }
         let sessions = self.sessions
         let reapEvery = min(Duration.seconds(30), configuration.sessionIdleTimeout / 2)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            group.addTask {
-                do {
-                    try await server.waitUntilListening(timeout: 10)
-                } catch {
-                    try? listener.close()
-                    throw error
-                }
-                onListening(ListenAddress.boundPort(of: listener) ?? self.configuration.port)
-                try await frontDoor.run()
+        let server = FrontedServer(
+            address: address, host: configuration.host, port: configuration.port, limits: configuration.limits, clientAddressHeader: Self.clientHeader)
+        try await server.run(handler: Router(server: self), onListening: onListening) {
+            while !Task.isCancelled {
+                try await Task.sleep(for: reapEvery)
+                await sessions.reap()
             }
-            group.addTask {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: reapEvery)
-                    await sessions.reap()
-                }
-            }
-            defer { group.cancelAll() }
-            try await group.next()
         }
         await sessions.endAll()
     }

@@ -84,36 +84,8 @@ public final class SandboxServer: Sendable {
         guard address.isLoopback || token?.isEmpty == false else {
             throw PlanhatError.configuration(Self.tokenRequiredMessage(host: host))
         }
-        let listener: Socket
-        do {
-            listener = try address.listeningSocket(port: port)
-        } catch {
-            let reason = if case .failed(_, _, let message) = error as? SocketError { message } else { error.localizedDescription }
-            throw PlanhatError.configuration(
-                "cannot serve on \(host):\(port): \(reason)", details: ["Is the port in use? Pick another with --port (0 picks a free one)."])
-        }
         // FlyingFox answers behind the front door, on a socket no other machine can reach.
-        let privateAddress = PrivateSocket.address()
-        let server = HTTPServer(
-            config: HTTPServer.Configuration(address: privateAddress, timeout: limits.handlerTimeout.seconds, logger: .disabled),
-            handler: Handler(server: self))
-        let frontDoor = FrontDoor(listener: listener, upstream: privateAddress, limits: limits)
-        defer { PrivateSocket.remove(privateAddress) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            group.addTask {
-                do {
-                    try await server.waitUntilListening(timeout: 10)
-                } catch {
-                    try? listener.close()
-                    throw error
-                }
-                onListening(ListenAddress.boundPort(of: listener) ?? self.port)
-                try await frontDoor.run()
-            }
-            defer { group.cancelAll() }
-            try await group.next()
-        }
+        try await FrontedServer(address: address, host: host, port: port, limits: limits).run(handler: Handler(server: self), onListening: onListening)
     }
 
     // MARK: - Requests
