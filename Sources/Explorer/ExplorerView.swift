@@ -39,12 +39,14 @@ public enum ExplorerView {
         case .items(let editor)?: itemsEditor(&buffer, editor, theme: theme)
         case .preview(let preview)?: previewDialog(&buffer, preview, theme: theme)
         case .confirmDelete(let confirmation)?: deleteConfirmation(&buffer, confirmation, theme: theme)
+        case .confirmBulkDelete(let confirmation)?: bulkDeleteConfirmation(&buffer, confirmation, theme: theme)
         case .confirmDiscard?: discardDialog(&buffer, theme: theme)
         case .draftOffer(let draft)?: draftOffer(&buffer, draft, theme: theme)
         case .exportChoice(let plan)?: exportChoice(&buffer, plan, context: context, theme: theme)
         case .confirmReplace(let job)?: replaceDialog(&buffer, job, context: context, theme: theme)
         case .confirmUndo(let confirmation)?: undoDialog(&buffer, confirmation, theme: theme)
         case .columns(let chooser)?: columnChooser(&buffer, chooser, theme: theme)
+        case .related(let menu)?: relatedMenu(&buffer, menu, context: context, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -77,7 +79,9 @@ public enum ExplorerView {
             case .models: break
             case .operations(let page): parts.append(page.model.route)
             case .parameters: parts.append("list")
-            case .results(let page): parts.append(page.sort.map { "results (sort \($0))" } ?? "results")
+            case .results(let page):
+                let details = [page.scope, page.sort.map { "sort \($0)" }].compactMap { $0 }
+                parts.append(details.isEmpty ? "results" : "results (\(details.joined(separator: ", ")))")
             case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
             case .schema: parts.append("schema")
             case .form(let page): parts.append(page.operation.rawValue)
@@ -193,11 +197,23 @@ public enum ExplorerView {
             &buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1),
             theme: theme, widthSample: sample, numericColumns: numericColumns(page), fixedWidths: page.columns.map { page.widths[$0] }, pinned: page.pinned,
             cellStyle: cellStyles(page, rows: Array(shown), theme: theme))
+        // A marked row carries a glyph in the left margin: seen without colours too (NO_COLOR).
+        if !page.marked.isEmpty {
+            for (row, index) in shown.enumerated() where row < body.height - 2 {
+                guard let id = page.rowID(index), page.marked.contains(id) else { continue }
+                let selected = row == cursor.selected
+                buffer.put(markGlyph, x: body.x, y: body.y + 1 + row, style: selected ? theme[.selection] : theme[.accent])
+            }
+        }
         var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
         if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }
         if indexes.isEmpty, page.filter == nil { info = "no records" }
+        if !page.marked.isEmpty { info += "  · \(page.marked.count) marked (u change · D delete · e export)" }
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
     }
+
+    /// The glyph in the left margin of a marked row.
+    public static let markGlyph = "*"
 
     /// `NAME`, `ID`, a custom field by its own name (`SEATS` for `custom.Seats`), a nested path as it is.
     public static func columnTitle(_ column: String) -> String {

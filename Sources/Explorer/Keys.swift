@@ -53,7 +53,12 @@ enum Keys {
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
-        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, Views.save, back]
+        static let mark = KeyBinding([.character(" ")], "Space", "mark / unmark the row (then the next row)", footer: true, hint: "Space mark")
+        static let markAll = KeyBinding([.character("*")], "*", "mark every row the filter shows (again: unmark them)")
+        static let changeMarked = KeyBinding([.character("u")], "u", "change fields of the marked rows (bulk upsert by _id, preview first)")
+        static let deleteMarked = KeyBinding([.character("D")], "D", "delete the marked rows (type their count to confirm)")
+        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export.described("export (CSV, JSON, NDJSON; the marked rows too)"), ids, Columns.open, Views.save,
+            mark, markAll, changeMarked, deleteMarked, back]
             + ListKeys.list.bindings + global
     }
 
@@ -65,13 +70,15 @@ enum Keys {
         static let update = KeyBinding([.character("u")], "u", "update", footer: true)
         static let delete = KeyBinding([.character("d")], "d", "delete (asks first)", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names beside ids, or ids only")
+        static let related = KeyBinding([.character("R"), .enter], "R Enter", "related records: its references, the lists pointing at it", footer: true, hint: "R related")
+        static let web = KeyBinding([.character("o")], "o", "copy (OSC 52) and open the record's page in the Planhat web app")
 
         static func table(_ page: RecordPage, readOnly: Bool) -> [KeyBinding] {
             let writable = !readOnly && page.kind == .stored
             return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh, ids]
                 + (writable && page.model.supports(.update) ? [update] : [])
                 + (writable && page.model.supports(.delete) ? [delete] : [])
-                + (page.kind == .stored ? [Keys.recordHistory] : [])
+                + (page.kind == .stored ? [Keys.recordHistory, related, web] : [])
                 + [back] + ListKeys.pager.bindings + global
         }
     }

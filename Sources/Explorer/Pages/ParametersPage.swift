@@ -35,7 +35,8 @@ extension ExplorerUpdate {
         return []
     }
 
-    static func runList(_ page: ParametersPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+    /// Runs the list; `scope` says what its filter keeps (`companyId = Acme`), shown in the breadcrumb.
+    static func runList(_ page: ParametersPage, _ state: inout ExplorerState, context: ExplorerContext, scope: String? = nil) -> [Effect] {
         var parameters: [String: JSONValue] = [:]
         for field in page.fields where !field.input.text.trimmingCharacters(in: .whitespaces).isEmpty {
             let text = field.input.text.trimmingCharacters(in: .whitespaces)
@@ -57,6 +58,7 @@ extension ExplorerUpdate {
         let offset = paging.removeValue(forKey: "offset")?.intValue ?? 0
         var results = ResultsPage(model: page.model, parameters: paging, columns: shown, pageSize: pageSize)
         results.startOffset = offset
+        results.scope = scope
         if let kept {
             results.widths = kept.widths
             results.pinned = kept.pinned

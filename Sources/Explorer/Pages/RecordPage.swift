@@ -121,6 +121,10 @@ extension ExplorerUpdate {
             }
             state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: page.record, id: id, draftKey: nil))
             return []
+        case Keys.Record.related where page.kind == .stored:
+            return openRelated(page, &state, context: context)
+        case Keys.Record.web:
+            return openInWebApp(page, &state, context: context)
         case Keys.recordHistory where page.kind == .stored:
             replaceTop(&state, .record(page))
             return openHistory(recordID: page.record["_id"]?.stringValue, &state, context: context)

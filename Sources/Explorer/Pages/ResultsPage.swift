@@ -51,6 +51,10 @@ public struct ResultsPage: Hashable, Sendable {
     public var pinned = false
     /// The saved view the table shows (`r` runs it again).
     public var view: SavedView?
+    /// What the list was opened for (`companyId = Acme`, from a record's related lists).
+    public var scope: String?
+    /// The rows marked (Space, `*`) for a bulk change, a delete or an export.
+    public var marked = MarkedRows()
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
@@ -148,6 +152,16 @@ extension ExplorerUpdate {
             return sortByColumn(&page, &state, context: context)
         case Keys.Views.save:
             return promptSaveView(page, &state)
+        case Keys.Results.mark:
+            toggleMark(&page, &state)
+            return loadMoreIfNeeded(page, &state, context: context)
+        case Keys.Results.markAll:
+            toggleMarkAll(&page, &state)
+            return []
+        case Keys.Results.changeMarked:
+            return openBulkEdit(page, &state, context: context)
+        case Keys.Results.deleteMarked:
+            return confirmBulkDelete(page, &state, context: context)
         case Keys.refresh where page.view != nil:
             guard let view = page.view else { return [] }
             refreshNames(for: page, &state)

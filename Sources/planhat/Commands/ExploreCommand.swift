@@ -30,9 +30,10 @@ struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
         _ = csupport_set_malloc_arena_max(1)
         let service = try backend.makeService(
             catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false, sandboxPageCacheKiB: 1024, face: .explorer)
+        let settings = try? backend.settings()
         let context = ExplorerContext(
             service: service, drafts: DraftStore.standard(backend: service.backend.info), columns: ColumnStore.standard(backend: service.backend.info),
-            views: SavedViewsFile.standard(catalog: service.catalog))
+            views: SavedViewsFile.standard(catalog: service.catalog), webLinks: WebLinks(pattern: settings?.webURL, tenant: settings?.tenantSlug))
         let app = ExplorerApp(context: context, theme: theme)
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {

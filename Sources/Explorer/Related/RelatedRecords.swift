@@ -1,0 +1,116 @@
+import Foundation
+import PlanhatKit
+import TerminalUI
+
+/// The records related to the one shown (`R` or Enter on a record): those its reference fields
+/// name, and the lists of other models whose reference fields point at it, all read from the
+/// catalog (`owner` → users; end users' `companyId` → this company).
+public struct RelatedMenu: Hashable, Sendable {
+    public enum Entry: Hashable, Sendable {
+        /// A record this one references (`owner`): Enter opens it.
+        case reference(field: String, route: String, id: String, name: String?)
+        /// The records of `route` whose `field` holds this record's id: Enter opens their list,
+        /// filtered on the server by the list filter `filter`.
+        case list(route: String, field: String, filter: String)
+    }
+
+    /// `Company Acme`.
+    public var title: String
+    public var recordID: String
+    /// What a list opened from the menu is scoped to (`Acme`).
+    public var recordName: String
+    public var entries: [Entry]
+    public var cursor = ListCursor()
+}
+
+extension ExplorerUpdate {
+    // MARK: - Related records
+
+    /// The links of the record, references first, then the lists pointing at it. A model's field
+    /// that points here but has no list filter on the server is left out (it cannot be listed
+    /// for one record without reading every record).
+    static func relatedEntries(_ page: RecordPage, context: ExplorerContext) -> [RelatedMenu.Entry] {
+        var entries: [RelatedMenu.Entry] = []
+        for field in page.model.fields {
+            guard let route = field.references ?? field.items?.references, let target = context.catalog.model(route: route),
+                context.service.operations(of: target).contains(.view)
+            else { continue }
+            let ids: [String]
+            switch page.record[field.name] {
+            case .string(let id)?: ids = [id]
+            case .array(let items)?: ids = items.compactMap(\.stringValue)
+            default: ids = []
+            }
+            for id in ids.prefix(20) where !id.isEmpty {
+                let name = page.names.name(id, in: route)?.name
+                entries.append(.reference(field: field.name, route: route, id: id, name: name))
+            }
+        }
+        for (model, operations) in context.models where operations.contains(.list) {
+            for field in model.fields where (field.references ?? field.items?.references) == page.model.route {
+                guard let filter = model.filters.first(where: { $0.field == field.name }) else { continue }
+                entries.append(.list(route: model.route, field: field.name, filter: filter.name))
+            }
+        }
+        return entries
+    }
+
+    /// `R` (or Enter) on a stored record: the menu of its related records.
+    static func openRelated(_ page: RecordPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        guard page.kind == .stored, let id = page.record["_id"]?.stringValue else {
+            setStatus(&state, "only a stored record has related records", error: true)
+            return []
+        }
+        let entries = relatedEntries(page, context: context)
+        let name = page.record[page.model.titleField].map { CellText.of($0) } ?? id
+        guard !entries.isEmpty else {
+            setStatus(&state, "the catalog knows no records related to this \(page.model.name.lowercased())")
+            return []
+        }
+        state.overlay = .related(RelatedMenu(title: "\(page.model.name) \(name)", recordID: id, recordName: name, entries: entries))
+        return []
+    }
+
+    static func handleRelated(_ menu: RelatedMenu, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        var menu = menu
+        switch key {
+        case .escape, .character("q"), .character("R"):
+            state.overlay = nil
+            return []
+        case .enter, .right, .character("l"):
+            guard menu.entries.indices.contains(menu.cursor.selected) else { return [] }
+            state.overlay = nil
+            return openRelatedEntry(menu.entries[menu.cursor.selected], menu: menu, &state, context: context)
+        default:
+            _ = menu.cursor.handle(key, count: menu.entries.count, visible: Layout.dialogListRows(screenHeight: state.height))
+            state.overlay = .related(menu)
+            return []
+        }
+    }
+
+    /// Opens a referenced record, or the list of records that point at this one (Esc comes back).
+    static func openRelatedEntry(_ entry: RelatedMenu.Entry, menu: RelatedMenu, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        switch entry {
+        case .reference(_, let route, let id, _):
+            guard let model = context.catalog.model(route: route) else { return [] }
+            return request(&state, label: "view \(route) \(id)", purpose: .openRecord(model), model: model, operation: .view, parameters: ["id": .string(id)], context: context)
+        case .list(let route, let field, let filter):
+            guard let model = context.catalog.model(route: route) else { return [] }
+            var parameters = parametersPage(for: model)
+            guard let index = parameters.fields.firstIndex(where: { $0.name == filter }) else { return [] }
+            parameters.fields[index].input = TextField(menu.recordID)
+            return runList(parameters, &state, context: context, scope: "\(field) = \(menu.recordName)")
+        }
+    }
+
+    /// `End users · companyId = this`, `→ Owner: Ada Lovelace (users)`: a menu line.
+    static func relatedLabel(_ entry: RelatedMenu.Entry, context: ExplorerContext) -> String {
+        switch entry {
+        case .reference(let field, let route, let id, let name):
+            return "→ \(SchemaBuilder.humanize(field)): \(name ?? id)  (\(route))"
+        case .list(let route, let field, _):
+            let plural = context.catalog.model(route: route)?.plural ?? route
+            return "← \(plural)  (\(route) whose \(field) is this record)"
+        }
+    }
+}
