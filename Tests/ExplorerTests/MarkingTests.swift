@@ -86,6 +86,7 @@ struct MarkingTests {
         let form = try #require(driver.form)
         #expect(form.bulk?.marked.ids == marked)
         #expect(!form.form.fields.contains { $0.key == "id" }, "no id: every marked row is changed")
+        #expect(form.form.fields.prefix(4).map(\.key) == ["name", "owner", "status", "phase"], "the tmux test tabs three times to the phase")
         #expect(ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text.contains("Change 3 marked companies"))
         driver.focus("phase")
         driver.type("Renewal")

@@ -2,8 +2,8 @@ import Foundation
 import PlanhatKit
 import TerminalUI
 
-/// The records related to the one shown (`R` or Enter on a record): those its reference fields
-/// name, and the lists of other models whose reference fields point at it, all read from the
+/// The records related to the one shown (`R` or Enter on a record): the lists of other models
+/// whose reference fields point at it, and the records its own reference fields name, all read from the
 /// catalog (`owner` → users; end users' `companyId` → this company).
 public struct RelatedMenu: Hashable, Sendable {
     public enum Entry: Hashable, Sendable {
@@ -26,11 +26,18 @@ public struct RelatedMenu: Hashable, Sendable {
 extension ExplorerUpdate {
     // MARK: - Related records
 
-    /// The links of the record, references first, then the lists pointing at it. A model's field
+    /// The links of the record: the lists pointing at it first (a company's end users, licenses,
+    /// tasks…), then the records its references name. A model's field
     /// that points here but has no list filter on the server is left out (it cannot be listed
     /// for one record without reading every record).
     static func relatedEntries(_ page: RecordPage, context: ExplorerContext) -> [RelatedMenu.Entry] {
         var entries: [RelatedMenu.Entry] = []
+        for (model, operations) in context.models where operations.contains(.list) {
+            for field in model.fields where (field.references ?? field.items?.references) == page.model.route {
+                guard let filter = model.filters.first(where: { $0.field == field.name }) else { continue }
+                entries.append(.list(route: model.route, field: field.name, filter: filter.name))
+            }
+        }
         for field in page.model.fields {
             guard let route = field.references ?? field.items?.references, let target = context.catalog.model(route: route),
                 context.service.operations(of: target).contains(.view)
@@ -44,12 +51,6 @@ extension ExplorerUpdate {
             for id in ids.prefix(20) where !id.isEmpty {
                 let name = page.names.name(id, in: route)?.name
                 entries.append(.reference(field: field.name, route: route, id: id, name: name))
-            }
-        }
-        for (model, operations) in context.models where operations.contains(.list) {
-            for field in model.fields where (field.references ?? field.items?.references) == page.model.route {
-                guard let filter = model.filters.first(where: { $0.field == field.name }) else { continue }
-                entries.append(.list(route: model.route, field: field.name, filter: filter.name))
             }
         }
         return entries
