@@ -154,6 +154,8 @@ public struct ExplorerState: Sendable {
     public var pending: PendingCall?
     public var status: String?
     public var statusIsError = false
+    /// Whether the status may take the whole footer (an address to read), the key hints giving way.
+    public var statusIsWide = false
     public var spinner = 0
     /// A background job (an export), followed in the footer; Esc cancels it.
     public var job: JobProgress?

@@ -268,6 +268,7 @@ public enum ExplorerUpdate {
     static func setStatus(_ state: inout ExplorerState, _ text: String, error: Bool = false) {
         state.status = text
         state.statusIsError = error
+        state.statusIsWide = false
     }
 
     private static func handleOverlay(_ overlay: Overlay, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {

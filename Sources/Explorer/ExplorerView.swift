@@ -114,7 +114,8 @@ public enum ExplorerView {
             rightStyle = state.statusIsError ? theme[.error] : theme[.success]
         }
         let hints = Keys.table(for: state.page, readOnly: readOnly).filter(\.inFooter).map(\.footerText).joined(separator: " · ")
-        let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
+        let wide = state.statusIsWide && state.pending == nil && state.job == nil
+        let rightWidth = min(DisplayWidth.of(right), wide ? state.width - 2 : state.width * 2 / 3)
         buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
         if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatKit
+import PlanhatRemote
 import PlanhatTestSupport
 import Testing
 import TerminalUI
@@ -289,5 +290,33 @@ struct RelatedRecordsTests {
         #expect(try WebLinks(pattern: "https://app.example.com/{model}/{id}").url(model: endusers, id: id).get() == "https://app.example.com/\(endusers.name.replacingOccurrences(of: " ", with: "").lowercased())/\(id)")
         guard case .failure(let missing) = WebLinks().url(model: companies, id: id) else { Issue.record("built without a tenant"); return }
         #expect(missing.message.contains("tenant_slug"))
+    }
+
+    @Test("o on a record of a tenant: the address from the profile's tenant and the default pattern, copied and opened (or said when no browser is there)")
+    func webRemote() async throws {
+        let server = try InProcessSandbox(companies: 3)
+        let backend = RemoteBackend(
+            baseURL: "https://api.planhat.com", token: APIToken("test-token")!, timeout: 30,
+            retry: RetryPolicy(rateLimitAttempts: 1, rateLimitBudget: 1, serverErrorAttempts: 1, baseDelay: 0.01, maximumDelay: 0.02),
+            limiter: RequestLimiter(limits: .init(perMinute: 10_000)), transport: server.transport(timeout: 30))
+        let context = ExplorerContext(service: PlanhatService(backend: backend), webLinks: WebLinks(tenant: "acme"))
+        var driver = Driver(width: 120, height: 40, context: context)
+        let company = try await openCompany(&driver)
+        let id = try #require(company.record["_id"]?.stringValue)
+        let url = "https://ws.planhat.com/acme/home/data-explorer/companies?preview=Company.\(id)"
+        driver.send(.character("o"))
+        #expect(driver.effects.last == .openURL(url))
+        #expect(driver.state.status == "\(url) · copied (OSC 52)")
+        driver.feed(.urlOpened(url, browser: false))
+        #expect(driver.state.status == "\(url) · copied (OSC 52); no browser here to open it")
+        let footer = ExplorerView.render(driver.state, context: driver.context, theme: .fallback).line(39)
+        #expect(footer.contains(url), "the footer shows the whole address: \(footer)")
+        driver.feed(.resize(width: 160, height: 40))
+        #expect(ExplorerView.render(driver.state, context: driver.context, theme: .fallback).line(39).contains("no browser here to open it"))
+
+        var untenanted = Driver(width: 120, height: 40, context: ExplorerContext(service: PlanhatService(backend: backend)))
+        _ = try await openCompany(&untenanted)
+        untenanted.send(.character("o"))
+        #expect(untenanted.state.statusIsError && untenanted.state.status?.contains("tenant_slug") == true)
     }
 }

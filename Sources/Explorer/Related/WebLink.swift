@@ -60,13 +60,15 @@ extension ExplorerUpdate {
             setStatus(&state, missing.message, error: true)
             return []
         case .success(let url):
-            setStatus(&state, "copied \(url) (OSC 52)")
+            setStatus(&state, "\(url) · copied (OSC 52)")
+            state.statusIsWide = true
             return [.openURL(url)]
         }
     }
 
     /// What the app found when it tried to open the address.
     static func urlOpened(_ url: String, browser: Bool, _ state: inout ExplorerState) {
-        setStatus(&state, browser ? "copied and opened \(url)" : "copied \(url) (OSC 52); no browser here to open it")
+        setStatus(&state, browser ? "\(url) · copied and opened" : "\(url) · copied (OSC 52); no browser here to open it")
+        state.statusIsWide = true
     }
 }
