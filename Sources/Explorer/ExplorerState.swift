@@ -122,6 +122,8 @@ public struct PendingCall: Hashable, Sendable {
         case openResults(ResultsPage)
         /// Append the next page to the results table on top.
         case appendPage
+        /// Append a page of the rest of the list, then ask for the next (`L`).
+        case loadRest(RestLoad)
         /// Replace the rows of the results table on top (refresh, sort).
         case replaceRows(ResultsPage)
         /// Open a record.

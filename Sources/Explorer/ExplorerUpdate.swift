@@ -468,6 +468,8 @@ public enum ExplorerUpdate {
         case .replaceRows(var page):
             fill(&page, with: value.arrayValue ?? [], replacing: true)
             if case .results = state.page { replaceTop(&state, .results(page)) }
+        case .loadRest(let load):
+            return receiveRest(load, value, &state, context: context)
         case .appendPage:
             guard case .results(var page) = state.page else { return [] }
             fill(&page, with: value.arrayValue ?? [], replacing: false)

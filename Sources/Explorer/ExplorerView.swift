@@ -207,7 +207,9 @@ public enum ExplorerView {
             }
         }
         var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
-        if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }
+        if let filter = page.filter {
+            info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? ", the whole list" : " loaded · L loads the rest")
+        }
         if indexes.isEmpty, page.filter == nil { info = "no records" }
         if !page.marked.isEmpty { info += "  · \(page.marked.count) marked (u change · D delete · e export)" }
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)

@@ -320,3 +320,46 @@ struct RelatedRecordsTests {
         #expect(untenanted.state.statusIsError && untenanted.state.status?.contains("tenant_slug") == true)
     }
 }
+
+@Suite("Explorer: the filter over the whole list")
+struct LoadRestTests {
+    @Test("/ on a partly loaded list says it covers the loaded rows; L loads every page in the model's largest pages; the info line says which")
+    func loadRest() async throws {
+        var driver = try Driver(width: 120, height: 40)
+        driver.runCompanies(limit: "5")
+        await driver.run()
+        #expect(driver.results?.rows.count == 5 && driver.results?.exhausted == false)
+        driver.send(.character("/"))
+        #expect(driver.state.status == "the filter covers the 5 rows loaded; L loads the rest (every page)")
+        driver.type("a")
+        driver.send(.enter)
+        var text = ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text
+        #expect(text.contains("of 5 loaded · L loads the rest"))
+        driver.send(.character("L"))
+        let call = try #require(driver.lastCall)
+        #expect(call.pathAndQuery.contains("limit=5000") && call.pathAndQuery.contains("offset=5"), "\(call.pathAndQuery)")
+        #expect(driver.state.pending?.label == "loading every company: 5 loaded")
+        await driver.runAll()
+        let page = try #require(driver.results)
+        #expect(page.rows.count == 12 && page.exhausted)
+        let all = try await driver.context.service.perform(model: "companies", operation: "list", parameters: ["limit": 100])
+        #expect(page.rows.indices.map { page.rowID($0) } == (all.arrayValue ?? []).map { $0["_id"]?.stringValue }, "every record once, in order")
+        #expect(driver.state.status == "loaded every company: 12; the filter keeps \(page.visibleRows.count)")
+        text = ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text
+        #expect(text.contains("of 12, the whole list"))
+        driver.send(.character("L"))
+        #expect(driver.state.pending == nil && driver.state.status == "every record of the list is loaded (12)")
+    }
+
+    @Test("Esc stops loading the rest and keeps what was loaded")
+    func cancel() async throws {
+        var driver = try Driver(width: 80, height: 24)
+        driver.runCompanies(limit: "5")
+        await driver.run()
+        driver.send(.character("L"))
+        #expect(driver.state.pending != nil)
+        driver.send(.escape)
+        #expect(driver.state.pending == nil && driver.state.status == "cancelled loading every company: 5 loaded")
+        #expect(driver.results?.rows.count == 5)
+    }
+}

@@ -134,8 +134,11 @@ extension ExplorerUpdate {
 
     static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visibleHeight = state.listRows
-        if listFilterKey(key, &page.filter, &page.cursor) != nil {
+        if let outcome = listFilterKey(key, &page.filter, &page.cursor) {
             page.refilter()
+            if outcome == .started, !page.exhausted {
+                setStatus(&state, "the filter covers the \(CellText.grouped(page.rows.count)) rows loaded; L loads the rest (every page)")
+            }
             return []
         }
         let rows = page.visibleRows
@@ -155,6 +158,8 @@ extension ExplorerUpdate {
         case Keys.Results.mark:
             toggleMark(&page, &state)
             return loadMoreIfNeeded(page, &state, context: context)
+        case Keys.Results.loadRest:
+            return loadRest(page, &state, context: context)
         case Keys.Results.markAll:
             toggleMarkAll(&page, &state)
             return []
