@@ -80,7 +80,7 @@ public enum ExplorerView {
             case .operations(let page): parts.append(page.model.route)
             case .parameters: parts.append("list")
             case .results(let page):
-                let details = [page.scope, page.sort.map { "sort \($0)" }].compactMap { $0 }
+                let details = [page.scope, page.localSort.map { "sorted here by \($0)" } ?? page.sort.map { "sort \($0)" }].compactMap { $0 }
                 parts.append(details.isEmpty ? "results" : "results (\(details.joined(separator: ", ")))")
             case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
             case .schema: parts.append("schema")
@@ -188,8 +188,9 @@ public enum ExplorerView {
         cursor.selected = page.cursor.selected - page.cursor.offset
         let headers = page.columns.map { column -> String in
             let title = columnTitle(column)
-            if page.sort == column { return title + " ▲" }
-            if page.sort == "-" + column { return title + " ▼" }
+            let sort = page.localSort ?? page.sort
+            if sort == column { return title + " ▲" }
+            if sort == "-" + column { return title + " ▼" }
             return title
         }
         // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.

@@ -49,7 +49,7 @@ enum Keys {
         static let open = KeyBinding([.enter], "Enter", "open record", footer: true)
         static let columnLeft = KeyBinding([.left, .character("h")], "← h", "previous column")
         static let columnRight = KeyBinding([.right, .character("l")], "→ l", "next column")
-        static let sort = KeyBinding([.character("s")], "s", "sort by the column (again: the other way)", footer: true)
+        static let sort = KeyBinding([.character("s")], "s", "sort by the column (again: the other way); on the server, or here where it reads names", footer: true, hint: "s sort")
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")

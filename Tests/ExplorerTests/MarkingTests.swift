@@ -363,3 +363,55 @@ struct LoadRestTests {
         #expect(driver.results?.rows.count == 5)
     }
 }
+
+@Suite("Explorer: sorting on the server or here")
+struct SortWhereTests {
+    @Test("s on a plain field sorts on the server and says so; on a reference column (names shown, ids stored) it sorts the loaded rows here by name and says so")
+    func sortWhere() async throws {
+        var driver = try Driver(width: 160, height: 40)
+        await driver.listCompanies()
+        var page = try #require(driver.results)
+        let arr = try #require(page.columns.firstIndex(of: "arr"))
+        for _ in 0..<arr { driver.send(.right) }
+        driver.send(.character("s"))
+        #expect(driver.lastCall?.queryValue("sort") == "-arr")
+        #expect(driver.state.status == "sorted by -arr on the server: the order of every record, not only the loaded ones")
+        await driver.run()
+        #expect(driver.results?.localSort == nil)
+
+        page = try #require(driver.results)
+        let owner = try #require(page.columns.firstIndex(of: "owner"))
+        for _ in 0..<abs(owner - page.column) { driver.send(owner > page.column ? .right : .left) }
+        let calls = driver.effects.count
+        driver.send(.character("s"))
+        #expect(!driver.effects.dropFirst(calls).contains { if case .perform = $0 { return true } else { return false } }, "nothing is sent")
+        page = try #require(driver.results)
+        #expect(page.localSort == "-owner")
+        #expect(driver.state.status == "sorted the 12 loaded rows by owner here (Planhat sorts it by id, the table shows names)")
+        let names = page.rows.indices.map { page.cellTexts($0)[owner].lowercased() }
+        #expect(names == names.sorted(by: >), "\(names)")
+        #expect(ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text.contains("OWNER ▼"))
+        #expect(ExplorerView.breadcrumb(driver.state).hasSuffix("results (sorted here by -owner)"))
+        driver.send(.character("s"))
+        page = try #require(driver.results)
+        let again = page.rows.indices.map { page.cellTexts($0)[owner].lowercased() }
+        #expect(page.localSort == "owner" && again == again.sorted())
+    }
+
+    @Test("pages loaded after a sort here are sorted in as they come")
+    func sortedAsTheyCome() async throws {
+        var driver = try Driver(width: 160, height: 40)
+        driver.runCompanies(limit: "5")
+        await driver.run()
+        let owner = try #require(driver.results?.columns.firstIndex(of: "owner"))
+        for _ in 0..<owner { driver.send(.right) }
+        driver.send(.character("s"), .character("s"))
+        #expect(driver.results?.localSort == "owner")
+        driver.send(.character("L"))
+        await driver.runAll()
+        let page = try #require(driver.results)
+        #expect(page.rows.count == 12)
+        let names = page.rows.indices.map { page.cellTexts($0)[owner].lowercased() }
+        #expect(names == names.sorted(), "\(names)")
+    }
+}

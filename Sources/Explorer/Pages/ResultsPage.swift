@@ -51,6 +51,8 @@ public struct ResultsPage: Hashable, Sendable {
     public var pinned = false
     /// The saved view the table shows (`r` runs it again).
     public var view: SavedView?
+    /// The order the rows were put in here (`-owner`), when the server's sort would not give it.
+    public var localSort: String?
     /// What the list was opened for (`companyId = Acme`, from a record's related lists).
     public var scope: String?
     /// The rows marked (Space, `*`) for a bulk change, a delete or an export.
@@ -215,12 +217,19 @@ extension ExplorerUpdate {
     static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         guard page.columns.indices.contains(page.column) else { return [] }
         let field = page.columns[page.column]
+        if let reason = page.sortsLocally(field) {
+            sortLocally(&page, field: field, reason: reason, &state)
+            return []
+        }
         var fresh = page
+        fresh.localSort = nil
         fresh.parameters["sort"] = .string(page.sort == "-" + field ? field : "-" + field)
         fresh.rows = []
         fresh.exhausted = false
         fresh.cursor = ListCursor()
-        return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters), context: context)
+        let effects = request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters), context: context)
+        if state.pending != nil { setStatus(&state, "sorted by \(fresh.sort ?? field) on the server: the order of every record, not only the loaded ones") }
+        return effects
     }
 
     /// At the last loaded row, fetches the next page (k9s-style paging on scroll).
@@ -246,5 +255,6 @@ extension ExplorerUpdate {
         page.exhausted = rows.count < page.pageSize
         page.matchedQuery = ""
         page.refilter()
+        page.applyLocalSort()
     }
 }
