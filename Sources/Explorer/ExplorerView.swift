@@ -261,7 +261,7 @@ public enum ExplorerView {
             var x = 1
             for span in page.lines[index] {
                 var style = theme[span.slot]
-                if index == current { style = theme[.selection] } else if matchSet.contains(index) { style.underline = true }
+                if index == current || index == page.referenceFocus { style = theme[.selection] } else if matchSet.contains(index) { style.underline = true }
                 x += buffer.put(span.text, x: x, y: y, style: style, maxWidth: body.width - x - 1)
             }
         }

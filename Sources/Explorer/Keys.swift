@@ -71,7 +71,10 @@ enum Keys {
         static let update = KeyBinding([.character("u")], "u", "update", footer: true)
         static let delete = KeyBinding([.character("d")], "d", "delete (asks first)", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names beside ids, or ids only")
-        static let related = KeyBinding([.character("R"), .enter], "R Enter", "related records: its references, the lists pointing at it", footer: true, hint: "R related")
+        static let related = KeyBinding([.character("R")], "R", "related records: the lists pointing at it, its references", footer: true, hint: "R related")
+        static let nextReference = KeyBinding([.tab], "Tab", "next reference field (owner, companyId…)")
+        static let previousReference = KeyBinding([.backTab], "S-Tab", "previous reference field")
+        static let openReference = KeyBinding([.enter], "Enter", "open the reference focused with Tab (else: related records)")
         static let web = KeyBinding([.character("o")], "o", "copy (OSC 52) and open the record's page in the Planhat web app")
 
         static func table(_ page: RecordPage, readOnly: Bool) -> [KeyBinding] {
@@ -79,7 +82,7 @@ enum Keys {
             return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh, ids]
                 + (writable && page.model.supports(.update) ? [update] : [])
                 + (writable && page.model.supports(.delete) ? [delete] : [])
-                + (page.kind == .stored ? [Keys.recordHistory, related, web] : [])
+                + (page.kind == .stored ? [Keys.recordHistory, related, nextReference, previousReference, openReference, web] : [])
                 + [back] + ListKeys.pager.bindings + global
         }
     }

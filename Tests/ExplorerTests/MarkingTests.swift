@@ -271,6 +271,35 @@ struct RelatedRecordsTests {
         #expect(back.model.route == "companies")
     }
 
+    @Test("Tab on a record focuses its reference fields in turn; Enter opens the focused one's record; Esc comes back")
+    func enterOnReference() async throws {
+        var driver = try Driver(width: 120, height: 40)
+        let company = try await openCompany(&driver)
+        let references = company.referenceLines
+        #expect(references.map(\.field).contains("owner"), "\(references)")
+        let ownerIndex = try #require(references.firstIndex { $0.field == "owner" })
+        for _ in 0...ownerIndex { driver.send(.tab) }
+        guard case .record(let focused) = driver.state.page else { Issue.record("left the record"); return }
+        #expect(focused.referenceFocus == references[ownerIndex].line)
+        #expect(driver.state.status == "owner → users: Enter opens it")
+        let screen = ExplorerView.render(driver.state, context: driver.context, theme: .fallback)
+        let y = 3 + references[ownerIndex].line - focused.offset
+        #expect(screen.line(y).contains("\"owner\""))
+        #expect(screen[2, y].style == Theme.fallback[.selection], "the focused reference is highlighted")
+        driver.send(.enter)
+        let call = try #require(driver.lastCall)
+        #expect(call.model.route == "users" && call.operation == .view && call.pathAndQuery.contains(references[ownerIndex].id))
+        await driver.run()
+        guard case .record(let user) = driver.state.page else { Issue.record("no user"); return }
+        #expect(user.record["_id"]?.stringValue == references[ownerIndex].id)
+        driver.send(.escape)
+        guard case .record(let back) = driver.state.page else { Issue.record("not back"); return }
+        #expect(back.model.route == "companies" && back.referenceFocus == references[ownerIndex].line, "the focus is where it was")
+        driver.send(.backTab)
+        guard case .record(let previous) = driver.state.page else { return }
+        #expect(previous.referenceFocus == references[(ownerIndex - 1 + references.count) % references.count].line)
+    }
+
     @Test("o on a sandbox record says plainly that it has no web page, and copies nothing")
     func webSandbox() async throws {
         var driver = try Driver(width: 120, height: 40)

@@ -115,3 +115,52 @@ extension ExplorerUpdate {
         }
     }
 }
+
+/// A reference on a record's screen: the line of a top-level field holding one id, and where it points.
+public struct ReferenceLine: Hashable, Sendable {
+    public var line: Int
+    public var field: String
+    public var route: String
+    public var id: String
+}
+
+extension RecordPage {
+    /// The lines of top-level reference fields that hold one id (`"owner": "666b…"  (Ada Lovelace)`),
+    /// in screen order: Tab moves between them, Enter opens the one focused.
+    public var referenceLines: [ReferenceLine] {
+        lines.indices.compactMap { index in
+            let spans = lines[index]
+            guard spans.count >= 2, spans[0].text == "  ", spans[1].slot == .jsonKey,
+                case .string(let key)? = try? JSONValue.parse(spans[1].text),
+                let route = ReferenceFields.route(of: key, in: model), let id = record[key]?.stringValue, !id.isEmpty
+            else { return nil }
+            return ReferenceLine(line: index, field: key, route: route, id: id)
+        }
+    }
+}
+
+extension ExplorerUpdate {
+    /// Tab / Shift-Tab on a record: the focus moves to the next (previous) reference line, scrolled into view.
+    static func focusReference(_ page: inout RecordPage, forward: Bool, visible: Int, _ state: inout ExplorerState) {
+        let references = page.referenceLines
+        guard !references.isEmpty else {
+            setStatus(&state, "this record has no reference to open (R lists its related records)")
+            return
+        }
+        let current = page.referenceFocus.flatMap { focus in references.firstIndex { $0.line == focus } }
+        let next = current.map { (($0 + (forward ? 1 : -1)) % references.count + references.count) % references.count } ?? (forward ? 0 : references.count - 1)
+        let line = references[next].line
+        page.referenceFocus = line
+        if line < page.offset || line >= page.offset + visible { page.offset = max(0, line - visible / 3) }
+        setStatus(&state, "\(references[next].field) → \(references[next].route): Enter opens it")
+    }
+
+    /// Enter on a record: the focused reference's record, else the menu of related records.
+    static func openFocusedReference(_ page: RecordPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if let focus = page.referenceFocus, let reference = page.referenceLines.first(where: { $0.line == focus }) {
+            let menu = RelatedMenu(title: page.model.name, recordID: reference.id, recordName: reference.id, entries: [])
+            return openRelatedEntry(.reference(field: reference.field, route: reference.route, id: reference.id, name: nil), menu: menu, &state, context: context)
+        }
+        return openRelated(page, &state, context: context)
+    }
+}
