@@ -180,21 +180,10 @@ public enum ExplorerView {
 
     private static func results(_ buffer: inout CellBuffer, _ page: ResultsPage, _ body: Rect, theme: Theme) {
         let indexes = page.visibleRows
-        let visible = Layout.listRows(bodyHeight: body.height)
-        let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
-        let rows = shown.map { index in page.cellTexts(index) }
+        let (headers, rows, sample, shown) = resultsTable(page, bodyHeight: body.height)
         var cursor = page.cursor
         cursor.offset = 0
         cursor.selected = page.cursor.selected - page.cursor.offset
-        let headers = page.columns.map { column -> String in
-            let title = columnTitle(column)
-            let sort = page.localSort ?? page.sort
-            if sort == column { return title + " ▲" }
-            if sort == "-" + column { return title + " ▼" }
-            return title
-        }
-        // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
-        let sample = page.sample + rows
         table(
             &buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1),
             theme: theme, widthSample: sample, numericColumns: numericColumns(page), fixedWidths: page.columns.map { page.widths[$0] }, pinned: page.pinned,
@@ -302,7 +291,39 @@ public enum ExplorerView {
         cellStyle: (_ row: Int, _ column: Int) -> Style? = { _, _ in nil }
     ) {
         guard body.height >= 1, !headers.isEmpty else { return }
-        var widths = TableLayout.widths(headers: headers, rows: widthSample ?? rows)
+        let layout = tableLayout(headers: headers, sample: widthSample ?? rows, fixedWidths: fixedWidths, focusedColumn: focusedColumn, pinned: pinned, body: body)
+        let first = layout.first, pinnedWidth = layout.pinnedWidth
+        func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
+            for span in layout.spans {
+                let text = numericColumns.contains(span.column) ? leftPad(cells[span.column], to: span.width) : cells[span.column]
+                buffer.put(DisplayWidth.pad(text, to: span.width), x: span.x, y: y, style: style(span.column))
+            }
+        }
+        draw(headers, y: body.y) { column in
+            var style = theme[.accent]
+            if column == focusedColumn { style.reverse = true }
+            return style
+        }
+        for (row, cells) in rows.enumerated() where row < body.height - 1 {
+            let y = body.y + 1 + row
+            let selected = row == cursor.selected - cursor.offset
+            if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
+            draw(cells, y: y) { column in selected ? theme[.selection] : cellStyle(row, column) ?? theme[.text] }
+        }
+        if first > (pinnedWidth > 0 ? 1 : 0) { buffer.put("‹", x: body.x + (pinnedWidth > 0 ? pinnedWidth : 0), y: body.y, style: theme[.muted]) }
+    }
+
+    /// Where each column of a table is drawn (the columns on screen, left to right), the first
+    /// column shown after a pinned one, and the pinned column's room.
+    struct TableGeometry {
+        var spans: [(column: Int, x: Int, width: Int)]
+        var first: Int
+        var pinnedWidth: Int
+    }
+
+    /// The one computation of a table's columns: the view draws by it, a click on a header reads it.
+    static func tableLayout(headers: [String], sample: [[String]], fixedWidths: [Int?], focusedColumn: Int?, pinned: Bool, body: Rect) -> TableGeometry {
+        var widths = TableLayout.widths(headers: headers, rows: sample)
         for (index, fixed) in fixedWidths.enumerated() where widths.indices.contains(index) {
             if let fixed { widths[index] = fixed }
         }
@@ -321,27 +342,39 @@ public enum ExplorerView {
             if pinnedWidth == 0 || focus == 0 { first = min(first, focus) }
         }
         let columns = (pinnedWidth > 0 && first > 0 ? [0] : []) + Array(first..<headers.count)
-        func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
-            var x = body.x + 1
-            for column in columns where x < body.x + body.width - 1 {
-                let width = min(widths[column], body.x + body.width - 1 - x)
-                let text = numericColumns.contains(column) ? leftPad(cells[column], to: width) : cells[column]
-                buffer.put(DisplayWidth.pad(text, to: width), x: x, y: y, style: style(column))
-                x += width + 2
-            }
+        var spans: [(column: Int, x: Int, width: Int)] = []
+        var x = body.x + 1
+        for column in columns where x < body.x + body.width - 1 {
+            let width = min(widths[column], body.x + body.width - 1 - x)
+            spans.append((column, x, width))
+            x += width + 2
         }
-        draw(headers, y: body.y) { column in
-            var style = theme[.accent]
-            if column == focusedColumn { style.reverse = true }
-            return style
+        return TableGeometry(spans: spans, first: first, pinnedWidth: pinnedWidth)
+    }
+
+    /// The results table's headers (with the sort's arrow) and the cell texts its widths fit.
+    static func resultsTable(_ page: ResultsPage, bodyHeight: Int) -> (headers: [String], rows: [[String]], sample: [[String]], shown: [Int]) {
+        let visible = Layout.listRows(bodyHeight: bodyHeight)
+        let shown = Array(page.visibleRows.dropFirst(page.cursor.offset).prefix(max(0, visible)))
+        let rows = shown.map { index in page.cellTexts(index) }
+        let headers = page.columns.map { column -> String in
+            let title = columnTitle(column)
+            let sort = page.localSort ?? page.sort
+            if sort == column { return title + " ▲" }
+            if sort == "-" + column { return title + " ▼" }
+            return title
         }
-        for (row, cells) in rows.enumerated() where row < body.height - 1 {
-            let y = body.y + 1 + row
-            let selected = row == cursor.selected - cursor.offset
-            if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
-            draw(cells, y: y) { column in selected ? theme[.selection] : cellStyle(row, column) ?? theme[.text] }
-        }
-        if first > (pinnedWidth > 0 ? 1 : 0) { buffer.put("‹", x: body.x + (pinnedWidth > 0 ? pinnedWidth : 0), y: body.y, style: theme[.muted]) }
+        // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
+        return (headers, rows, page.sample + rows, shown)
+    }
+
+    /// The column whose header is at column `x` of the screen, on a results table of `width`.
+    static func resultsColumn(at x: Int, _ page: ResultsPage, width: Int, bodyHeight: Int) -> Int? {
+        let table = resultsTable(page, bodyHeight: bodyHeight)
+        let layout = tableLayout(
+            headers: table.headers, sample: table.sample, fixedWidths: page.columns.map { page.widths[$0] }, focusedColumn: page.column, pinned: page.pinned,
+            body: Rect(x: 0, y: 2, width: width, height: bodyHeight - 1))
+        return layout.spans.first { x >= $0.x && x < $0.x + $0.width + 2 }?.column
     }
 
     private static func leftPad(_ text: String, to width: Int) -> String {
