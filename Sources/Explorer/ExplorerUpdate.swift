@@ -189,6 +189,7 @@ public enum ExplorerUpdate {
             return draftsOnExit(state, context: context) + [.quit]
         }
         if key == .resize { return [] }
+        if case .mouse(let event) = key { return mouse(event, &state, context: context) }
         if let overlay = state.overlay {
             return handleOverlay(overlay, key, &state, context: context)
         }

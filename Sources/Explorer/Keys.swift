@@ -53,13 +53,14 @@ enum Keys {
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
+        static let mouse = KeyBinding([], "mouse", "click selects a row, the wheel scrolls, a click on a header sorts (--no-mouse: off)")
         static let loadRest = KeyBinding([.character("L")], "L", "load the rest of the list (every page; Esc stops), so / covers it all")
         static let mark = KeyBinding([.character(" ")], "Space", "mark / unmark the row (then the next row)", footer: true, hint: "Space mark")
         static let markAll = KeyBinding([.character("*")], "*", "mark every row the filter shows (again: unmark them)")
         static let changeMarked = KeyBinding([.character("u")], "u", "change fields of the marked rows (bulk upsert by _id, preview first)")
         static let deleteMarked = KeyBinding([.character("D")], "D", "delete the marked rows (type their count to confirm)")
         static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export.described("export (CSV, JSON, NDJSON; the marked rows too)"), ids, Columns.open, Views.save,
-            loadRest, mark, markAll, changeMarked, deleteMarked, back]
+            loadRest, mark, markAll, changeMarked, deleteMarked, mouse, back]
             + ListKeys.list.bindings + global
     }
 

@@ -444,3 +444,48 @@ struct SortWhereTests {
         #expect(names == names.sorted(), "\(names)")
     }
 }
+
+@Suite("Explorer: the mouse")
+struct MouseTests {
+    @Test("on results a click selects the row under it, the wheel moves the selection, a click on a header sorts by that column")
+    func results() async throws {
+        var driver = try Driver(width: 120, height: 40)
+        await driver.listCompanies()
+        driver.send(.mouse(MouseEvent(.click, x: 10, y: 3 + 4)))
+        #expect(driver.results?.cursor.selected == 4)
+        driver.send(.mouse(MouseEvent(.wheelDown, x: 10, y: 10)))
+        #expect(driver.results?.cursor.selected == 7)
+        driver.send(.mouse(MouseEvent(.wheelUp, x: 10, y: 10)), .mouse(MouseEvent(.wheelUp, x: 10, y: 10)))
+        #expect(driver.results?.cursor.selected == 1)
+        driver.send(.mouse(MouseEvent(.click, x: 10, y: 3 + 30)))
+        #expect(driver.results?.cursor.selected == 1, "a click below the last row selects nothing")
+        let page = try #require(driver.results)
+        let screen = ExplorerView.render(driver.state, context: driver.context, theme: .fallback)
+        let header = screen.line(2)
+        let arr = try #require(page.columns.firstIndex(of: "arr"))
+        let x = try #require(header.range(of: "ARR").map { header.distance(from: header.startIndex, to: $0.lowerBound) })
+        driver.send(.mouse(MouseEvent(.click, x: x + 1, y: 2)))
+        #expect(driver.results?.column == arr)
+        #expect(driver.lastCall?.queryValue("sort") == "-arr", "the header's column, sorted on the server")
+        await driver.run()
+        #expect(ExplorerView.render(driver.state, context: driver.context, theme: .fallback).line(2).contains("ARR ▼"))
+    }
+
+    @Test("on the models list a click selects; on a record the wheel scrolls; over a dialog the mouse does nothing")
+    func elsewhere() async throws {
+        var driver = try Driver(width: 80, height: 24)
+        driver.send(.mouse(MouseEvent(.click, x: 5, y: 3 + 2)))
+        guard case .models(let models) = driver.state.page else { Issue.record("not on models"); return }
+        #expect(models.cursor.selected == 2)
+        driver.send(.character("?"), .mouse(MouseEvent(.click, x: 5, y: 3)))
+        guard case .models(let still) = driver.state.page else { return }
+        #expect(still.cursor.selected == 2 && driver.state.overlay == .help)
+        driver.send(.escape, .home)
+        await driver.listCompanies()
+        driver.send(.enter)
+        await driver.run()
+        driver.send(.mouse(MouseEvent(.wheelDown, x: 5, y: 10)))
+        guard case .record(let record) = driver.state.page else { Issue.record("no record"); return }
+        #expect(record.offset == 3)
+    }
+}

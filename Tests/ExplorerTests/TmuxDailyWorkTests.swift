@@ -139,4 +139,33 @@ struct TmuxDailyWorkTests {
         try session.keys("q")
         #expect(session.exitStatus() == "EXIT=0")
     }
+
+    /// An X10 mouse report (what xterm-style terminals send): a left press at column `x`, row `y`.
+    static func click(x: Int, y: Int) -> String {
+        "\u{1b}[M" + String(UnicodeScalar(UInt8(32))) + String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+    }
+
+    @Test("a click on a column header sorts by it; with --no-mouse the same bytes do not")
+    func mouseHeader() throws {
+        let folder = ProcessRunner.temporaryDirectory("mouse")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: Self.command(folder, sandbox: sandbox), width: 160, height: 30)
+        try Self.jumpToCompanies(session)
+        let screen = try session.screen()
+        let header = try #require(screen.split(separator: "\n").first { $0.contains("ARR") }.map(String.init))
+        let x = try #require(header.range(of: "ARR").map { header.distance(from: header.startIndex, to: $0.lowerBound) })
+        try session.keys("-l", Self.click(x: x + 1, y: 2))
+        let sorted = try session.waitFor("ARR ▼")
+        #expect(sorted.contains("results (sort -arr)"))
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+
+        let off = try TmuxSession(command: Self.command(folder, sandbox: sandbox) + " --no-mouse", width: 160, height: 30)
+        try Self.jumpToCompanies(off)
+        try off.keys("-l", Self.click(x: x + 1, y: 2))
+        try off.keys("-l", "?")
+        _ = try off.waitFor("Keys: results")
+        #expect(!(try off.screen()).contains("ARR ▼"), "--no-mouse: no sort")
+        try off.keys("Escape", "q")
+    }
 }
