@@ -489,3 +489,32 @@ struct MouseTests {
         #expect(record.offset == 3)
     }
 }
+
+@Suite("Explorer: money with its currency")
+struct MoneyTests {
+    @Test("a license's MRR shows with its record's currency (asked for beside the columns); a company's ARR stays a number")
+    func currency() async throws {
+        var driver = try Driver(width: 120, height: 40)
+        driver.send(.character(":"))
+        driver.type("licenses")
+        driver.send(.enter)
+        let call = try #require(driver.lastCall)
+        #expect(call.queryValue("select")?.split(separator: ",").contains("_currency") == true, "\(call.pathAndQuery)")
+        await driver.run()
+        let page = try #require(driver.results)
+        let mrr = try #require(page.columns.firstIndex(of: "mrr"))
+        let all = try await driver.context.service.perform(model: "licenses", operation: "list", parameters: ["limit": 100, "select": "mrr,_currency"])
+        let first = try #require(all.arrayValue?.first)
+        let code = try #require(Money.code(first["_currency"]))
+        #expect(page.cellTexts(0)[mrr] == CellText.of(first["mrr"], field: "mrr", in: page.model) + " " + code)
+        #expect(ExplorerView.render(driver.state, context: driver.context, theme: .fallback).text.contains(" \(code)"))
+        #expect(!page.columns.contains("_currency"), "the currency is kept beside the columns, not shown as one")
+
+        var companies = try Driver(width: 120, height: 40)
+        await companies.listCompanies()
+        let list = try #require(companies.results)
+        let arr = try #require(list.columns.firstIndex(of: "arr"))
+        #expect(list.cellTexts(0)[arr].allSatisfy { $0.isNumber || $0 == "," || $0 == "." || $0 == "-" }, "companies carry no currency: \(list.cellTexts(0)[arr])")
+        #expect(Money.code(["_id": "EUR", "symbol": "€"]) == "EUR" && Money.code("SEK") == "SEK" && Money.code(nil) == nil)
+    }
+}

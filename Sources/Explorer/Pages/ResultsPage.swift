@@ -9,10 +9,13 @@ public struct ResultRow: Hashable, Sendable {
     /// `["Acme","customer",1200,null]`: the cells of the page's columns.
     public let text: String
     public let record: JSONValue?
+    /// The record's currency code, kept when the table shows amounts (``ResultsPage/currencyField``).
+    public let currency: String?
 
-    public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
+    public init(_ record: JSONValue, columns: [String], keepRecord: Bool, currencyField: String? = nil) {
         text = JSONValue.array(columns.map { ColumnLayout.value(of: $0, in: record) ?? .null }).compactText()
         self.record = keepRecord ? .some(record) : .none
+        currency = currencyField.flatMap { Money.code(record[$0]) }
     }
 
     /// The values in column order.
@@ -100,11 +103,14 @@ public struct ResultsPage: Hashable, Sendable {
 
     /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
     public func cellTexts(_ index: Int) -> [String] {
-        zip(columns, rows[index].cells).map { column, value in
+        let currency = rows[index].currency
+        return zip(columns, rows[index].cells).map { column, value in
             if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
                 return name
             }
-            return CellText.of(value, field: column, in: model)
+            let text = CellText.of(value, field: column, in: model)
+            if let currency, !text.isEmpty, Money.isAmount(column, in: model) { return text + " " + currency }
+            return text
         }
     }
 
@@ -246,7 +252,8 @@ extension ExplorerUpdate {
     static func fill(_ page: inout ResultsPage, with rows: [JSONValue], replacing: Bool) {
         let columns = page.columns
         let keepRecords = !page.model.supports(.view)
-        let kept = rows.map { ResultRow($0, columns: columns, keepRecord: keepRecords) }
+        let currencyField = page.currencyField
+        let kept = rows.map { ResultRow($0, columns: columns, keepRecord: keepRecords, currencyField: currencyField) }
         if replacing {
             page.rows = kept
         } else {
