@@ -135,7 +135,7 @@ extension ExplorerUpdate {
             }
         }
         return bulk.marked.ids.map { id in
-            let record = bulk.marked.records[id] ?? .object([:])
+            let record = bulk.marked.record(id) ?? .object([:])
             var unloaded: Set<String> = []
             let changes = paths.map { path, value -> FieldChange in
                 let key = path.joined(separator: ".")

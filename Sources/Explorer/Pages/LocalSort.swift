@@ -22,9 +22,10 @@ extension ResultsPage {
         guard let column = columns.firstIndex(of: field) else { return }
         let numeric = ["number", "integer"].contains(model.field(named: field)?.type ?? "")
         let keyed = rows.indices.map { index -> (Int, Double?, String) in
-            let value = value(at: index, column: column)
-            let text = cellTexts(index)[column]
-            return (index, numeric ? value?.doubleValue : nil, text.lowercased())
+            let cells = rows[index].cells
+            let value = cells.indices.contains(column) ? cells[column] : .null
+            let text = cellText(value, column: field, currency: nil)
+            return (index, numeric ? value.doubleValue : nil, text.lowercased())
         }
         let ordered = keyed.sorted { a, b in
             let aEmpty = a.2.isEmpty, bEmpty = b.2.isEmpty

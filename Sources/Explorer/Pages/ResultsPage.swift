@@ -11,11 +11,22 @@ public struct ResultRow: Hashable, Sendable {
     public let record: JSONValue?
     /// The record's currency code, kept when the table shows amounts (``ResultsPage/currencyField``).
     public let currency: String?
+    /// The record's `_id` (marks name rows by it).
+    public let id: String?
 
     public init(_ record: JSONValue, columns: [String], keepRecord: Bool, currencyField: String? = nil) {
         text = JSONValue.array(columns.map { ColumnLayout.value(of: $0, in: record) ?? .null }).compactText()
         self.record = keepRecord ? .some(record) : .none
         currency = currencyField.flatMap { Money.code(record[$0]) }
+        id = record["_id"]?.stringValue
+    }
+
+    /// The row as JSON: the whole record, or its columns (with `_id`).
+    public func json(columns: [String]) -> JSONValue {
+        if let record { return record }
+        var members: [String: JSONValue] = [:]
+        for (column, value) in zip(columns, cells) where value != .null { members[column] = value }
+        return .object(members)
     }
 
     /// The values in column order.
@@ -104,14 +115,17 @@ public struct ResultsPage: Hashable, Sendable {
     /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
     public func cellTexts(_ index: Int) -> [String] {
         let currency = rows[index].currency
-        return zip(columns, rows[index].cells).map { column, value in
-            if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
-                return name
-            }
-            let text = CellText.of(value, field: column, in: model)
-            if let currency, !text.isEmpty, Money.isAmount(column, in: model) { return text + " " + currency }
-            return text
+        return zip(columns, rows[index].cells).map { column, value in cellText(value, column: column, currency: currency) }
+    }
+
+    /// One cell's text: a reference's name, a value as its field is read, an amount with its currency.
+    func cellText(_ value: JSONValue, column: String, currency: String?) -> String {
+        if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
+            return name
         }
+        let text = CellText.of(value, field: column, in: model)
+        if let currency, !text.isEmpty, Money.isAmount(column, in: model) { return text + " " + currency }
+        return text
     }
 
     /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
@@ -123,11 +137,7 @@ public struct ResultsPage: Hashable, Sendable {
 
     /// The row at `index` as JSON: the whole record, or its columns (with `_id`).
     public func record(at index: Int) -> JSONValue {
-        let row = rows[index]
-        if let record = row.record { return record }
-        var members: [String: JSONValue] = [:]
-        for (column, value) in zip(columns, row.cells) where value != .null { members[column] = value }
-        return .object(members)
+        rows[index].json(columns: columns)
     }
 
     /// The value of `column` in the row at `index`.
