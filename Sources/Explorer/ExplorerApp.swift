@@ -353,6 +353,9 @@ enum Browser {
         } catch {
             return false
         }
+        // Reaped when it ends (xdg-open hands the address to the browser and exits).
+        nonisolated(unsafe) let opened = process
+        Thread.detachNewThread { opened.waitUntilExit() }
         return true
     }
 

@@ -181,6 +181,17 @@ struct MarkingTests {
         #expect(rows.compactMap { $0["_id"] as? String } == driver.results?.marked.ids)
     }
 
+    @Test("read-only: u and D on marked rows say why and send nothing")
+    func readOnly() async throws {
+        var driver = try Driver(width: 120, height: 40, readOnly: true)
+        await driver.listCompanies()
+        driver.send(.character(" "), .character("u"))
+        #expect(driver.form == nil && driver.state.statusIsError && driver.state.status?.contains("(read-only)") == true)
+        driver.send(.character("D"))
+        #expect(driver.state.overlay == nil && driver.state.status == "delete is not offered for companies (read-only)")
+        #expect(driver.state.pending == nil)
+    }
+
     @Test("? on results lists the marking keys")
     func help() async throws {
         var driver = try Driver(width: 120, height: 40)
@@ -316,7 +327,8 @@ struct RelatedRecordsTests {
         let endusers = try #require(Catalog.shared.model(route: "endusers"))
         let id = "64b7c0ffee0000000000abcd"
         #expect(try WebLinks(tenant: "acme").url(model: companies, id: id).get() == "https://ws.planhat.com/acme/home/data-explorer/companies?preview=Company.\(id)")
-        #expect(try WebLinks(pattern: "https://app.example.com/{model}/{id}").url(model: endusers, id: id).get() == "https://app.example.com/\(endusers.name.replacingOccurrences(of: " ", with: "").lowercased())/\(id)")
+        #expect(try WebLinks(pattern: "https://app.example.com/{model}/{id}").url(model: endusers, id: id).get() == "https://app.example.com/enduser/\(id)")
+        #expect(try WebLinks(tenant: "acme").url(model: endusers, id: id).get() == "https://ws.planhat.com/acme/home/data-explorer/endusers?preview=EndUser.\(id)")
         guard case .failure(let missing) = WebLinks().url(model: companies, id: id) else { Issue.record("built without a tenant"); return }
         #expect(missing.message.contains("tenant_slug"))
     }

@@ -6,8 +6,8 @@ import TerminalUI
 /// `PLANHAT_WEB_URL`), with the tenant's slug in the app's addresses (`tenant_slug`,
 /// `PLANHAT_TENANT_SLUG`).
 ///
-/// Placeholders: `{tenant}`, `{id}`, `{route}` (`companies`), `{model}` (`company`), `{Model}`
-/// (`Company`, the catalog's name without spaces). The default follows the record links people
+/// Placeholders: `{tenant}`, `{id}`, `{route}` (`companies`), `{model}` (`enduser`), `{Model}`
+/// (`EndUser`, the catalog's name in capitalised words without spaces). The default follows the record links people
 /// build (`https://ws.planhat.com/<tenant>/home/data-explorer/<slug>?preview=<Model>.<_id>`);
 /// that the data explorer's slug is the model's route is an assumption.
 public struct WebLinks: Hashable, Sendable {
@@ -31,7 +31,8 @@ public struct WebLinks: Hashable, Sendable {
         if pattern.contains("{tenant}"), tenant == nil {
             return .failure(Missing(message: "set tenant_slug (the name after ws.planhat.com/ in the app's addresses) or web_url in the profile, or PLANHAT_TENANT_SLUG, to build the web-app link"))
         }
-        let typeName = model.name.replacingOccurrences(of: " ", with: "")
+        // `End user` → `EndUser`: each word capitalised, the spaces dropped.
+        let typeName = model.name.split(separator: " ").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
         let escapedID = id.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? id
         var url = pattern
         for (placeholder, value) in [("{tenant}", tenant ?? ""), ("{id}", escapedID), ("{route}", model.route), ("{model}", typeName.lowercased()), ("{Model}", typeName)] {
