@@ -106,6 +106,9 @@ public final class ExplorerApp: @unchecked Sendable {
                 lock.withLock { calls.removeValue(forKey: id)?.cancel() }
             case .copy(let text):
                 driver.emit(Clipboard.osc52(text))
+            case .openURL(let url):
+                driver.emit(Clipboard.osc52(url))
+                mailbox.post(.urlOpened(url, browser: Browser.open(url)))
             case .checkExportTarget(let job):
                 mailbox.post(.exportTarget(job, exists: FileManager.default.fileExists(atPath: job.path)))
             case .export(let job):
@@ -327,5 +330,38 @@ enum Exporter {
         } catch {
             return .jobFailed(id: job.id, PlanhatError.file("cannot write \(job.path): \(error.localizedDescription)"))
         }
+    }
+}
+
+/// Opens an address in the desktop's browser with `xdg-open`, when there is a display to show it
+/// on and `xdg-open` is on the `PATH` (`PLANHAT_BROWSER` names another opener, `none` turns it off).
+enum Browser {
+    static func open(_ url: String) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        let chosen = environment["PLANHAT_BROWSER"].flatMap { $0.isEmpty ? nil : $0 }
+        if chosen == "none" { return false }
+        let hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }
+        guard chosen != nil || hasDisplay, let opener = executable(chosen ?? "xdg-open", path: environment["PATH"] ?? "") else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: opener)
+        process.arguments = [url]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return false
+        }
+        // Reaped when it ends (xdg-open hands the address to the browser and exits).
+        nonisolated(unsafe) let opened = process
+        Thread.detachNewThread { opened.waitUntilExit() }
+        return true
+    }
+
+    /// The program's path: as given when it names a path, else the first match on `PATH`.
+    static func executable(_ name: String, path: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

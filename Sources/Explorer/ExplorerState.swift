@@ -64,6 +64,8 @@ public struct ExportPlan: Hashable, Sendable {
     public var columns: [String]
     /// The rows the `/` filter keeps, when one is active (they can be exported alone).
     public var filteredRows: [JSONValue]?
+    /// The marked rows, when rows are marked (they can be exported alone).
+    public var markedRows: [JSONValue]? = nil
 }
 
 /// An export under way: the list paged through (or the rows given) into a file.
@@ -99,6 +101,8 @@ public enum Overlay: Hashable, Sendable {
     case items(ItemsEditor)
     case preview(RequestPreview)
     case confirmDelete(DeleteConfirmation)
+    /// Deleting the marked rows: their count must be typed.
+    case confirmBulkDelete(BulkDeleteConfirmation)
     /// Leaving a changed form: discard, keep a draft, or stay.
     case confirmDiscard
     /// A draft saved for the form that just opened.
@@ -107,6 +111,8 @@ public enum Overlay: Hashable, Sendable {
     case confirmUndo(UndoConfirmation)
     /// The results table's column chooser.
     case columns(ColumnChooser)
+    /// A record's related records: its references and the lists pointing at it.
+    case related(RelatedMenu)
 }
 
 /// A backend call in flight and what its answer is for.
@@ -116,6 +122,8 @@ public struct PendingCall: Hashable, Sendable {
         case openResults(ResultsPage)
         /// Append the next page to the results table on top.
         case appendPage
+        /// Append a page of the rest of the list, then ask for the next (`L`).
+        case loadRest(RestLoad)
         /// Replace the rows of the results table on top (refresh, sort).
         case replaceRows(ResultsPage)
         /// Open a record.
@@ -132,6 +140,8 @@ public struct PendingCall: Hashable, Sendable {
         case submitted(Submission)
         /// A chunk of a bulk upsert; the next one follows.
         case bulkChunk(BulkRun)
+        /// One delete of the marked rows; the next one follows.
+        case bulkDelete(BulkDeleteRun)
     }
 
     public var id: Int
@@ -146,6 +156,8 @@ public struct ExplorerState: Sendable {
     public var pending: PendingCall?
     public var status: String?
     public var statusIsError = false
+    /// Whether the status may take the whole footer (an address to read), the key hints giving way.
+    public var statusIsWide = false
     public var spinner = 0
     /// A background job (an export), followed in the footer; Esc cancels it.
     public var job: JobProgress?
@@ -181,7 +193,7 @@ public struct ExplorerState: Sendable {
     /// Whether a text field has the keys (single-letter commands then type instead).
     public var isTyping: Bool {
         switch overlay {
-        case .prompt?, .picker?, .confirmDelete?: return true
+        case .prompt?, .picker?, .confirmDelete?, .confirmBulkDelete?: return true
         case .columns(let chooser)?: return chooser.adding != nil || chooser.filter?.editing == true
         case .items(let editor)?: return editor.editing != nil
         default: break
@@ -204,6 +216,8 @@ public enum Effect: Hashable, Sendable {
     case perform(id: Int, request: PlanhatRequest)
     case cancel(id: Int)
     case copy(String)
+    /// Copy the address (OSC 52) and open it where a browser is, answered with ``Action/urlOpened(_:browser:)``.
+    case openURL(String)
     /// Find out whether the export's file exists (answered with ``Action/exportTarget(_:exists:)``).
     case checkExportTarget(ExportJob)
     /// Write the export (progress, then ``Action/exported(id:path:count:)`` or ``Action/jobFailed(id:_:)``).
@@ -267,6 +281,8 @@ public enum Action: Sendable {
     case namesLoaded(route: String, Result<[String: ReferenceName], PlanhatError>)
     /// The views as the file has them now (after a save: where it went).
     case viewsChanged(Result<[SavedView], PlanhatError>, saved: String?)
+    /// A web-app address copied; whether a browser was there to open it.
+    case urlOpened(String, browser: Bool)
     /// The program is ending (a signal): keep what must be kept.
     case shutdown
 }

@@ -16,12 +16,15 @@ public struct ExplorerContext: Sendable {
     public let columns: ColumnStore?
     /// Where saved views are kept (`nil`: only the built-in ones).
     public let views: (any SavedViewStore)?
+    /// How a record's page in the Planhat web app is addressed (`o`).
+    public let webLinks: WebLinks
 
     public init(
         service: PlanhatService, exportFolder: String = FileManager.default.currentDirectoryPath, drafts: DraftStore? = nil,
         directories: UserDirectories = UserDirectories(), columns: ColumnStore? = nil, views: (any SavedViewStore)? = nil,
-        now: @escaping @Sendable () -> Date = Date.init
+        webLinks: WebLinks = WebLinks(), now: @escaping @Sendable () -> Date = Date.init
     ) {
+        self.webLinks = webLinks
         self.columns = columns
         self.views = views
         self.service = service
@@ -37,7 +40,8 @@ public struct ExplorerContext: Sendable {
     /// for the fields its service has already).
     func merging(_ fields: CustomFields?) -> ExplorerContext {
         guard let fields, fields != service.customFields else { return self }
-        return ExplorerContext(service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, views: views, now: now)
+        return ExplorerContext(
+            service: service.merging(fields), exportFolder: exportFolder, drafts: drafts, directories: directories, columns: columns, views: views, webLinks: webLinks, now: now)
     }
 
     /// The parameters schema of `operation` on `model`, as the service's catalog has the model now.
@@ -141,6 +145,9 @@ public enum ExplorerUpdate {
         case .namesLoaded(let route, let result):
             namesLoaded(route, result, &state)
             return []
+        case .urlOpened(let url, let browser):
+            urlOpened(url, browser: browser, &state)
+            return []
         case .draftSaved(let path):
             if state.status == nil || !state.statusIsError { setStatus(&state, "draft kept in \(path)") }
             return []
@@ -182,6 +189,7 @@ public enum ExplorerUpdate {
             return draftsOnExit(state, context: context) + [.quit]
         }
         if key == .resize { return [] }
+        if case .mouse(let event) = key { return mouse(event, &state, context: context) }
         if let overlay = state.overlay {
             return handleOverlay(overlay, key, &state, context: context)
         }
@@ -261,6 +269,7 @@ public enum ExplorerUpdate {
     static func setStatus(_ state: inout ExplorerState, _ text: String, error: Bool = false) {
         state.status = text
         state.statusIsError = error
+        state.statusIsWide = false
     }
 
     private static func handleOverlay(_ overlay: Overlay, _ key: Key, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
@@ -301,6 +310,10 @@ public enum ExplorerUpdate {
             return handlePreview(preview, key, &state, context: context)
         case .confirmDelete(let confirmation):
             return handleDeleteConfirmation(confirmation, key, &state, context: context)
+        case .confirmBulkDelete(let confirmation):
+            return handleBulkDeleteConfirmation(confirmation, key, &state, context: context)
+        case .related(let menu):
+            return handleRelated(menu, key, &state, context: context)
         case .confirmDiscard:
             return handleDiscard(key, &state, context: context)
         case .exportChoice(let plan):
@@ -370,7 +383,9 @@ public enum ExplorerUpdate {
             var parameters = page.parameters
             for name in ["limit", "offset", "select"] { parameters.removeValue(forKey: name) }
             let filtered = page.filter.map { _ in page.visibleRows.map { page.record(at: $0) } }
-            state.overlay = .exportChoice(ExportPlan(path: path, format: format, model: page.model, parameters: parameters, columns: page.columns, filteredRows: filtered))
+            var plan = ExportPlan(path: path, format: format, model: page.model, parameters: parameters, columns: page.columns, filteredRows: filtered)
+            plan.markedRows = page.marked.isEmpty ? nil : page.marked.rows
+            state.overlay = .exportChoice(plan)
             return []
         }
     }
@@ -437,6 +452,7 @@ public enum ExplorerUpdate {
     private static func receive(_ state: inout ExplorerState, id: Int, result: Result<JSONValue, PlanhatError>, context: ExplorerContext) -> [Effect] {
         guard let pending = state.pending, pending.id == id else { return [] }
         state.pending = nil
+        if case .bulkDelete(let run) = pending.purpose { return continueBulkDelete(run, result, &state, context: context) }
         if let effects = receiveForForm(pending.purpose, result, &state, context: context) { return effects }
         let value: JSONValue
         switch result {
@@ -453,6 +469,8 @@ public enum ExplorerUpdate {
         case .replaceRows(var page):
             fill(&page, with: value.arrayValue ?? [], replacing: true)
             if case .results = state.page { replaceTop(&state, .results(page)) }
+        case .loadRest(let load):
+            return receiveRest(load, value, &state, context: context)
         case .appendPage:
             guard case .results(var page) = state.page else { return [] }
             fill(&page, with: value.arrayValue ?? [], replacing: false)
@@ -464,7 +482,7 @@ public enum ExplorerUpdate {
             var fresh = RecordPage(model: page.model, record: value)
             fresh.offset = min(page.offset, max(0, fresh.lines.count - 1))
             replaceTop(&state, .record(fresh))
-        case .fillForm, .pickerOptions, .confirmDelete, .submitted, .bulkChunk:
+        case .fillForm, .pickerOptions, .confirmDelete, .submitted, .bulkChunk, .bulkDelete:
             break
         }
         return []
@@ -499,6 +517,9 @@ extension ExplorerUpdate {
             job.columns = plan.columns.map { $0 }
         case .character("v") where plan.filteredRows != nil:
             job.rows = plan.filteredRows
+            job.columns = plan.columns
+        case .character("m") where plan.markedRows != nil:
+            job.rows = plan.markedRows
             job.columns = plan.columns
         case .escape:
             state.overlay = nil

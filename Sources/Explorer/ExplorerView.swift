@@ -39,12 +39,14 @@ public enum ExplorerView {
         case .items(let editor)?: itemsEditor(&buffer, editor, theme: theme)
         case .preview(let preview)?: previewDialog(&buffer, preview, theme: theme)
         case .confirmDelete(let confirmation)?: deleteConfirmation(&buffer, confirmation, theme: theme)
+        case .confirmBulkDelete(let confirmation)?: bulkDeleteConfirmation(&buffer, confirmation, theme: theme)
         case .confirmDiscard?: discardDialog(&buffer, theme: theme)
         case .draftOffer(let draft)?: draftOffer(&buffer, draft, theme: theme)
         case .exportChoice(let plan)?: exportChoice(&buffer, plan, context: context, theme: theme)
         case .confirmReplace(let job)?: replaceDialog(&buffer, job, context: context, theme: theme)
         case .confirmUndo(let confirmation)?: undoDialog(&buffer, confirmation, theme: theme)
         case .columns(let chooser)?: columnChooser(&buffer, chooser, theme: theme)
+        case .related(let menu)?: relatedMenu(&buffer, menu, context: context, theme: theme)
         case .prompt?, nil: break
         }
         return buffer
@@ -77,7 +79,9 @@ public enum ExplorerView {
             case .models: break
             case .operations(let page): parts.append(page.model.route)
             case .parameters: parts.append("list")
-            case .results(let page): parts.append(page.sort.map { "results (sort \($0))" } ?? "results")
+            case .results(let page):
+                let details = [page.scope, page.localSort.map { "sorted here by \($0)" } ?? page.sort.map { "sort \($0)" }].compactMap { $0 }
+                parts.append(details.isEmpty ? "results" : "results (\(details.joined(separator: ", ")))")
             case .record(let page): parts.append(page.record["_id"]?.stringValue ?? "record")
             case .schema: parts.append("schema")
             case .form(let page): parts.append(page.operation.rawValue)
@@ -110,7 +114,8 @@ public enum ExplorerView {
             rightStyle = state.statusIsError ? theme[.error] : theme[.success]
         }
         let hints = Keys.table(for: state.page, readOnly: readOnly).filter(\.inFooter).map(\.footerText).joined(separator: " · ")
-        let rightWidth = min(DisplayWidth.of(right), state.width * 2 / 3)
+        let wide = state.statusIsWide && state.pending == nil && state.job == nil
+        let rightWidth = min(DisplayWidth.of(right), wide ? state.width - 2 : state.width * 2 / 3)
         buffer.put(" " + hints, x: 0, y: y, style: theme[.muted], maxWidth: max(0, state.width - rightWidth - 2))
         if !right.isEmpty { buffer.put(right, x: state.width - rightWidth - 1, y: y, style: rightStyle, maxWidth: rightWidth) }
     }
@@ -175,29 +180,33 @@ public enum ExplorerView {
 
     private static func results(_ buffer: inout CellBuffer, _ page: ResultsPage, _ body: Rect, theme: Theme) {
         let indexes = page.visibleRows
-        let visible = Layout.listRows(bodyHeight: body.height)
-        let shown = indexes.dropFirst(page.cursor.offset).prefix(max(0, visible))
-        let rows = shown.map { index in page.cellTexts(index) }
+        let (headers, rows, sample, shown) = resultsTable(page, bodyHeight: body.height)
         var cursor = page.cursor
         cursor.offset = 0
         cursor.selected = page.cursor.selected - page.cursor.offset
-        let headers = page.columns.map { column -> String in
-            let title = columnTitle(column)
-            if page.sort == column { return title + " ▲" }
-            if page.sort == "-" + column { return title + " ▼" }
-            return title
-        }
-        // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
-        let sample = page.sample + rows
         table(
             &buffer, headers: headers, rows: rows, cursor: cursor, focusedColumn: page.column, body: Rect(x: body.x, y: body.y, width: body.width, height: body.height - 1),
             theme: theme, widthSample: sample, numericColumns: numericColumns(page), fixedWidths: page.columns.map { page.widths[$0] }, pinned: page.pinned,
             cellStyle: cellStyles(page, rows: Array(shown), theme: theme))
+        // A marked row carries a glyph in the left margin: seen without colours too (NO_COLOR).
+        if !page.marked.isEmpty {
+            for (row, index) in shown.enumerated() where row < body.height - 2 {
+                guard let id = page.rowID(index), page.marked.contains(id) else { continue }
+                let selected = row == cursor.selected
+                buffer.put(markGlyph, x: body.x, y: body.y + 1 + row, style: selected ? theme[.selection] : theme[.accent])
+            }
+        }
         var info = page.exhausted ? "\(page.rows.count) records" : "\(page.rows.count) loaded, more… (scroll down)"
-        if let filter = page.filter { info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? "" : " loaded") }
+        if let filter = page.filter {
+            info = "/\(filter.query)  \(indexes.count) of \(page.rows.count)" + (page.exhausted ? ", the whole list" : " loaded · L loads the rest")
+        }
         if indexes.isEmpty, page.filter == nil { info = "no records" }
+        if !page.marked.isEmpty { info += "  · \(page.marked.count) marked (u change · D delete · e export)" }
         infoLine(&buffer, info, editing: page.filter?.editing == true, field: page.filter?.field, y: body.y + body.height - 1, width: body.width, theme: theme)
     }
+
+    /// The glyph in the left margin of a marked row.
+    public static let markGlyph = "*"
 
     /// `NAME`, `ID`, a custom field by its own name (`SEATS` for `custom.Seats`), a nested path as it is.
     public static func columnTitle(_ column: String) -> String {
@@ -241,7 +250,7 @@ public enum ExplorerView {
             var x = 1
             for span in page.lines[index] {
                 var style = theme[span.slot]
-                if index == current { style = theme[.selection] } else if matchSet.contains(index) { style.underline = true }
+                if index == current || index == page.referenceFocus { style = theme[.selection] } else if matchSet.contains(index) { style.underline = true }
                 x += buffer.put(span.text, x: x, y: y, style: style, maxWidth: body.width - x - 1)
             }
         }
@@ -282,7 +291,39 @@ public enum ExplorerView {
         cellStyle: (_ row: Int, _ column: Int) -> Style? = { _, _ in nil }
     ) {
         guard body.height >= 1, !headers.isEmpty else { return }
-        var widths = TableLayout.widths(headers: headers, rows: widthSample ?? rows)
+        let layout = tableLayout(headers: headers, sample: widthSample ?? rows, fixedWidths: fixedWidths, focusedColumn: focusedColumn, pinned: pinned, body: body)
+        let first = layout.first, pinnedWidth = layout.pinnedWidth
+        func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
+            for span in layout.spans {
+                let text = numericColumns.contains(span.column) ? leftPad(cells[span.column], to: span.width) : cells[span.column]
+                buffer.put(DisplayWidth.pad(text, to: span.width), x: span.x, y: y, style: style(span.column))
+            }
+        }
+        draw(headers, y: body.y) { column in
+            var style = theme[.accent]
+            if column == focusedColumn { style.reverse = true }
+            return style
+        }
+        for (row, cells) in rows.enumerated() where row < body.height - 1 {
+            let y = body.y + 1 + row
+            let selected = row == cursor.selected - cursor.offset
+            if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
+            draw(cells, y: y) { column in selected ? theme[.selection] : cellStyle(row, column) ?? theme[.text] }
+        }
+        if first > (pinnedWidth > 0 ? 1 : 0) { buffer.put("‹", x: body.x + (pinnedWidth > 0 ? pinnedWidth : 0), y: body.y, style: theme[.muted]) }
+    }
+
+    /// Where each column of a table is drawn (the columns on screen, left to right), the first
+    /// column shown after a pinned one, and the pinned column's room.
+    struct TableGeometry {
+        var spans: [(column: Int, x: Int, width: Int)]
+        var first: Int
+        var pinnedWidth: Int
+    }
+
+    /// The one computation of a table's columns: the view draws by it, a click on a header reads it.
+    static func tableLayout(headers: [String], sample: [[String]], fixedWidths: [Int?], focusedColumn: Int?, pinned: Bool, body: Rect) -> TableGeometry {
+        var widths = TableLayout.widths(headers: headers, rows: sample)
         for (index, fixed) in fixedWidths.enumerated() where widths.indices.contains(index) {
             if let fixed { widths[index] = fixed }
         }
@@ -301,27 +342,39 @@ public enum ExplorerView {
             if pinnedWidth == 0 || focus == 0 { first = min(first, focus) }
         }
         let columns = (pinnedWidth > 0 && first > 0 ? [0] : []) + Array(first..<headers.count)
-        func draw(_ cells: [String], y: Int, style: (Int) -> Style) {
-            var x = body.x + 1
-            for column in columns where x < body.x + body.width - 1 {
-                let width = min(widths[column], body.x + body.width - 1 - x)
-                let text = numericColumns.contains(column) ? leftPad(cells[column], to: width) : cells[column]
-                buffer.put(DisplayWidth.pad(text, to: width), x: x, y: y, style: style(column))
-                x += width + 2
-            }
+        var spans: [(column: Int, x: Int, width: Int)] = []
+        var x = body.x + 1
+        for column in columns where x < body.x + body.width - 1 {
+            let width = min(widths[column], body.x + body.width - 1 - x)
+            spans.append((column, x, width))
+            x += width + 2
         }
-        draw(headers, y: body.y) { column in
-            var style = theme[.accent]
-            if column == focusedColumn { style.reverse = true }
-            return style
+        return TableGeometry(spans: spans, first: first, pinnedWidth: pinnedWidth)
+    }
+
+    /// The results table's headers (with the sort's arrow) and the cell texts its widths fit.
+    static func resultsTable(_ page: ResultsPage, bodyHeight: Int) -> (headers: [String], rows: [[String]], sample: [[String]], shown: [Int]) {
+        let visible = Layout.listRows(bodyHeight: bodyHeight)
+        let shown = Array(page.visibleRows.dropFirst(page.cursor.offset).prefix(max(0, visible)))
+        let rows = shown.map { index in page.cellTexts(index) }
+        let headers = page.columns.map { column -> String in
+            let title = columnTitle(column)
+            let sort = page.localSort ?? page.sort
+            if sort == column { return title + " ▲" }
+            if sort == "-" + column { return title + " ▼" }
+            return title
         }
-        for (row, cells) in rows.enumerated() where row < body.height - 1 {
-            let y = body.y + 1 + row
-            let selected = row == cursor.selected - cursor.offset
-            if selected { buffer.fill(x: body.x, y: y, width: body.width, height: 1, style: theme[.selection]) }
-            draw(cells, y: y) { column in selected ? theme[.selection] : cellStyle(row, column) ?? theme[.text] }
-        }
-        if first > (pinnedWidth > 0 ? 1 : 0) { buffer.put("‹", x: body.x + (pinnedWidth > 0 ? pinnedWidth : 0), y: body.y, style: theme[.muted]) }
+        // Widths fit the rows on screen and the first rows, so scrolling far down never truncates.
+        return (headers, rows, page.sample + rows, shown)
+    }
+
+    /// The column whose header is at column `x` of the screen, on a results table of `width`.
+    static func resultsColumn(at x: Int, _ page: ResultsPage, width: Int, bodyHeight: Int) -> Int? {
+        let table = resultsTable(page, bodyHeight: bodyHeight)
+        let layout = tableLayout(
+            headers: table.headers, sample: table.sample, fixedWidths: page.columns.map { page.widths[$0] }, focusedColumn: page.column, pinned: page.pinned,
+            body: Rect(x: 0, y: 2, width: width, height: bodyHeight - 1))
+        return layout.spans.first { x >= $0.x && x < $0.x + $0.width + 2 }?.column
     }
 
     private static func leftPad(_ text: String, to width: Int) -> String {

@@ -49,11 +49,18 @@ enum Keys {
         static let open = KeyBinding([.enter], "Enter", "open record", footer: true)
         static let columnLeft = KeyBinding([.left, .character("h")], "← h", "previous column")
         static let columnRight = KeyBinding([.right, .character("l")], "→ l", "next column")
-        static let sort = KeyBinding([.character("s")], "s", "sort by the column (again: the other way)", footer: true)
+        static let sort = KeyBinding([.character("s")], "s", "sort by the column (again: the other way); on the server, or here where it reads names", footer: true, hint: "s sort")
         static let export = KeyBinding([.character("e")], "e", "export (CSV, JSON, NDJSON)", footer: true)
         static let back = KeyBinding([.escape, .backspace], "Esc", "back / cancel the call", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names or ids")
-        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export, ids, Columns.open, Views.save, back]
+        static let mouse = KeyBinding([], "mouse", "click selects a row, the wheel scrolls, a click on a header sorts (--no-mouse: off)")
+        static let loadRest = KeyBinding([.character("L")], "L", "load the rest of the list (every page; Esc stops), so / covers it all")
+        static let mark = KeyBinding([.character(" ")], "Space", "mark / unmark the row (then the next row)", footer: true, hint: "Space mark")
+        static let markAll = KeyBinding([.character("*")], "*", "mark every row the filter shows (again: unmark them)")
+        static let changeMarked = KeyBinding([.character("u")], "u", "change fields of the marked rows (bulk upsert by _id, preview first)")
+        static let deleteMarked = KeyBinding([.character("D")], "D", "delete the marked rows (type their count to confirm)")
+        static let table = [open, filter, dropFilter, columnLeft, columnRight, sort, refresh, copy.described("copy the row's JSON"), export.described("export (CSV, JSON, NDJSON; the marked rows too)"), ids, Columns.open, Views.save,
+            loadRest, mark, markAll, changeMarked, deleteMarked, mouse, back]
             + ListKeys.list.bindings + global
     }
 
@@ -65,13 +72,18 @@ enum Keys {
         static let update = KeyBinding([.character("u")], "u", "update", footer: true)
         static let delete = KeyBinding([.character("d")], "d", "delete (asks first)", footer: true)
         static let ids = KeyBinding([.character("i")], "i", "references: names beside ids, or ids only")
+        static let related = KeyBinding([.character("R")], "R", "related records: the lists pointing at it, its references", footer: true, hint: "R related")
+        static let nextReference = KeyBinding([.tab], "Tab", "next reference field (owner, companyId…)")
+        static let previousReference = KeyBinding([.backTab], "S-Tab", "previous reference field")
+        static let openReference = KeyBinding([.enter], "Enter", "open the reference focused with Tab (else: related records)")
+        static let web = KeyBinding([.character("o")], "o", "copy (OSC 52) and open the record's page in the Planhat web app")
 
         static func table(_ page: RecordPage, readOnly: Bool) -> [KeyBinding] {
             let writable = !readOnly && page.kind == .stored
             return [search, endSearch, next, previous, copy.described("copy JSON", footer: true), refresh, ids]
                 + (writable && page.model.supports(.update) ? [update] : [])
                 + (writable && page.model.supports(.delete) ? [delete] : [])
-                + (page.kind == .stored ? [Keys.recordHistory] : [])
+                + (page.kind == .stored ? [Keys.recordHistory, related, nextReference, previousReference, openReference, web] : [])
                 + [back] + ListKeys.pager.bindings + global
         }
     }

@@ -26,7 +26,9 @@ public final class NCursesDriver: TerminalDriver {
     /// Starts full-screen mode. Falls back to `C.UTF-8` without a UTF-8 locale.
     ///
     /// - Throws: ``TerminalUnavailable`` when stdin or stdout is not a terminal, or `TERM` is unusable.
-    public init() throws {
+    /// - Parameter mouse: whether clicks and the wheel are read (they take the terminal's own text
+    ///   selection, which then needs Shift).
+    public init(mouse: Bool = true) throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw TerminalUnavailable(description: "the explorer needs a terminal (stdin and stdout are not one); use planhat models, planhat call … or planhat --stdio instead")
         }
@@ -48,6 +50,10 @@ public final class NCursesDriver: TerminalDriver {
         keypad(window, true)
         curs_set(0)
         set_escdelay(25)
+        if mouse {
+            mousemask(cnc_mouse_events(), nil)
+            mouseinterval(0)
+        }
         if has_colors() {
             start_color()
             use_default_colors()
@@ -105,6 +111,14 @@ public final class NCursesDriver: TerminalDriver {
         wtimeout(window, timeoutMilliseconds)
         var character: wint_t = 0
         switch wget_wch(window, &character) {
+        case KEY_CODE_YES where Int32(character) == KEY_MOUSE:
+            var x: Int32 = 0, y: Int32 = 0
+            switch cnc_read_mouse(&x, &y) {
+            case 1: return .mouse(MouseEvent(.click, x: Int(x), y: Int(y)))
+            case 2: return .mouse(MouseEvent(.wheelUp, x: Int(x), y: Int(y)))
+            case 3: return .mouse(MouseEvent(.wheelDown, x: Int(x), y: Int(y)))
+            default: return nil
+            }
         case KEY_CODE_YES:
             return Self.functionKey(Int32(character))
         case OK:

@@ -74,4 +74,98 @@ struct TmuxDailyWorkTests {
         #expect(kept.contains("NAME"))
         try again.keys("q")
     }
+
+    /// `planhat call MODEL list` on the sandbox file, as JSON rows.
+    static func list(_ route: String, _ parameters: String, sandbox: String) throws -> [[String: Any]] {
+        let result = try ProcessRunner.planhat(["call", route, "list", "--params", parameters], environment: ProcessRunner.environment(["PLANHAT_SANDBOX_PATH": sandbox]))
+        return try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+    }
+
+    @Test("three marked companies get a new phase in one bulk request; the sandbox, read by the CLI after, has it and the journal one bulk upsert")
+    func bulkPhase() throws {
+        let folder = ProcessRunner.temporaryDirectory("bulk-phase")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: Self.command(folder, sandbox: sandbox), width: 160, height: 40)
+        try Self.jumpToCompanies(session)
+        try session.keys("Space")
+        try session.keys("Space")
+        try session.keys("Space")
+        try session.waitFor("3 marked")
+        try session.keys("u")
+        try session.waitFor("Change 3 marked companies")
+        // name, owner, status, phase: the fourth field.
+        try session.keys("Tab", "Tab", "Tab")
+        try session.keys("-l", "Expansion-E2E")
+        try session.keys("C-s")
+        try session.waitFor("3 records × 1 field")
+        try session.keys("Enter")
+        try session.waitFor("Bulk upsert of 3 companies: created 0, updated 3, 0 errors")
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+
+        let rows = try Self.list("companies", #"{"select": "name,phase", "limit": 5}"#, sandbox: sandbox)
+        #expect(rows.count == 5)
+        #expect(rows.prefix(3).allSatisfy { $0["phase"] as? String == "Expansion-E2E" }, "\(rows)")
+        #expect(rows.dropFirst(3).allSatisfy { $0["phase"] as? String != "Expansion-E2E" }, "only the marked rows changed")
+        let environment = ProcessRunner.environment(["PLANHAT_SANDBOX_PATH": sandbox, "XDG_STATE_HOME": folder.path + "/state"])
+        let history = try ProcessRunner.planhat(["history", "--json", "--face", "explorer"], environment: environment)
+        let entries = history.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(entries.count == 1 && entries.first?["operation"] as? String == "bulkUpsert", "one bulk request: \(history.stdout)")
+    }
+
+    @Test("from a company record, R then Enter opens its end users, filtered to it on the server; Esc comes back to the company")
+    func companyEndUsers() throws {
+        let folder = ProcessRunner.temporaryDirectory("related")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: Self.command(folder, sandbox: sandbox), width: 160, height: 40)
+        try Self.jumpToCompanies(session)
+        let company = try #require(try Self.list("companies", #"{"select": "name", "limit": 1}"#, sandbox: sandbox).first)
+        let id = try #require(company["_id"] as? String), name = try #require(company["name"] as? String)
+        try session.keys("Enter")
+        try session.waitFor("Company: \(name)")
+        try session.keys("R")
+        try session.waitFor("Related to Company \(name)")
+        try session.keys("Enter")
+        let screen = try session.waitFor("results (companyId = \(name))")
+        let users = try Self.list("endusers", "{\"companyId\": \"\(id)\", \"select\": \"name,companyId\", \"limit\": 2000}", sandbox: sandbox)
+        #expect(!users.isEmpty)
+        #expect(users.allSatisfy { $0["companyId"] as? String == id })
+        #expect(screen.contains("\(users.count) records") || screen.contains("\(users.count) record"), "\(screen)")
+        for user in users.prefix(5) {
+            if let userName = user["name"] as? String { #expect(screen.contains(userName), "\(userName) is listed") }
+        }
+        try session.keys("Escape")
+        try session.waitFor("Company: \(name)")
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+    }
+
+    /// An X10 mouse report (what xterm-style terminals send): a left press at column `x`, row `y`.
+    static func click(x: Int, y: Int) -> String {
+        "\u{1b}[M" + String(UnicodeScalar(UInt8(32))) + String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+    }
+
+    @Test("a click on a column header sorts by it; with --no-mouse the same bytes do not")
+    func mouseHeader() throws {
+        let folder = ProcessRunner.temporaryDirectory("mouse")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: Self.command(folder, sandbox: sandbox), width: 160, height: 30)
+        try Self.jumpToCompanies(session)
+        let screen = try session.screen()
+        let header = try #require(screen.split(separator: "\n").first { $0.contains("ARR") }.map(String.init))
+        let x = try #require(header.range(of: "ARR").map { header.distance(from: header.startIndex, to: $0.lowerBound) })
+        try session.keys("-l", Self.click(x: x + 1, y: 2))
+        let sorted = try session.waitFor("ARR ▼")
+        #expect(sorted.contains("results (sort -arr)"))
+        try session.keys("q")
+        #expect(session.exitStatus() == "EXIT=0")
+
+        let off = try TmuxSession(command: Self.command(folder, sandbox: sandbox) + " --no-mouse", width: 160, height: 30)
+        try Self.jumpToCompanies(off)
+        try off.keys("-l", Self.click(x: x + 1, y: 2))
+        try off.keys("-l", "?")
+        _ = try off.waitFor("Keys: results")
+        #expect(!(try off.screen()).contains("ARR ▼"), "--no-mouse: no sort")
+        try off.keys("Escape", "q")
+    }
 }

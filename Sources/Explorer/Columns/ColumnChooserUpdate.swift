@@ -135,7 +135,7 @@ extension ExplorerUpdate {
         fresh.exhausted = false
         fresh.cursor = ListCursor()
         if page.model.supports(.view) || page.parameters["select"] != nil {
-            fresh.parameters["select"] = .string(ColumnLayout.select(for: layout.columns).joined(separator: ","))
+            fresh.parameters["select"] = .string((ColumnLayout.select(for: layout.columns) + Money.extraSelect(for: layout.columns, in: page.model)).joined(separator: ","))
         }
         var parameters = fresh.parameters
         if fresh.startOffset > 0 { parameters["offset"] = .integer(fresh.startOffset) }

@@ -26,6 +26,8 @@ public struct FormPage: Hashable, Sendable {
     /// Whether fields the schema does not know may be sent (F6): typed in the raw JSON, kept as the
     /// form's extras, sent as given; what Planhat stored is checked after.
     public var allowsUnknownFields = false
+    /// Set when the form changes fields of the marked rows (`u` on results): sent as a bulk upsert by `_id`.
+    public var bulk: BulkEdit?
 
     public init(model: ModelDefinition, operation: ModelOperation, record: JSONValue? = nil) {
         self.model = model
@@ -66,6 +68,7 @@ public struct FormPage: Hashable, Sendable {
 
     /// Which draft belongs to this form: `companies-create`, `companies-update-<id>`.
     public var draftKey: String {
+        if bulk != nil { return "\(model.route)-bulk-change" }
         var key = "\(model.route)-\(operation.rawValue)"
         if operation == .update, let id = original?["_id"]?.stringValue ?? recordID { key += "-" + id }
         return key
@@ -155,6 +158,8 @@ public struct RequestPreview: Hashable, Sendable {
     public var keyables: [String] = []
     /// Said under the counts (the computed fields a file's items left out).
     public var note: String?
+    /// A change of the marked rows: each record with its fields before → after.
+    public var recordDiffs: [RecordDiff]?
     public var offset = 0
     /// The names of referenced records, said beside the ids a change sets or clears.
     public var names = ReferenceNames()

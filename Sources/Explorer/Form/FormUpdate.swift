@@ -183,7 +183,13 @@ extension ExplorerUpdate {
     }
 
     /// The core validator's problems with these parameters.
-    private static func checked(_ parameters: JSONValue, page: FormPage, context: ExplorerContext) -> [FieldIssue] {
+    static func checked(_ parameters: JSONValue, page: FormPage, context: ExplorerContext) -> [FieldIssue] {
+        var parameters = parameters
+        // A change of the marked rows is checked as an update of the first of them.
+        if let first = page.bulk?.marked.ids.first, var members = parameters.objectValue {
+            members["id"] = .string(first)
+            parameters = .object(members)
+        }
         do {
             _ = try context.service.prepare(model: page.model, operation: page.operation, parameters: parameters, unknownFields: page.unknownFieldsPolicy)
             return []
@@ -193,7 +199,7 @@ extension ExplorerUpdate {
     }
 
     /// The fields an error names, or one problem for the whole form.
-    private static func issues(of error: any Error) -> [FieldIssue] {
+    static func issues(of error: any Error) -> [FieldIssue] {
         if let error = error as? PlanhatError, !error.fieldIssues.isEmpty { return error.fieldIssues }
         let message = (error as? PlanhatError)?.message ?? "\(error)"
         return [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: message)]
@@ -210,6 +216,7 @@ extension ExplorerUpdate {
     // MARK: - Submit
 
     static func submitForm(_ page: inout FormPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        if page.bulk != nil { return submitBulkEdit(&page, &state, context: context) }
         page.submitAttempted = true
         if let focused = page.focused { page.visited.insert(focused.key) }
         if page.operation == .bulkUpsert {

@@ -11,6 +11,10 @@ extension ExplorerView {
         if page.operation == .update, let original = page.original { title += ": " + CellText.of(original[page.model.titleField]) }
         let request = PlanhatRequest(model: page.model, operation: page.operation)
         title += " · \(request.method) /\(page.model.path)" + ([.view, .update, .delete].contains(page.operation) ? "/{id}" : "")
+        if let bulk = page.bulk {
+            let count = bulk.marked.count
+            title = "Change \(count) marked \(count == 1 ? page.model.name.lowercased() : page.model.plural.lowercased()) · bulk upsert by _id, PUT /\(page.model.path)"
+        }
         let changed = [page.unknownFieldsBadge, page.isChanged ? "● changed" : nil].compactMap { $0 }.joined(separator: " · ")
         let used = buffer.put(title, x: 1, y: body.y, style: theme[.accent], maxWidth: body.width - 2 - DisplayWidth.of(changed) - 1)
         if !changed.isEmpty, used + 3 < body.width { buffer.put(changed, x: body.width - DisplayWidth.of(changed) - 1, y: body.y, style: theme[.warning]) }
@@ -200,6 +204,37 @@ extension ExplorerView {
         buffer.put(footer, x: inner.x, y: inner.y + inner.height - 1, style: confirmation.wrongAnswer ? theme[.error] : theme[.muted], maxWidth: inner.width)
     }
 
+    static func bulkDeleteConfirmation(_ buffer: inout CellBuffer, _ confirmation: BulkDeleteConfirmation, theme: Theme) {
+        let count = confirmation.ids.count
+        let plural = confirmation.model.plural.lowercased()
+        let listed = confirmation.names.count
+        let inner = dialog(&buffer, width: 76, height: listed + 8, title: "Delete \(count) \(count == 1 ? confirmation.model.name.lowercased() : plural)?", border: theme[.error], theme: theme)
+        buffer.put("This deletes the \(English.count(count, "marked row")) in \(confirmation.model.path), one request each; it cannot be undone.", x: inner.x, y: inner.y, style: theme[.error], maxWidth: inner.width)
+        for (row, name) in confirmation.names.enumerated() {
+            buffer.put("  " + name, x: inner.x, y: inner.y + 1 + row, style: theme[.text], maxWidth: inner.width)
+        }
+        if count > listed { buffer.put("  … and \(count - listed) more", x: inner.x, y: inner.y + 1 + listed, style: theme[.muted], maxWidth: inner.width) }
+        let prompt = "Type \(count) (the number of rows), then Enter: "
+        let promptY = inner.y + inner.height - 2
+        let used = buffer.put(prompt, x: inner.x, y: promptY, style: theme[.text], maxWidth: inner.width - 8)
+        confirmation.answer.render(into: &buffer, x: inner.x + used, y: promptY, width: max(4, inner.width - used), style: theme[.text], cursorStyle: theme[.selection], focused: true)
+        let footer = confirmation.wrongAnswer ? "That is not \(count): nothing was deleted" : "Esc cancels"
+        buffer.put(footer, x: inner.x, y: inner.y + inner.height - 1, style: confirmation.wrongAnswer ? theme[.error] : theme[.muted], maxWidth: inner.width)
+    }
+
+    static func relatedMenu(_ buffer: inout CellBuffer, _ menu: RelatedMenu, context: ExplorerContext, theme: Theme) {
+        let listHeight = min(menu.entries.count, Layout.dialogListRows(screenHeight: buffer.height))
+        let inner = dialog(&buffer, width: 76, height: listHeight + 4, title: "Related to \(menu.title)", border: theme[.accent], theme: theme)
+        var cursor = menu.cursor
+        cursor.clamp(count: menu.entries.count, visible: listHeight)
+        for (row, index) in (cursor.offset..<min(menu.entries.count, cursor.offset + listHeight)).enumerated() {
+            let selected = index == cursor.selected
+            if selected { buffer.fill(x: inner.x, y: inner.y + row, width: inner.width, height: 1, style: theme[.selection]) }
+            buffer.put(ExplorerUpdate.relatedLabel(menu.entries[index], context: context), x: inner.x, y: inner.y + row, style: selected ? theme[.selection] : theme[.text], maxWidth: inner.width)
+        }
+        buffer.put("Enter opens (Esc comes back here) · Esc closes", x: inner.x, y: inner.y + inner.height - 1, style: theme[.muted], maxWidth: inner.width)
+    }
+
     static func discardDialog(_ buffer: inout CellBuffer, theme: Theme) {
         let inner = dialog(&buffer, width: 60, height: 5, title: "Leave the form?", border: theme[.warning], theme: theme)
         buffer.put("The form has changes that were not sent.", x: inner.x, y: inner.y, style: theme[.text], maxWidth: inner.width)
@@ -217,12 +252,16 @@ extension ExplorerView {
 
 extension ExplorerView {
     static func exportChoice(_ buffer: inout CellBuffer, _ plan: ExportPlan, context: ExplorerContext, theme: Theme) {
-        let inner = dialog(&buffer, width: 76, height: plan.filteredRows == nil ? 7 : 8, title: "Export \(plan.model.plural.lowercased())", border: theme[.accent], theme: theme)
+        let extra = (plan.filteredRows == nil ? 0 : 1) + (plan.markedRows == nil ? 0 : 1)
+        let inner = dialog(&buffer, width: 76, height: 7 + extra, title: "Export \(plan.model.plural.lowercased())", border: theme[.accent], theme: theme)
         buffer.put("To \(context.directories.abbreviate(plan.path)) as \(plan.format.rawValue.uppercased())", x: inner.x, y: inner.y, style: theme[.text], maxWidth: inner.width)
         buffer.put("a  every record of the list (all pages, with progress), every field", x: inner.x, y: inner.y + 2, style: theme[.text], maxWidth: inner.width)
         buffer.put("c  every record of the list, the table's columns", x: inner.x, y: inner.y + 3, style: theme[.text], maxWidth: inner.width)
         if let rows = plan.filteredRows {
             buffer.put("v  the \(English.count(rows.count, "row")) the filter keeps, the table's columns", x: inner.x, y: inner.y + 4, style: theme[.text], maxWidth: inner.width)
+        }
+        if let rows = plan.markedRows {
+            buffer.put("m  the \(English.count(rows.count, "marked row")), the table's columns", x: inner.x, y: inner.y + 4 + (plan.filteredRows == nil ? 0 : 1), style: theme[.text], maxWidth: inner.width)
         }
         buffer.put("Esc cancels", x: inner.x, y: inner.y + inner.height - 1, style: theme[.muted], maxWidth: inner.width)
     }

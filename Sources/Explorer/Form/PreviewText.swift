@@ -41,7 +41,18 @@ enum PreviewText {
             ]
             if let note = preview.note { lines += [[Span(text: note, slot: .warning)], []] }
             lines += noticeLines(request)
-            if let first = items.first {
+            if let diffs = preview.recordDiffs {
+                let fields = diffs.first?.changes.count ?? 0
+                lines.append([Span(text: "\(English.count(diffs.count, "record")) × \(English.count(fields, "field")) (before as loaded → after):", slot: .muted)])
+                for diff in diffs {
+                    lines.append([Span(text: "  " + (diff.name ?? diff.id), slot: .accent), Span(text: "  _id \(diff.id)", slot: .muted)])
+                    for change in diff.changes {
+                        let unloaded = diff.unloaded.contains(change.key)
+                        lines += changeLines(change, width: width, model: request.model, names: preview.names, oldText: unloaded ? "(not loaded)" : nil).map { [Span(text: "  ", slot: .text)] + $0 }
+                    }
+                }
+                lines.append([])
+            } else if let first = items.first {
                 lines.append([Span(text: "First item:", slot: .muted)])
                 lines += JSONLines.render(first)
             }
@@ -59,13 +70,13 @@ enum PreviewText {
 
     /// `  phase: "Onboarding" → null (cleared)`, wrapped when it does not fit on one line.
     /// A reference's ids are followed by the names of their records (`"666b…" (Ada Lovelace)`).
-    static func changeLines(_ change: FieldChange, width: Int, model: ModelDefinition? = nil, names: ReferenceNames = ReferenceNames()) -> [[Span]] {
+    static func changeLines(_ change: FieldChange, width: Int, model: ModelDefinition? = nil, names: ReferenceNames = ReferenceNames(), oldText: String? = nil) -> [[Span]] {
         let route = model.flatMap { ReferenceFields.route(of: change.key, in: $0) }
         func text(_ value: JSONValue) -> String {
             let named = route.flatMap { ReferenceFields.readable(value, route: $0, names: names) }
             return DisplayWidth.truncate(value.compactText() + (named.map { " (\($0))" } ?? ""), to: valueWidth)
         }
-        let old = change.old.map(text) ?? "(not set)"
+        let old = oldText ?? change.old.map(text) ?? "(not set)"
         let new = change.new.map(text) ?? "null (cleared)"
         let key = Span(text: "  \(change.key): ", slot: .jsonKey)
         let before = Span(text: old, slot: .error), arrow = Span(text: " → ", slot: .muted), after = Span(text: new, slot: change.new == nil ? .warning : .success)

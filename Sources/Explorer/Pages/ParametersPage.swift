@@ -35,7 +35,8 @@ extension ExplorerUpdate {
         return []
     }
 
-    static func runList(_ page: ParametersPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+    /// Runs the list; `scope` says what its filter keeps (`companyId = Acme`), shown in the breadcrumb.
+    static func runList(_ page: ParametersPage, _ state: inout ExplorerState, context: ExplorerContext, scope: String? = nil) -> [Effect] {
         var parameters: [String: JSONValue] = [:]
         for field in page.fields where !field.input.text.trimmingCharacters(in: .whitespaces).isEmpty {
             let text = field.input.text.trimmingCharacters(in: .whitespaces)
@@ -44,12 +45,14 @@ extension ExplorerUpdate {
         let pageSize = parameters["limit"]?.intValue ?? page.model.listLimit.default
         let kept = parameters["select"] == nil ? keptColumns(for: page.model, state) : nil
         let shown = kept?.tableColumns ?? columns(for: page.model, select: parameters["select"]?.stringValue)
+        // Amounts show with their record's currency: the list asks for it too.
+        let currency = Money.extraSelect(for: shown, in: page.model)
         if let kept, parameters["select"] == nil {
             // The columns chosen for the model: the list asks for exactly those fields.
-            parameters["select"] = .string(ColumnLayout.select(for: kept.columns).joined(separator: ","))
+            parameters["select"] = .string((ColumnLayout.select(for: kept.columns) + currency).joined(separator: ","))
         } else if parameters["select"] == nil, page.model.supports(.view) {
             // The table asks only for its columns (Enter fetches the whole record): less to send, parse and keep.
-            parameters["select"] = .string(shown.filter { $0 != "_id" }.joined(separator: ","))
+            parameters["select"] = .string((shown.filter { $0 != "_id" } + currency).joined(separator: ","))
         }
         // The first request carries the offset as typed (the core checks it); the page keeps where it starts.
         if parameters["offset"] == .integer(0) { parameters.removeValue(forKey: "offset") }
@@ -57,6 +60,7 @@ extension ExplorerUpdate {
         let offset = paging.removeValue(forKey: "offset")?.intValue ?? 0
         var results = ResultsPage(model: page.model, parameters: paging, columns: shown, pageSize: pageSize)
         results.startOffset = offset
+        results.scope = scope
         if let kept {
             results.widths = kept.widths
             results.pinned = kept.pinned

@@ -30,6 +30,8 @@ public struct RecordPage: Hashable, Sendable {
     var namesVersion = -1
     /// Whether references show only their ids (`i`).
     public var showIDs = false
+    /// The line of the reference focused with Tab (Enter opens its record).
+    public var referenceFocus: Int?
 
     public init(model: ModelDefinition, record: JSONValue, heading: String? = nil, kind: Kind = .stored) {
         self.model = model
@@ -121,6 +123,14 @@ extension ExplorerUpdate {
             }
             state.overlay = .confirmDelete(DeleteConfirmation(model: page.model, record: page.record, id: id, draftKey: nil))
             return []
+        case Keys.Record.related where page.kind == .stored:
+            return openRelated(page, &state, context: context)
+        case Keys.Record.nextReference where page.kind == .stored, Keys.Record.previousReference where page.kind == .stored:
+            focusReference(&page, forward: key == .tab, visible: visible, &state)
+        case Keys.Record.openReference where page.kind == .stored:
+            return openFocusedReference(page, &state, context: context)
+        case Keys.Record.web:
+            return openInWebApp(page, &state, context: context)
         case Keys.recordHistory where page.kind == .stored:
             replaceTop(&state, .record(page))
             return openHistory(recordID: page.record["_id"]?.stringValue, &state, context: context)

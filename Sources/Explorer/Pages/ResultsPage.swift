@@ -9,10 +9,24 @@ public struct ResultRow: Hashable, Sendable {
     /// `["Acme","customer",1200,null]`: the cells of the page's columns.
     public let text: String
     public let record: JSONValue?
+    /// The record's currency code, kept when the table shows amounts (``ResultsPage/currencyField``).
+    public let currency: String?
+    /// The record's `_id` (marks name rows by it).
+    public let id: String?
 
-    public init(_ record: JSONValue, columns: [String], keepRecord: Bool) {
+    public init(_ record: JSONValue, columns: [String], keepRecord: Bool, currencyField: String? = nil) {
         text = JSONValue.array(columns.map { ColumnLayout.value(of: $0, in: record) ?? .null }).compactText()
         self.record = keepRecord ? .some(record) : .none
+        currency = currencyField.flatMap { Money.code(record[$0]) }
+        id = record["_id"]?.stringValue
+    }
+
+    /// The row as JSON: the whole record, or its columns (with `_id`).
+    public func json(columns: [String]) -> JSONValue {
+        if let record { return record }
+        var members: [String: JSONValue] = [:]
+        for (column, value) in zip(columns, cells) where value != .null { members[column] = value }
+        return .object(members)
     }
 
     /// The values in column order.
@@ -51,6 +65,12 @@ public struct ResultsPage: Hashable, Sendable {
     public var pinned = false
     /// The saved view the table shows (`r` runs it again).
     public var view: SavedView?
+    /// The order the rows were put in here (`-owner`), when the server's sort would not give it.
+    public var localSort: String?
+    /// What the list was opened for (`companyId = Acme`, from a record's related lists).
+    public var scope: String?
+    /// The rows marked (Space, `*`) for a bulk change, a delete or an export.
+    public var marked = MarkedRows()
 
     /// The indexes of the rows the filter keeps.
     public var visibleRows: [Int] {
@@ -94,12 +114,18 @@ public struct ResultsPage: Hashable, Sendable {
 
     /// The texts of a row's cells, each as its field is read (dates as dates, identifiers without separators).
     public func cellTexts(_ index: Int) -> [String] {
-        zip(columns, rows[index].cells).map { column, value in
-            if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
-                return name
-            }
-            return CellText.of(value, field: column, in: model)
+        let currency = rows[index].currency
+        return zip(columns, rows[index].cells).map { column, value in cellText(value, column: column, currency: currency) }
+    }
+
+    /// One cell's text: a reference's name, a value as its field is read, an amount with its currency.
+    func cellText(_ value: JSONValue, column: String, currency: String?) -> String {
+        if !showIDs, let route = ReferenceFields.route(of: column, in: model), let name = ReferenceFields.readable(value, route: route, names: names) {
+            return name
         }
+        let text = CellText.of(value, field: column, in: model)
+        if let currency, !text.isEmpty, Money.isAmount(column, in: model) { return text + " " + currency }
+        return text
     }
 
     /// The cell texts of the first 100 rows the filter keeps: column widths fit them, so scrolling far
@@ -111,11 +137,7 @@ public struct ResultsPage: Hashable, Sendable {
 
     /// The row at `index` as JSON: the whole record, or its columns (with `_id`).
     public func record(at index: Int) -> JSONValue {
-        let row = rows[index]
-        if let record = row.record { return record }
-        var members: [String: JSONValue] = [:]
-        for (column, value) in zip(columns, row.cells) where value != .null { members[column] = value }
-        return .object(members)
+        rows[index].json(columns: columns)
     }
 
     /// The value of `column` in the row at `index`.
@@ -130,8 +152,11 @@ extension ExplorerUpdate {
 
     static func handleResults(_ key: Key, _ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         let visibleHeight = state.listRows
-        if listFilterKey(key, &page.filter, &page.cursor) != nil {
+        if let outcome = listFilterKey(key, &page.filter, &page.cursor) {
             page.refilter()
+            if outcome == .started, !page.exhausted {
+                setStatus(&state, "the filter covers the \(CellText.grouped(page.rows.count)) rows loaded; L loads the rest (every page)")
+            }
             return []
         }
         let rows = page.visibleRows
@@ -148,6 +173,18 @@ extension ExplorerUpdate {
             return sortByColumn(&page, &state, context: context)
         case Keys.Views.save:
             return promptSaveView(page, &state)
+        case Keys.Results.mark:
+            toggleMark(&page, &state)
+            return loadMoreIfNeeded(page, &state, context: context)
+        case Keys.Results.loadRest:
+            return loadRest(page, &state, context: context)
+        case Keys.Results.markAll:
+            toggleMarkAll(&page, &state)
+            return []
+        case Keys.Results.changeMarked:
+            return openBulkEdit(page, &state, context: context)
+        case Keys.Results.deleteMarked:
+            return confirmBulkDelete(page, &state, context: context)
         case Keys.refresh where page.view != nil:
             guard let view = page.view else { return [] }
             refreshNames(for: page, &state)
@@ -196,12 +233,19 @@ extension ExplorerUpdate {
     static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
         guard page.columns.indices.contains(page.column) else { return [] }
         let field = page.columns[page.column]
+        if let reason = page.sortsLocally(field) {
+            sortLocally(&page, field: field, reason: reason, &state)
+            return []
+        }
         var fresh = page
+        fresh.localSort = nil
         fresh.parameters["sort"] = .string(page.sort == "-" + field ? field : "-" + field)
         fresh.rows = []
         fresh.exhausted = false
         fresh.cursor = ListCursor()
-        return request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters), context: context)
+        let effects = request(&state, label: "sort \(page.model.route) by \(fresh.sort ?? field)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(fresh.parameters), context: context)
+        if state.pending != nil { setStatus(&state, "sorted by \(fresh.sort ?? field) on the server: the order of every record, not only the loaded ones") }
+        return effects
     }
 
     /// At the last loaded row, fetches the next page (k9s-style paging on scroll).
@@ -218,7 +262,8 @@ extension ExplorerUpdate {
     static func fill(_ page: inout ResultsPage, with rows: [JSONValue], replacing: Bool) {
         let columns = page.columns
         let keepRecords = !page.model.supports(.view)
-        let kept = rows.map { ResultRow($0, columns: columns, keepRecord: keepRecords) }
+        let currencyField = page.currencyField
+        let kept = rows.map { ResultRow($0, columns: columns, keepRecord: keepRecords, currencyField: currencyField) }
         if replacing {
             page.rows = kept
         } else {
@@ -227,5 +272,6 @@ extension ExplorerUpdate {
         page.exhausted = rows.count < page.pageSize
         page.matchedQuery = ""
         page.refilter()
+        page.applyLocalSort()
     }
 }

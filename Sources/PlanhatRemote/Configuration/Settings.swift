@@ -48,6 +48,10 @@ public struct Settings: Sendable {
     /// The tenant UUID the analytics endpoints (metrics push, user activities) take in their path:
     /// `PLANHAT_TENANT_UUID`, or the profile's `tenant_uuid`.
     public var tenantUUID: String?
+    /// The pattern of a record's address in the Planhat web app (`PLANHAT_WEB_URL`, or the profile's `web_url`).
+    public var webURL: String?
+    /// The tenant's name in the web app's addresses (`PLANHAT_TENANT_SLUG`, or the profile's `tenant_slug`).
+    public var tenantSlug: String?
     public var profile: String?
     /// The config file read, if any.
     public var configPath: String
@@ -99,6 +103,8 @@ public struct SettingsRequest: Sendable {
 ///     read_only: true
 ///     tenant_uuid: fb08c97b-41f5-4a22-8888-579a3ce223ae   # metrics push, user activities
 ///     analytics_url: https://analytics.planhat.com          # the default
+///     tenant_slug: acme          # the name after ws.planhat.com/ in the web app's addresses (o)
+///     web_url: https://ws.planhat.com/{tenant}/home/data-explorer/{route}?preview={Model}.{id}   # the default
 /// ```
 /// The config file and any token file must not be readable by group or others.
 public struct SettingsLoader: Sendable {
@@ -172,6 +178,13 @@ public struct SettingsLoader: Sendable {
         let tenant = environment["PLANHAT_TENANT_UUID"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.tenantUUID
         settings.tenantUUID = tenant?.trimmingCharacters(in: .whitespacesAndNewlines)
         settings.journalMode = try journalMode(file)
+        settings.webURL = environment["PLANHAT_WEB_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.webURL
+        settings.tenantSlug = environment["PLANHAT_TENANT_SLUG"].flatMap { $0.isEmpty ? nil : $0 } ?? profile?.tenantSlug
+        if let pattern = settings.webURL, !(pattern.hasPrefix("https://") || pattern.hasPrefix("http://")) || !pattern.contains("{id}") {
+            throw PlanhatError(
+                .configuration, message: "the web_url '\(pattern)' is not an address pattern",
+                fieldIssues: [FieldIssue(path: "web_url", value: pattern, expected: "an http(s) address with {id} (and {tenant}, {route}, {model} or {Model}), e.g. https://ws.planhat.com/{tenant}/home/data-explorer/{route}?preview={Model}.{id}")])
+        }
         if let uuid = settings.tenantUUID, uuid.isEmpty || uuid.contains(where: { $0 == "/" || $0.isWhitespace }) {
             throw PlanhatError(
                 .configuration, message: "the tenant UUID '\(uuid)' is not one",
@@ -281,9 +294,13 @@ struct ConfigFile: Decodable {
         var readOnly: Bool?
         var tenantUUID: String?
         var analyticsURL: String?
+        var webURL: String?
+        var tenantSlug: String?
 
         enum CodingKeys: String, CodingKey {
             case token, region
+            case webURL = "web_url"
+            case tenantSlug = "tenant_slug"
             case tokenFile = "token_file"
             case baseURL = "base_url"
             case readOnly = "read_only"

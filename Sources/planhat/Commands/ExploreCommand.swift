@@ -18,6 +18,9 @@ struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
     @Option(name: .long, help: ArgumentHelp("A built-in theme (default, light, high-contrast) or a theme YAML file (default $PLANHAT_THEME or default).", valueName: "name|path"))
     var theme: String?
 
+    @Flag(name: .long, help: "Do not read the mouse (clicks, the wheel): the terminal keeps its own text selection.")
+    var noMouse = false
+
     @OptionGroup var scope: ScopeOptions
 
     @OptionGroup var backend: BackendOptions
@@ -30,14 +33,16 @@ struct ExploreCommand: AsyncParsableCommand, ChoosesLogLevel {
         _ = csupport_set_malloc_arena_max(1)
         let service = try backend.makeService(
             catalog: try scope.catalog(), readOnly: scope.readOnly, announceSandbox: false, sandboxPageCacheKiB: 1024, face: .explorer)
+        let settings = try? backend.settings()
         let context = ExplorerContext(
             service: service, drafts: DraftStore.standard(backend: service.backend.info), columns: ColumnStore.standard(backend: service.backend.info),
-            views: SavedViewsFile.standard(catalog: service.catalog))
+            views: SavedViewsFile.standard(catalog: service.catalog), webLinks: WebLinks(pattern: settings?.webURL, tenant: settings?.tenantSlug))
         let app = ExplorerApp(context: context, theme: theme)
+        let mouse = !noMouse
         let outcome: Result<Void, TerminalUnavailable> = await withCheckedContinuation { continuation in
             let thread = Thread {
                 do {
-                    let driver = try NCursesDriver()
+                    let driver = try NCursesDriver(mouse: mouse)
                     app.run(driver: driver)
                     continuation.resume(returning: .success(()))
                 } catch let error as TerminalUnavailable {
