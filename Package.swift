@@ -34,6 +34,8 @@ let package = Package(
                 "PlanhatKit",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+                // SHA-256 of a token: the key of its request limiter (`mcp --http --auth passthrough`).
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The checking front door before FlyingFox (malformed, oversized, slow requests), shared by

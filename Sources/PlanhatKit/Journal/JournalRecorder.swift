@@ -22,6 +22,11 @@ public final class JournalRecorder: @unchecked Sendable {
     /// The entry the writes of the current task undo (set by ``JournalUndo`` around its writes).
     @TaskLocal public static var undoing: Int64?
 
+    /// The client the writes of the current task come from, when one recorder serves many clients
+    /// at once (`planhat mcp --http`: a session's `initialize` name, a stateless request's own, the
+    /// key's name). Set around a call, it wins over ``client``.
+    @TaskLocal public static var caller: String?
+
     public init(journal: any WriteJournal, mode: JournalMode, face: JournalFace, client: String? = nil) {
         self.journal = journal
         self.mode = mode
@@ -52,7 +57,7 @@ extension PlanhatService {
         guard request.operation.isWrite, let recorder = journal, recorder.mode != .off else { return nil }
         let info = backend.info
         var entry = JournalEntry(
-            face: recorder.face, client: recorder.client, profile: info.profile, backend: info.kind.rawValue, target: info.location,
+            face: recorder.face, client: JournalRecorder.caller ?? recorder.client, profile: info.profile, backend: info.kind.rawValue, target: info.location,
             model: request.model.route, operation: request.operation, recordID: request.recordID, method: request.method,
             path: request.path, body: request.body, undoOf: JournalRecorder.undoing)
         if recorder.mode == .full {

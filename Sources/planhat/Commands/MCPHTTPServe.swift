@@ -107,6 +107,8 @@ struct MCPHTTPServe {
                     details: ["Use --auth key or --auth none with --sandbox, or point --api-url at Planhat (or sandbox serve)."])
             }
             let shared = URLSessionTransport(timeout: try BackendOptions.Rules.timeout.value(of: backend.timeout))
+            // Each request builds its backend, but the requests of one token share its quota.
+            let limiters = TokenLimiters(limits: try backend.limits())
             let backend = self.backend
             tools = .perToken { token in
                 guard let apiToken = APIToken(token) else { throw PlanhatError(.unauthorized, message: "an empty Bearer token") }
@@ -114,7 +116,7 @@ struct MCPHTTPServe {
                 own.token = apiToken
                 own.oauth = nil
                 own.tokenSource = "the request's Authorization header"
-                let source = try backend.makeBackend(own, announceSandbox: false, transport: shared)
+                let source = try backend.makeBackend(own, announceSandbox: false, transport: shared, limiter: limiters.limiter(for: apiToken))
                 let service = BackendOptions.service(catalog: catalog, backend: source, readOnly: readOnly, unknownFields: backend.unknownFields)
                     .journaling(JournalSetup.recorder(face: .mcp, settings: own))
                 return MCPServe.planhatServer(service: service, options: serverOptions, logger: logger)
