@@ -18,14 +18,21 @@ public struct PlanhatMCPServer: Sendable {
     /// The SDK server's configuration: `.default`, or `.strict` to serve nothing but `initialize` and
     /// `ping` before the client has initialized.
     public let configuration: Server.Configuration
+    /// The saved views it offers as resources (`planhat://views/NAME`), read again at each request.
+    public let views: @Sendable () throws -> [SavedView]
     let logger: Logger
 
     /// A server over `service`.
+    ///
+    /// - Parameter views: the session's saved views (the CLI gives the views file's and, on the
+    ///   sandbox, the built-in ones: ``SavedViews/all(store:sandbox:)``).
     public init(
         service: PlanhatService, version: String, options: MCPServerOptions = MCPServerOptions(),
-        configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp")
+        configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp"),
+        views: @escaping @Sendable () throws -> [SavedView] = { [] }
     ) {
         tools = PlanhatTools(service: service, options: options, logger: logger)
+        self.views = views
         self.version = version
         self.configuration = configuration
         self.logger = logger
@@ -34,6 +41,14 @@ public struct PlanhatMCPServer: Sendable {
     /// What `initialize` tells the client about the tools (stdio and HTTP alike).
     public static let instructions = "Planhat customer-success data. Call get_model_actions to see the models, "
         + "get_model_action_parameters for an operation's fields, then perform_model_action."
+
+    /// The resources it serves: the journal's recent writes and the saved views.
+    var resources: ServedResources {
+        let recordTool = tools.options.toolset.hasHosted ? "\(PlanhatTools.getName) SELECT" : "\(PlanhatTools.performName) view select"
+        return ServedResources(
+            journal: JournalResource(service: tools.service),
+            views: ViewResources(service: tools.service, views: views, budget: tools.options.maxResultBytes, recordTool: recordTool))
+    }
 
     /// Serves until the client closes stdin.
     public func run(transport: StdioLineTransport = StdioLineTransport()) async throws {
@@ -48,7 +63,7 @@ public struct PlanhatMCPServer: Sendable {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.definitions)
         }
-        await JournalResource(service: tools.service).register(on: server)
+        await resources.register(on: server)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             reporter.clientLevel.set(parameters.level)
             return Empty()

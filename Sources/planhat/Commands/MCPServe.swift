@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlanhatKit
 import PlanhatMCP
+import PlanhatRemote
 
 /// Starts the MCP server on the backend the options select. With neither a token nor
 /// `--sandbox` it refuses to start: demo data is never served to someone who meant their workspace.
@@ -35,6 +36,10 @@ struct MCPServe {
 
     /// The MCP server over `service`, as every transport serves it (stdio, and each HTTP session).
     static func planhatServer(service: PlanhatService, options: MCPServerOptions, logger: Logger) -> PlanhatMCPServer {
-        PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger)
+        // Checked against every model, so a view of a model --models leaves out is listed as unavailable, not an error.
+        let sandbox = service.backend.info.kind == .sandbox
+        return PlanhatMCPServer(
+            service: service, version: PlanhatVersion.current, options: options, logger: logger,
+            views: { try SavedViews.all(store: SavedViewsFile.standard(), sandbox: sandbox) })
     }
 }
