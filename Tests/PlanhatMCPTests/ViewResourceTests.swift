@@ -177,6 +177,12 @@ struct ViewResourceTests {
         await #expect { _ = try await client.readResource(uri: "planhat://views/renewals-90d") } throws: { error in
             "\(error)".contains("views.yaml") && "\(error)".contains("lower")
         }
+        // The file is read again at each request: mended, its view is there without a restart.
+        try "views:\n  mended:\n    model: companies\n    where:\n      h: {below: 50}\n    columns: [name, h]\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (again, _) = try await client.listResources()
+        #expect(again.contains { $0.uri == "planhat://views/mended" })
+        let mended = try await Self.read(client, "planhat://views/mended?limit=200")
+        #expect(mended["records"]?.arrayValue?.allSatisfy { ($0["h"]?.doubleValue ?? 100) < 50 } == true)
     }
 }
 
