@@ -155,7 +155,7 @@ extension PlanhatTools {
         var tools = [
             Tool(
                 name: Self.searchName, title: "Search Planhat records",
-                description: "Full-text search over records (names, emails, descriptions, custom fields), best \(PlanhatService.searchLimit) first; results name model, _id and title.",
+                description: "Full-text search over records (names, emails, descriptions, custom fields), best \(PlanhatService.searchLimit) first; results name model, _id and title." + forwardingNote,
                 inputSchema: .object([
                     "type": "object", "required": ["QUERY"], "additionalProperties": false,
                     "properties": .object(["QUERY": queryProperty, "MODEL": .object(["type": "string", "description": "Optional: only this model."])]),
@@ -164,7 +164,7 @@ extension PlanhatTools {
                 outputSchema: hitsOutput),
             Tool(
                 name: Self.getDocumentName, title: "Get a document",
-                description: "One document by _id: name, content, owner, isPublic, createdAt.",
+                description: "One document by _id: name, content, owner, isPublic, createdAt." + forwardingNote,
                 inputSchema: .object([
                     "type": "object", "required": ["DOCUMENT_ID"], "additionalProperties": false,
                     "properties": .object(["DOCUMENT_ID": .object(["type": "string"]), "FORMAT": .object(["type": "string", "description": "text (the only format)."])]),
@@ -173,7 +173,7 @@ extension PlanhatTools {
                 outputSchema: nil),
             Tool(
                 name: Self.searchDocumentsName, title: "Search documents",
-                description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words.",
+                description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words." + forwardingNote,
                 inputSchema: .object(["type": "object", "required": ["QUERY"], "additionalProperties": false, "properties": .object(["QUERY": queryProperty])]),
                 annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
                 outputSchema: hitsOutput),
@@ -182,7 +182,7 @@ extension PlanhatTools {
             tools.insert(
                 Tool(
                     name: Self.createDocumentName, title: "Create a document",
-                    description: "Stores a document with a name and text content.",
+                    description: "Stores a document with a name and text content." + forwardingNote,
                     inputSchema: .object([
                         "type": "object", "required": ["NAME", "CONTENT"], "additionalProperties": false,
                         "properties": .object([
@@ -197,8 +197,27 @@ extension PlanhatTools {
         return tools
     }
 
+    /// What the search tools' descriptions add on a backend without them: forwarded, or unavailable.
+    private var forwardingNote: String {
+        guard !service.searchesItself else { return "" }
+        switch upstream {
+        case .hosted?: return " Forwarded to Planhat's hosted MCP server."
+        case .off?: return " Unavailable here (--no-upstream)."
+        case nil: return " Unavailable on this backend."
+        }
+    }
+
+    /// The arguments each search tool takes.
+    static let searchArguments: [String: Set<String>] = [
+        searchName: ["QUERY", "MODEL"], createDocumentName: ["NAME", "CONTENT", "OWNER", "IS_PUBLIC"],
+        getDocumentName: ["DOCUMENT_ID", "FORMAT"], searchDocumentsName: ["QUERY"],
+    ]
+
     /// `search_records` and the document tools.
     func callSearch(_ name: String, _ arguments: [String: Value]) async throws -> CallTool.Result {
+        if !service.searchesItself, let upstream {
+            return try await forward(name, arguments, to: upstream)
+        }
         switch name {
         case Self.searchName:
             try Self.refuseUnknown(arguments, allowed: ["QUERY", "MODEL"])
@@ -225,6 +244,35 @@ extension PlanhatTools {
             try Self.refuseUnknown(arguments, allowed: ["QUERY"])
             let hits = try await service.searchDocuments(arguments["QUERY"]?.stringValue ?? "")
             return AnswerShaping.result(["results": .array(hits)], line: "\(hits.count) documents match")
+        }
+    }
+
+    /// A search tool on a backend without search: checked here as the sandbox checks it (arguments,
+    /// words, read-only), then sent to Planhat's hosted MCP server, or refused with why and what to do.
+    private func forward(_ name: String, _ arguments: [String: Value], to upstream: Upstream) async throws -> CallTool.Result {
+        try Self.refuseUnknown(arguments, allowed: Self.searchArguments[name] ?? [])
+        switch name {
+        case Self.createDocumentName:
+            let isPublic = JSONValue(optional: arguments["IS_PUBLIC"]).map { $0.boolValue ?? ($0.stringValue?.lowercased() == "true") } ?? false
+            try service.check(NewDocument(
+                name: arguments["NAME"]?.stringValue ?? "", content: arguments["CONTENT"]?.stringValue ?? "",
+                owner: arguments["OWNER"]?.stringValue, isPublic: isPublic))
+        case Self.getDocumentName:
+            _ = try Self.requiredText(arguments, "DOCUMENT_ID")
+        default:
+            _ = try PlanhatService.searchText(arguments["QUERY"]?.stringValue ?? "", field: "QUERY")
+        }
+        switch upstream {
+        case .off:
+            throw PlanhatError(
+                .configuration,
+                message: "\(name) is not available on \(service.backend.info.badge): Planhat's REST API has no full-text search and no documents, and forwarding to Planhat's hosted MCP server is off (--no-upstream)",
+                details: [
+                    "Start the server without --no-upstream to forward \(name) to Planhat's hosted MCP server with the same token (--upstream-mcp URL names the server),",
+                    "or use list_model_records with a FILTER such as {\"name[contains]\": \"…\"} instead.",
+                ])
+        case .hosted(let hosted):
+            return try await hosted.call(name, arguments: arguments)
         }
     }
 

@@ -26,12 +26,13 @@ public struct PlanhatMCPServer: Sendable {
     ///
     /// - Parameter views: the session's saved views (the CLI gives the views file's and, on the
     ///   sandbox, the built-in ones: ``SavedViews/all(store:sandbox:)``).
+    /// - Parameter upstream: where `search_records` and the document tools go on a backend without them.
     public init(
         service: PlanhatService, version: String, options: MCPServerOptions = MCPServerOptions(),
         configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp"),
-        views: @escaping @Sendable () throws -> [SavedView] = { [] }
+        views: @escaping @Sendable () throws -> [SavedView] = { [] }, upstream: Upstream? = nil
     ) {
-        tools = PlanhatTools(service: service, options: options, logger: logger)
+        tools = PlanhatTools(service: service, options: options, upstream: upstream, logger: logger)
         self.views = views
         self.version = version
         self.configuration = configuration

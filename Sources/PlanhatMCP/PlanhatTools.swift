@@ -23,11 +23,14 @@ public struct PlanhatTools: Sendable {
     public let service: PlanhatService
     /// The tool set, the answer budget and the upstream for search and documents.
     public let options: MCPServerOptions
+    /// Where search and documents go when the backend has neither; nil: nowhere (the core's refusal).
+    public let upstream: Upstream?
     let logger: Logger
 
-    public init(service: PlanhatService, options: MCPServerOptions = MCPServerOptions(), logger: Logger = Logger(label: "planhat.mcp")) {
+    public init(service: PlanhatService, options: MCPServerOptions = MCPServerOptions(), upstream: Upstream? = nil, logger: Logger = Logger(label: "planhat.mcp")) {
         self.service = service
         self.options = options
+        self.upstream = upstream
         self.logger = logger
     }
 
