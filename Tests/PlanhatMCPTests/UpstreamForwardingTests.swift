@@ -201,6 +201,8 @@ struct UpstreamForwardingTests {
         let bad = try ProcessRunner.planhat(["--stdio", "--upstream-mcp", "ftp://x.example"])
         #expect(bad.status != 0 && bad.stderr.contains("an http or https URL"))
         let config = try ProcessRunner.planhat(["mcp-config", "--toolset", "hosted", "--upstream-mcp", "https://api.planhatdemo.com/v1/mcp"])
-        #expect(config.stdout.contains("\"--upstream-mcp\"") && config.stdout.contains("https:\\/\\/api.planhatdemo.com\\/v1\\/mcp") || config.stdout.contains("https://api.planhatdemo.com/v1/mcp"))
+        #expect(config.stdout.contains("\"--upstream-mcp\",\n        \"https://api.planhatdemo.com/v1/mcp\""), "\(config.stdout)")
+        let off = try ProcessRunner.planhat(["mcp-config", "--no-upstream"])
+        #expect(off.stdout.contains("\"--stdio\",\n        \"--no-upstream\""), "\(off.stdout)")
     }
 }
