@@ -378,7 +378,7 @@ extension PlanhatTools {
     }
 
     /// The classic `list`: the same page, budget and default fields as the hosted list.
-    func classicList(_ model: ModelDefinition, parameters: inout JSONValue) async -> CallTool.Result {
+    func classicList(_ model: ModelDefinition, parameters: inout JSONValue) async throws -> CallTool.Result {
         do {
             var members = parameters.objectValue ?? [:]
             // Checked as the classic tool always checked them (a selection is checked as paths here).
@@ -396,6 +396,8 @@ extension PlanhatTools {
             return classicShaping.list(page, model: model, defaultFields: defaults)
         } catch let error as PlanhatError {
             return Self.failure(error)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             return Self.failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
         }

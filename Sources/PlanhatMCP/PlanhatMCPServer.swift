@@ -71,11 +71,13 @@ public struct PlanhatMCPServer: Sendable {
         }
         await server.withMethodHandler(CallTool.self) { parameters in
             let id = SDKHandlerContext.requestID()
-            let progress = Self.progress(for: parameters._meta?.progressToken, post: transport.post)
+            let channel = parameters._meta?.progressToken.map { ProgressChannel(token: $0, post: transport.post) }
             return try await calls.run(id) {
                 let started = ContinuousClock.now
                 do {
-                    let result = try await tools.call(parameters.name, arguments: parameters.arguments, progress: progress)
+                    let result = try await tools.call(
+                        parameters.name, arguments: parameters.arguments,
+                        progress: channel?.itemsReporter, waiting: channel?.waitReporter)
                     logger.debug("tools/call \(parameters.name) → \(result.isError == true ? "error" : "ok") in \(ContinuousClock.now - started)")
                     return result
                 } catch let cancelled as CancelledCall {
@@ -95,17 +97,48 @@ public struct PlanhatMCPServer: Sendable {
         await transport.drain()
         await server.stop()
     }
+}
 
-    /// `notifications/progress` for a request that asked for it with a progress token.
-    static func progress(for token: ProgressToken?, post: @escaping @Sendable (Data) -> Void) -> PlanhatTools.Progress? {
-        guard let token else { return nil }
-        return { done, total in
+/// `notifications/progress` for one request that gave a progress token: the items of a bulk upsert
+/// applied after each chunk, and what a wait for Planhat's quota still takes. Its progress value
+/// grows with every notification, as MCP asks, whichever kind it is.
+final class ProgressChannel: @unchecked Sendable {
+    let token: ProgressToken
+    let post: @Sendable (Data) -> Void
+    private let lock = NSLock()
+    private var last: Double = 0
+
+    init(token: ProgressToken, post: @escaping @Sendable (Data) -> Void) {
+        self.token = token
+        self.post = post
+    }
+
+    /// ``items(_:_:)`` as the tools take it.
+    var itemsReporter: PlanhatTools.Progress { { [self] done, total in items(done, total) } }
+    /// ``note(_:)`` as the tools take it.
+    var waitReporter: PlanhatTools.Waiting { { [self] message in note(message) } }
+
+    /// `done` of `total` items applied.
+    func items(_ done: Int, _ total: Int) {
+        send(Double(done), total: Double(total), message: "\(done) of \(total) items applied")
+    }
+
+    /// A message with no count of its own (a wait): one step past the last notification.
+    func note(_ message: String) {
+        send(nil, total: nil, message: message)
+    }
+
+    private func send(_ progress: Double?, total: Double?, message: String) {
+        let data: Data? = lock.withLock {
+            let value = progress.flatMap { $0 > last ? $0 : nil } ?? last + 1
+            last = value
             let notification = ProgressNotification.message(
-                .init(progressToken: token, progress: Double(done), total: Double(total), message: "\(done) of \(total) items applied"))
+                .init(progressToken: token, progress: value, total: total.flatMap { $0 >= value ? $0 : nil }, message: message))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(notification) { post(data) }
+            return try? encoder.encode(notification)
         }
+        if let data { post(data) }
     }
 }
 

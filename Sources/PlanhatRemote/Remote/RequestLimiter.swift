@@ -30,6 +30,9 @@ public actor RequestLimiter {
     }
 
     /// Waits for a slot, then counts the request as started. Pair with ``release()``.
+    ///
+    /// Each wait for the minute's or the second's budget is told to the call's ``WaitLedger`` first;
+    /// a cancelled task stops waiting at once (`CancellationError`).
     public func acquire() async throws {
         while inFlight >= limits.concurrent {
             await withCheckedContinuation { waiters.append($0) }
@@ -41,18 +44,23 @@ public actor RequestLimiter {
             started.removeAll { now.timeIntervalSince($0) >= 60 }
             let lastSecond = started.filter { now.timeIntervalSince($0) < 1 }
             var wait: TimeInterval = 0
+            var reason = WaitLedger.Reason.secondLimit
             if lastSecond.count >= limits.perSecond, let oldest = lastSecond.first {
                 wait = max(wait, 1 - now.timeIntervalSince(oldest))
             }
-            if started.count >= limits.perMinute, let oldest = started.first {
-                wait = max(wait, 60 - now.timeIntervalSince(oldest))
+            if started.count >= limits.perMinute, let oldest = started.first, 60 - now.timeIntervalSince(oldest) > wait {
+                wait = 60 - now.timeIntervalSince(oldest)
+                reason = .minuteQuota
             }
             if wait <= 0 {
                 started.append(now)
                 return
             }
+            // In slices, so the call's ledger hears of a long wait as it counts down (and a face can say so).
+            let slice = min(wait, WaitLedger.slice)
+            WaitLedger.current?.willWait(slice, remaining: wait, reason: reason)
             do {
-                try await Task.sleep(for: .seconds(wait))
+                try await Task.sleep(for: .seconds(slice))
             } catch {
                 release()
                 throw error
