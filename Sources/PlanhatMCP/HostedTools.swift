@@ -305,7 +305,7 @@ extension PlanhatTools {
     /// `get_model_action_parameters` with `MODEL`.
     func hostedSchema(_ arguments: [String: Value]) async -> CallTool.Result {
         let service = await withCustomFieldsForHosted()
-        return Self.outcome {
+        return Self.outcome(face: .mcpHosted) {
             try Self.refuseUnknown(arguments, allowed: ["MODEL", "OPERATION", "MODEL_ROUTE"])
             let model = try service.catalog.model(named: try Self.requiredText(arguments, "MODEL"))
             let operation: ModelOperation
@@ -330,7 +330,7 @@ extension PlanhatTools {
                 var query = RecordQuery(
                     conditions: try RecordCondition.parse(JSONValue(optional: arguments["FILTER"])),
                     selection: try FieldSelection.parse(JSONValue(optional: arguments["SELECT"]), field: "SELECT"),
-                    sort: arguments["SORT"]?.stringValue,
+                    sort: try Self.optionalText(arguments, "SORT", expected: "a field, -field for descending (e.g. -arr)"),
                     limit: try Self.whole(arguments["LIMIT"], "LIMIT", range: 1...model.listLimit.max) ?? RecordQuery.defaultLimit,
                     offset: try Self.whole(arguments["OFFSET"], "OFFSET", range: 0...Int.max) ?? 0)
                 let defaults = Self.applyDefaultFields(&query, model: model)
@@ -373,7 +373,7 @@ extension PlanhatTools {
                 throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(names.joined(separator: ", "))")
             }
         } catch let error as PlanhatError {
-            return Self.failure(error)
+            return Self.failure(error, face: .mcpHosted)
         }
     }
 
@@ -427,6 +427,16 @@ extension PlanhatTools {
     static func requiredText(_ arguments: [String: Value], _ name: String) throws -> String {
         guard let text = arguments[name]?.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
             let issue = FieldIssue(path: name, value: arguments[name].map { JSONValue(mcp: $0).preview() }, expected: "a non-empty string", problem: arguments[name] == nil ? "missing" : nil)
+            throw PlanhatError(status: 400, message: issue.description, fieldIssues: [issue])
+        }
+        return text
+    }
+
+    /// A string argument that may be absent; anything else is refused, naming it (never ignored).
+    static func optionalText(_ arguments: [String: Value], _ name: String, expected: String) throws -> String? {
+        guard let value = arguments[name], value != .null else { return nil }
+        guard let text = value.stringValue else {
+            let issue = FieldIssue(path: name, value: JSONValue(mcp: value).preview(), expected: expected)
             throw PlanhatError(status: 400, message: issue.description, fieldIssues: [issue])
         }
         return text

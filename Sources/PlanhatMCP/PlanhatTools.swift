@@ -275,7 +275,7 @@ public struct PlanhatTools: Sendable {
             result = await hostedSchema(arguments)
         case Self.schemaName:
             let service = await withCustomFields()
-            result = Self.outcome {
+            result = Self.outcome(face: .mcp) {
                 let (model, operation) = try target(arguments)
                 let schema = try service.schema(model: model, operation: operation)
                 return (schema, schema)
@@ -413,14 +413,14 @@ public struct PlanhatTools: Sendable {
         }
     }
 
-    static func outcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
+    static func outcome(face: Face = .mcp, _ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
         do {
             let (text, structured) = try body()
             return success(text: text, structured: structured)
         } catch let error as PlanhatError {
-            return failure(error)
+            return failure(error, face: face)
         } catch {
-            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
+            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"), face: face)
         }
     }
 
@@ -428,8 +428,9 @@ public struct PlanhatTools: Sendable {
         CallTool.Result(content: [.text(text: text.compactText(), annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(structured)), isError: false)
     }
 
-    /// `400 Bad Request: …` with the fields at fault and Planhat's guidance.
-    static func failure(_ error: PlanhatError) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: error.report, annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(error.jsonValue)), isError: true)
+    /// `400 Bad Request: …` with the fields at fault and Planhat's guidance, in the words of the
+    /// tool set that was called (`face`: `.mcp` for the classic tools, `.mcpHosted` for the hosted ones).
+    static func failure(_ error: PlanhatError, face: Face = .mcp) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: error.report(for: face), annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(error.jsonValue(for: face))), isError: true)
     }
 }
