@@ -155,7 +155,7 @@ let package = Package(
                 "PlanhatMCP", "PlanhatKit", "PlanhatSandbox", "PlanhatTestSupport",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
-            exclude: ["python_client_check.py", "python_http_check.py"]
+            exclude: ["python_client_check.py", "python_http_check.py", "python_hosted_check.py", "python_views_check.py", "upstream_standin.py"]
         ),
     ]
 )

@@ -142,6 +142,7 @@ public final class RemoteBackend: PlanhatBackend {
                 }
                 logger.notice("\(request.method) \(request.path) → 429; retrying in \(String(format: "%.1f", delay)) s")
                 waited += delay
+                WaitLedger.current?.willWait(delay, reason: .rateLimited)
                 try await Task.sleep(for: .seconds(delay))
             case .answered(let data, let response) where response.statusCode >= 500:
                 failures += 1

@@ -34,6 +34,9 @@ public actor RequestLimiter {
     }
 
     /// Waits for a slot, then counts the request as started. Pair with ``release()``.
+    ///
+    /// Each wait for the minute's or the second's budget is told to the call's ``WaitLedger`` first;
+    /// a cancelled task stops waiting at once (`CancellationError`).
     public func acquire() async throws {
         while inFlight >= limits.concurrent {
             await withCheckedContinuation { waiters.append($0) }
@@ -44,19 +47,28 @@ public actor RequestLimiter {
             let now = ContinuousClock.now
             forget(before: now - .seconds(60))
             var wait = Duration.zero
+            var reason = WaitLedger.Reason.secondLimit
             let lastSecond = firstIndex(after: now - .seconds(1))
             if started.count - lastSecond >= limits.perSecond {
                 wait = max(wait, started[lastSecond] + .seconds(1) - now)
             }
             if started.count - head >= limits.perMinute {
-                wait = max(wait, started[head] + .seconds(60) - now)
+                let minute = started[head] + .seconds(60) - now
+                if minute > wait {
+                    wait = minute
+                    reason = .minuteQuota
+                }
             }
             if wait <= .zero {
                 started.append(now)
                 return
             }
+            // In slices, so the call's ledger hears of a long wait as it counts down (and a face can say so).
+            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            let slice = min(seconds, WaitLedger.slice)
+            WaitLedger.current?.willWait(slice, remaining: seconds, reason: reason)
             do {
-                try await Task.sleep(for: wait)
+                try await Task.sleep(for: .seconds(slice))
             } catch {
                 release()
                 throw error
