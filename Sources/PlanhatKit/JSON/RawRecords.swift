@@ -353,7 +353,10 @@ struct CompactJSONReader {
     private mutating func eachMember(_ body: (String, inout CompactJSONReader) -> Void) -> Bool {
         guard at < end, bytes[at] == UInt8(ascii: "{") else { return false }
         at += 1
-        if at < end, bytes[at] == UInt8(ascii: "}") { return true }
+        if at < end, bytes[at] == UInt8(ascii: "}") {
+            at += 1
+            return true
+        }
         while at < end {
             guard let name = string() else { return false }
             at += 1  // :
