@@ -132,6 +132,28 @@ struct RawRecordsTests {
         #expect(page.records.count == 0 && page.received == 0)
     }
 
+    @Test("a CSV cell's number test reads byte by byte exactly what the regular expression it replaced accepted")
+    func canonicalNumbers() {
+        let pattern = #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#
+        var texts = ["0", "-0", "42", "-7", "007", "01.5", ".5", "1.", "1,5", "+5", "1.5", "-0.25", "-1e-07", "2E+10", "1e", "1e+",
+                     "-", "", " 1", "1 ", "١٢", "1.5.2", "0x1F", "1e3.5", "12345678901234567890", "9.", "-.5", "00", "0.0", "1E5"]
+        var rng = Seeded(seed: 77)
+        let alphabet = Array("0123456789-+.eE x")
+        for _ in 0..<2_000 { texts.append(String((0..<Int.random(in: 1...7, using: &rng)).map { _ in alphabet.randomElement(using: &rng) ?? "0" })) }
+        for text in texts {
+            let byRegex = text.range(of: pattern, options: .regularExpression) != nil
+            #expect(CellValue.isCanonicalNumber(text) == byRegex, "\(text)")
+            #expect(CellValue.isCanonicalInteger(text) == (byRegex && !text.contains(where: { ".eE".contains($0) })), "\(text)")
+        }
+    }
+
+    @Test("a CSV cell with a CRLF inside is quoted (the CRLF is one character, and the bytes are what count)")
+    func crlfIsQuoted() throws {
+        #expect(CSV.escape("two\r\nlines") == "\"two\r\nlines\"")
+        #expect(CSV.escape("plain é") == "plain é")
+        #expect(try CSV.parse(CSV.row(["a\r\nb", "c"]) + "\n") == [["a\r\nb", "c"]])
+    }
+
     /// What a writer wrote for `pages`, given as values or as bytes.
     func written(_ format: RecordFormat, columns: [String]? = nil, _ pages: [[JSONValue]], asBytes: Bool) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).\(format.rawValue)")

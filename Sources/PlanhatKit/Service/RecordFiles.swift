@@ -43,11 +43,14 @@ public enum CellValue {
     /// A cell of a field whose type is unknown (a custom field): see the type rules above.
     public static func inferred(_ text: String, quoted: Bool) -> JSONValue {
         if quoted { return .string(text) }
-        switch text.lowercased() {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        case "null": return .null
-        default: break
+        // Only a text of 4 or 5 bytes can be `true`, `false` or `null` in any case.
+        if (4...5).contains(text.utf8.count) {
+            switch text.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            default: break
+            }
         }
         if isCanonicalInteger(text), let number = Int(text) { return .integer(number) }
         if isCanonicalNumber(text), let number = Double(text), number.isFinite { return .number(number) }
@@ -56,16 +59,39 @@ public enum CellValue {
 
     /// `0`, `42`, `-7`; not `007`, `+7`, ` 7` or `1e3`.
     static func isCanonicalInteger(_ text: String) -> Bool {
-        var digits = Substring(text)
-        if digits.first == "-" { digits = digits.dropFirst() }
-        guard let first = digits.first, digits.allSatisfy(\.isASCIIDigit) else { return false }
-        return first != "0" || digits.count == 1
+        var digits = Substring(text).utf8
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        guard let first = digits.first, digits.allSatisfy(isDigit) else { return false }
+        return first != UInt8(ascii: "0") || digits.count == 1
     }
 
-    /// A number as JSON writes it: `1.5`, `-0.25`, `-1e-07`, `2E+10`; not `01.5`, `.5`, `1.`, `1,5` or `+5`.
+    /// A number as JSON writes it: `1.5`, `-0.25`, `-1e-07`, `2E+10`; not `01.5`, `.5`, `1.`, `1,5` or `+5`:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read byte by byte (a regular expression
+    /// per cell was most of a CSV export's time).
     static func isCanonicalNumber(_ text: String) -> Bool {
-        text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
+        let bytes = Array(text.utf8)
+        var at = 0
+        func digits() -> Int {
+            let start = at
+            while at < bytes.count, isDigit(bytes[at]) { at += 1 }
+            return at - start
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+        guard at < bytes.count, isDigit(bytes[at]) else { return false }
+        if bytes[at] == UInt8(ascii: "0") { at += 1 } else { _ = digits() }
+        if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+            at += 1
+            guard digits() > 0 else { return false }
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            at += 1
+            if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return at == bytes.count
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
 
 extension Character {
