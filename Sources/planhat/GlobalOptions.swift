@@ -113,7 +113,8 @@ struct BackendOptions: ParsableArguments {
             if !sandbox && announceSandbox {
                 Console.err("planhat: no PLANHAT_API_TOKEN configured; using the offline sandbox at \(path)")
             }
-            return try SandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
+            // An existing file is opened by the first request: a start that never reaches it pays nothing.
+            return try DeferredSandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
         }
         guard let token = settings.token else { throw PlanhatError(.unauthorized, message: "no API token configured") }
         let shared: any HTTPTransport = try transport ?? URLSessionTransport(timeout: Rules.timeout.value(of: timeout))
