@@ -3,6 +3,8 @@
 
 SWIFT       ?= swift
 APT_PACKAGES = libncurses-dev tmux libsqlite3-dev
+# What `make bench` needs besides: wrk, the HTTP load generator of its HTTP figures.
+BENCH_PACKAGES = wrk
 RELEASE_BIN  = .build/release/planhat
 DEBUG_BIN    = .build/debug/planhat
 # The Python MCP reference client the end-to-end tests drive the server with (pinned).
@@ -126,9 +128,11 @@ test: build mcp-client dist
 themes:
 	python3 scripts/embed-themes.py
 
-## bench: figures for the MCP server, CLI, sandbox and explorer (release build; not a test)
+## bench: figures for the MCP server (stdio and HTTP under wrk), CLI, sandbox and explorer (release build; not a test)
 ## (the dist binary is measured beside the release one: start-up with the Swift runtime static and shared)
+## PLANHAT_BENCH_ONLY=http prints only the HTTP figures (BENCH_HTTP_SECONDS a run, default 10).
 bench: deps mcp-client dist
+	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(SWIFT) build -c release --product planhat
 	$(SWIFT) build -c release --product PlanhatBench
 	.build/release/PlanhatBench $(CURDIR)/$(RELEASE_BIN) $${BENCH_COMPANIES:-100000} $(CURDIR)/$(MCP_VENV)/bin/python $(CURDIR)/$(DIST_BIN)

@@ -2,7 +2,9 @@
 
 Python's reference `mcp` package (MCPServer, formerly FastMCP; pinned in the Makefile) serving the same three tools over
 the same data, by proxying to `planhat sandbox serve`.
-Usage: bench_python_server.py PLANHAT_BINARY BASE_URL
+Usage: bench_python_server.py PLANHAT_BINARY BASE_URL [--http PORT]
+  stdio by default; with --http, Streamable HTTP at http://127.0.0.1:PORT/mcp, stateless, JSON answers
+  (the set-up `make bench` compares `planhat mcp --http --stateless` with).
 """
 import json
 import subprocess
@@ -15,7 +17,8 @@ from mcp.server.mcpserver import MCPServer
 
 BINARY, BASE = sys.argv[1], sys.argv[2].rstrip("/")
 HEADERS = {"Authorization": "Bearer bench", "Content-Type": "application/json"}
-server = MCPServer("python-baseline")
+HTTP_PORT = int(sys.argv[sys.argv.index("--http") + 1]) if "--http" in sys.argv else None
+server = MCPServer("python-baseline", log_level="WARNING" if HTTP_PORT else "INFO")
 _models = None
 
 
@@ -63,4 +66,7 @@ def perform_model_action(MODEL_ROUTE: str, OPERATION: str, PARAMETERS: str = "{}
 
 
 if __name__ == "__main__":
-    server.run()
+    if HTTP_PORT is None:
+        server.run()
+    else:
+        server.run("streamable-http", host="127.0.0.1", port=HTTP_PORT, json_response=True, stateless_http=True)

@@ -120,6 +120,17 @@ func inFlightTimes(_ child: MCPLineClient, runs: Int, call: String) -> [Double] 
 signal(SIGPIPE, SIG_IGN)  // a child that dies must not take the bench with it
 FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.processInfo.activeProcessorCount) cores\n".utf8))
 _ = try SandboxBackend.open(path: smallSandbox)
+
+// MARK: - MCP over HTTP under load (wrk), beside Python's and the ceiling (PLANHAT_BENCH_ONLY=http prints only these)
+
+func httpFigures() throws -> [String] {
+    try HTTPFigures(binary: binary, python: python, baselineScript: baselineScript, sandbox: smallSandbox, folder: folder).measure().lines
+}
+if ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "http" {
+    for line in try httpFigures() { print(line) }
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
+}
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
 
 report(Figure(name: "MCP: spawn → initialize answer", samples: try spawnTimes(20) { try mcpChild(sandbox: smallSandbox) }))
@@ -173,6 +184,8 @@ if FileManager.default.isExecutableFile(atPath: python), FileManager.default.fil
     report(Figure(name: "Python mcp baseline: list 3 companies", samples: pythonCalls, note: ratio(ours[2], Figure(name: "", samples: pythonCalls)) + " (ours)"))
     report(Figure(name: "Python mcp baseline: 200 in flight", samples: pythonInFlight, memory: pythonMemory, note: ratio(ours[3], Figure(name: "", samples: pythonInFlight)) + " (ours)"))
 }
+
+let httpLines = try httpFigures()
 
 // MARK: - CLI
 
@@ -347,5 +360,7 @@ if TmuxSession.available {
 
 try? FileManager.default.removeItem(at: folder)
 printTable(figures)
+print("")
+for line in httpLines { print(line) }
 print("")
 AnswerBytes.print(answerBytes)

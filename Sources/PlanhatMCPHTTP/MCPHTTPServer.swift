@@ -136,16 +136,21 @@ public final class MCPHTTPServer: Sendable {
         // Stateful: the session's initialize names the client; stateless: the POST itself.
         let journalCaller = JournalCaller(
             client: configuration.stateless ? summary.clientName ?? request.headers[HTTPHeader("User-Agent")] : nil, key: caller.keyName)
-        let make: @Sendable () async throws -> ToolServer = { [tools, logger] in
-            let planhat: PlanhatMCPServer
+        // Passthrough builds the tools over this request's token: once, only when they will serve.
+        let planhat: @Sendable () throws -> PlanhatMCPServer = { [tools] in
             switch tools {
-            case .shared(let server): planhat = server
-            case .perToken(let build): planhat = try build(caller.planhatToken ?? "")
+            case .shared(let server): server
+            case .perToken(let build): try build(caller.planhatToken ?? "")
             }
-            return await ToolServer.make(planhat, caller: journalCaller, logger: logger)
+        }
+        let built = configuration.stateless ? Result { try planhat() } : nil
+        let make: @Sendable () async throws -> ToolServer = { [logger] in
+            await ToolServer.make(try built?.get() ?? planhat(), caller: journalCaller, logger: logger)
         }
         let answer: MCP.HTTPResponse
-        if configuration.stateless {
+        if let server = try? built?.get(), let call = StatelessToolCall(mcpRequest, body: body, server: server) {
+            answer = await call.answer(server.tools, caller: journalCaller)
+        } else if configuration.stateless {
             answer = await Self.stateless(mcpRequest, make: make)
         } else {
             answer = await sessions.handle(mcpRequest, owner: caller.planhatToken ?? caller.name, isInitialize: summary.method == "initialize", make: make)

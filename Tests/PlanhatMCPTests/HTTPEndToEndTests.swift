@@ -48,11 +48,12 @@ struct HTTPEndToEndTests {
         #expect(health.stdout == #"{"mode":"stateful","sessions":0,"status":"ok"}"#)
     }
 
-    @Test("stateless: every tool as JSON, GET refused 405, 200 clients, limits, Origin")
+    @Test("stateless: every tool as JSON, plain calls answered as the SDK's server answers them, GET refused 405, 200 clients, limits, Origin")
     func stateless() throws {
         let server = try ServedMCPHTTP(["--sandbox", "--sandbox-path", Self.sandbox(), "--stateless", "--header-timeout", "1"])
         defer { server.stop() }
         try Self.check(["tools", server.url])
+        try Self.check(["same", server.url])
         try Self.check(["origin", server.url])
         try Self.check(["crowd", server.url, "200"])
         try Self.check(["limits", server.url, "1"])

@@ -13,6 +13,8 @@ Usage: python_http_check.py CHECK URL [ARGS...]
   expire URL IDLE_SECONDS           an unused session ends after the idle timeout
   quota URL TOKEN_A TOKEN_B N       stateless passthrough at N requests a minute: N+2 calls at once with one token,
                                     N answered and 2 held; the other token's call answered at once
+  same URL                          stateless: a plain tools/call (answered without the SDK's server) gets the bytes
+                                    the SDK's path gives the same call (sent with an extra params member)
   journal URL NAME [TOKEN]          writes from a client named NAME (create + update); prints `marker: …`
   journal-meta URL NAME [TOKEN]     a raw stateless tools/call carrying its client's name in _meta; prints `marker: …`
 Each check prints `ok: …` lines and ends with ALL CHECKS PASSED, or exits with CHECK FAILED.
@@ -346,6 +348,27 @@ async def quota(url, token_a, token_b, per_minute):
     check(status == 200 and waited < hold / 2, f"meanwhile the other token's call is answered ({status}) in {waited:.2f} s")
 
 
+async def same(url):
+    headers = {"Content-Type": "application/json", "Accept": "application/json", "MCP-Protocol-Version": "2025-11-25"}
+    calls = [
+        ("get_model_actions", {}),
+        ("get_model_action_parameters", {"MODEL_ROUTE": "companies", "OPERATION": "create"}),
+        ("perform_model_action", {"MODEL_ROUTE": "companies", "OPERATION": "list", "PARAMETERS": {"limit": 2, "sort": "-arr", "select": "name,arr"}}),
+        ("perform_model_action", {"MODEL_ROUTE": "companies", "OPERATION": "list", "PARAMETERS": "{\"limit\": 1}"}),
+        ("perform_model_action", {"MODEL_ROUTE": "compnies", "OPERATION": "list"}),
+        ("perform_model_action", {"MODEL_ROUTE": "companies", "OPERATION": "create", "PARAMETERS": {"phase": 5}}),
+        ("no_such_tool", {}),
+    ]
+    for index, (name, arguments) in enumerate(calls):
+        plain = {"jsonrpc": "2.0", "id": index, "method": "tools/call", "params": {"name": name, "arguments": arguments}}
+        # An extra member of params: not a plain call, so the SDK's server answers it (and ignores the member).
+        through_sdk = {"jsonrpc": "2.0", "id": index, "method": "tools/call", "params": {"name": name, "arguments": arguments, "x-route": "sdk"}}
+        status_a, fields_a, body_a = raw_request(url, headers=headers, body=json.dumps(plain).encode())
+        status_b, fields_b, body_b = raw_request(url, headers=headers, body=json.dumps(through_sdk).encode())
+        check(status_a == status_b == 200 and fields_a.get("content-type") == fields_b.get("content-type"), f"{name}: both 200, {fields_a.get('content-type')}")
+        check(json.loads(body_a) == json.loads(body_b), f"{name} {json.dumps(arguments)[:60]}: the same answer both ways ({body_a[:100]!r})")
+
+
 async def main():
     name, url, *rest = sys.argv[1:]
     if name == "tools":
@@ -368,6 +391,8 @@ async def main():
         await expire(url, float(rest[0]))
     elif name == "keyed":
         await keyed(url, rest[0])
+    elif name == "same":
+        await same(url)
     elif name == "quota":
         await quota(url, rest[0], rest[1], int(rest[2]))
     elif name == "journal":
