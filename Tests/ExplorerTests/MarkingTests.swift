@@ -110,6 +110,13 @@ struct MarkingTests {
             let record = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(id)])
             #expect(record["phase"] == "Renewal")
         }
+        driver.send(.escape)
+        #expect(driver.lastCall?.operation == .list, "back on the table, the changed rows are read again")
+        await driver.run()
+        let reloaded = try #require(driver.results)
+        let phase = try #require(reloaded.columns.firstIndex(of: "phase"))
+        #expect(reloaded.rows.indices.filter { marked.contains(reloaded.rowID($0) ?? "") }.allSatisfy { reloaded.cellTexts($0)[phase] == "Renewal" })
+        #expect(reloaded.marked.ids == marked, "the marks are kept")
         let unmarked = try #require(page.rowID(5))
         let other = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(unmarked)])
         #expect(other["phase"] != "Renewal")
