@@ -10,6 +10,7 @@ Run it again after the research changes:  python3 scripts/build-catalog.py
 """
 import json
 import os
+import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -478,6 +479,8 @@ def main():
         handle.write(document)
         handle.write("\n\"\"\"#\n}\n")
     print("wrote %d models to %s" % (len(models), os.path.relpath(TARGET, ROOT)))
+    # The same models as Swift values, which start-up builds instead of decoding the document.
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "catalog-to-swift.py")], check=True)
 
 
 if __name__ == "__main__":

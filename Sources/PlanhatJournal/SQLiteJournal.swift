@@ -132,8 +132,10 @@ public final class SQLiteJournal: WriteJournal, @unchecked Sendable {
             arguments.append(face.rawValue)
         }
         if let client = query.client {
-            conditions.append("e.client = ? COLLATE NOCASE")
-            arguments.append(client)
+            // The whole client, or either part of `NAME, key KEY` (a client of `mcp --http --auth key`).
+            conditions.append(#"(e.client = ? COLLATE NOCASE OR e.client = ? COLLATE NOCASE OR e.client LIKE ? ESCAPE '\' OR e.client LIKE ? ESCAPE '\')"#)
+            let pattern = Self.likeEscaped(client)
+            arguments += [client, "key " + client, pattern + ", key %", "%, key " + pattern]
         }
         if let record = query.recordID {
             conditions.append("(e.record_id = ? OR e.subject_id = ? OR c.record_id = ?)")
@@ -161,6 +163,11 @@ public final class SQLiteJournal: WriteJournal, @unchecked Sendable {
     /// `PRAGMA integrity_check`'s answer (`ok` when sound).
     public func integrityCheck() throws -> String {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// `text` as a literal inside a LIKE pattern (escaped with a backslash).
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
     private static func entry(_ row: Row) -> JournalEntry {

@@ -11,10 +11,28 @@ import PlanhatKit
 struct AnswerShaping {
     /// The most bytes of text an answer carries (``MCPServerOptions/maxResultBytes``).
     let budget: Int
-    /// The name of the offset argument the next call takes (`offset` or `OFFSET`).
-    let offsetName: String
     /// The name of the selection argument (`select` or `SELECT`).
     let selectName: String
+    /// How the page line says to continue from an offset: `call again with OFFSET 25`.
+    let continueAt: @Sendable (Int) -> String
+    /// What the line of a cut answer advises: `ask SELECT for fewer fields`.
+    let cutAdvice: String
+
+    /// The shaping of a tool's answers: the next call takes `offsetName`, a narrower one `selectName`.
+    init(budget: Int, offsetName: String, selectName: String) {
+        self.budget = budget
+        self.selectName = selectName
+        continueAt = { "call again with \(offsetName) \($0)" }
+        cutAdvice = "ask \(selectName) for fewer fields"
+    }
+
+    /// The shaping of answers that are not tool calls (a resource read): the line's own words.
+    init(budget: Int, selectName: String, continueAt: @escaping @Sendable (Int) -> String, cutAdvice: String) {
+        self.budget = budget
+        self.selectName = selectName
+        self.continueAt = continueAt
+        self.cutAdvice = cutAdvice
+    }
 
     /// Strings longer than this are shortened when a single record is over the budget.
     static let shortenedLength = 400
@@ -57,7 +75,7 @@ struct AnswerShaping {
         }
         envelope["records"] = .array(kept)
         envelope["page"] = info.jsonValue
-        var line = Self.pageLine(info, model: model, offsetName: offsetName)
+        var line = Self.pageLine(info, model: model, continueAt: continueAt)
         if cut || !shortened.isEmpty {
             let largest = Self.largestFields(page.records)
             var truncated: [String: JSONValue] = [
@@ -69,7 +87,7 @@ struct AnswerShaping {
             envelope["truncated"] = .object(truncated)
             let names = largest.prefix(3).map { "\($0.field) (\(Self.kilobytes($0.bytes)))" }.joined(separator: ", ")
             line += cut
-                ? "; cut at \(kept.count) of \(page.records.count) to stay under \(budget) bytes (largest fields: \(names)): ask \(selectName) for fewer fields"
+                ? "; cut at \(kept.count) of \(page.records.count) to stay under \(budget) bytes (largest fields: \(names)): \(cutAdvice)"
                 : ""
             if !shortened.isEmpty {
                 line += "; texts shortened to \(Self.shortenedLength) characters to fit: \(shortened.joined(separator: ", ")) (read one with its own \(selectName))"
@@ -108,13 +126,13 @@ struct AnswerShaping {
     }
 
     /// `25 companies from offset 0; more: call again with offset 25`.
-    static func pageLine(_ info: PageInfo, model: ModelDefinition, offsetName: String) -> String {
+    static func pageLine(_ info: PageInfo, model: ModelDefinition, continueAt: (Int) -> String) -> String {
         let noun = info.returned == 1 ? model.name : model.plural
         var line = "\(info.returned) \(noun.lowercased()) from offset \(info.offset)"
         switch info.more {
-        case true?: line += "; more: call again with \(offsetName) \(info.nextOffset ?? info.offset + info.returned)"
+        case true?: line += "; more: " + continueAt(info.nextOffset ?? info.offset + info.returned)
         case false?: line += "; no more"
-        case nil: line += "; more may follow: call again with \(offsetName) \(info.nextOffset ?? info.offset + info.returned)"
+        case nil: line += "; more may follow: " + continueAt(info.nextOffset ?? info.offset + info.returned)
         }
         return line
     }

@@ -155,7 +155,7 @@ extension PlanhatTools {
         var tools = [
             Tool(
                 name: Self.searchName, title: "Search Planhat records",
-                description: "Full-text search over records (names, emails, descriptions, custom fields), best \(PlanhatService.searchLimit) first; results name model, _id and title.",
+                description: "Full-text search over records (names, emails, descriptions, custom fields), best \(PlanhatService.searchLimit) first; results name model, _id and title." + forwardingNote,
                 inputSchema: .object([
                     "type": "object", "required": ["QUERY"], "additionalProperties": false,
                     "properties": .object(["QUERY": queryProperty, "MODEL": .object(["type": "string", "description": "Optional: only this model."])]),
@@ -164,7 +164,7 @@ extension PlanhatTools {
                 outputSchema: hitsOutput),
             Tool(
                 name: Self.getDocumentName, title: "Get a document",
-                description: "One document by _id: name, content, owner, isPublic, createdAt.",
+                description: "One document by _id: name, content, owner, isPublic, createdAt." + forwardingNote,
                 inputSchema: .object([
                     "type": "object", "required": ["DOCUMENT_ID"], "additionalProperties": false,
                     "properties": .object(["DOCUMENT_ID": .object(["type": "string"]), "FORMAT": .object(["type": "string", "description": "text (the only format)."])]),
@@ -173,7 +173,7 @@ extension PlanhatTools {
                 outputSchema: nil),
             Tool(
                 name: Self.searchDocumentsName, title: "Search documents",
-                description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words.",
+                description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words." + forwardingNote,
                 inputSchema: .object(["type": "object", "required": ["QUERY"], "additionalProperties": false, "properties": .object(["QUERY": queryProperty])]),
                 annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
                 outputSchema: hitsOutput),
@@ -182,7 +182,7 @@ extension PlanhatTools {
             tools.insert(
                 Tool(
                     name: Self.createDocumentName, title: "Create a document",
-                    description: "Stores a document with a name and text content.",
+                    description: "Stores a document with a name and text content." + forwardingNote,
                     inputSchema: .object([
                         "type": "object", "required": ["NAME", "CONTENT"], "additionalProperties": false,
                         "properties": .object([
@@ -197,8 +197,27 @@ extension PlanhatTools {
         return tools
     }
 
+    /// What the search tools' descriptions add on a backend without them: forwarded, or unavailable.
+    private var forwardingNote: String {
+        guard !service.searchesItself else { return "" }
+        switch upstream {
+        case .hosted?: return " Forwarded to Planhat's hosted MCP server."
+        case .off?: return " Unavailable here (--no-upstream)."
+        case nil: return " Unavailable on this backend."
+        }
+    }
+
+    /// The arguments each search tool takes.
+    static let searchArguments: [String: Set<String>] = [
+        searchName: ["QUERY", "MODEL"], createDocumentName: ["NAME", "CONTENT", "OWNER", "IS_PUBLIC"],
+        getDocumentName: ["DOCUMENT_ID", "FORMAT"], searchDocumentsName: ["QUERY"],
+    ]
+
     /// `search_records` and the document tools.
     func callSearch(_ name: String, _ arguments: [String: Value]) async throws -> CallTool.Result {
+        if !service.searchesItself, let upstream {
+            return try await forward(name, arguments, to: upstream)
+        }
         switch name {
         case Self.searchName:
             try Self.refuseUnknown(arguments, allowed: ["QUERY", "MODEL"])
@@ -225,6 +244,35 @@ extension PlanhatTools {
             try Self.refuseUnknown(arguments, allowed: ["QUERY"])
             let hits = try await service.searchDocuments(arguments["QUERY"]?.stringValue ?? "")
             return AnswerShaping.result(["results": .array(hits)], line: "\(hits.count) documents match")
+        }
+    }
+
+    /// A search tool on a backend without search: checked here as the sandbox checks it (arguments,
+    /// words, read-only), then sent to Planhat's hosted MCP server, or refused with why and what to do.
+    private func forward(_ name: String, _ arguments: [String: Value], to upstream: Upstream) async throws -> CallTool.Result {
+        try Self.refuseUnknown(arguments, allowed: Self.searchArguments[name] ?? [])
+        switch name {
+        case Self.createDocumentName:
+            let isPublic = JSONValue(optional: arguments["IS_PUBLIC"]).map { $0.boolValue ?? ($0.stringValue?.lowercased() == "true") } ?? false
+            try service.check(NewDocument(
+                name: arguments["NAME"]?.stringValue ?? "", content: arguments["CONTENT"]?.stringValue ?? "",
+                owner: arguments["OWNER"]?.stringValue, isPublic: isPublic))
+        case Self.getDocumentName:
+            _ = try Self.requiredText(arguments, "DOCUMENT_ID")
+        default:
+            _ = try PlanhatService.searchText(arguments["QUERY"]?.stringValue ?? "", field: "QUERY")
+        }
+        switch upstream {
+        case .off:
+            throw PlanhatError(
+                .configuration,
+                message: "\(name) is not available on \(service.backend.info.badge): Planhat's REST API has no full-text search and no documents, and forwarding to Planhat's hosted MCP server is off (--no-upstream)",
+                details: [
+                    "Start the server without --no-upstream to forward \(name) to Planhat's hosted MCP server with the same token (--upstream-mcp URL names the server),",
+                    "or use list_model_records with a FILTER such as {\"name[contains]\": \"…\"} instead.",
+                ])
+        case .hosted(let hosted):
+            return try await hosted.call(name, arguments: arguments)
         }
     }
 
@@ -257,7 +305,7 @@ extension PlanhatTools {
     /// `get_model_action_parameters` with `MODEL`.
     func hostedSchema(_ arguments: [String: Value]) async -> CallTool.Result {
         let service = await withCustomFieldsForHosted()
-        return Self.outcome {
+        return Self.outcome(face: .mcpHosted) {
             try Self.refuseUnknown(arguments, allowed: ["MODEL", "OPERATION", "MODEL_ROUTE"])
             let model = try service.catalog.model(named: try Self.requiredText(arguments, "MODEL"))
             let operation: ModelOperation
@@ -282,7 +330,7 @@ extension PlanhatTools {
                 var query = RecordQuery(
                     conditions: try RecordCondition.parse(JSONValue(optional: arguments["FILTER"])),
                     selection: try FieldSelection.parse(JSONValue(optional: arguments["SELECT"]), field: "SELECT"),
-                    sort: arguments["SORT"]?.stringValue,
+                    sort: try Self.optionalText(arguments, "SORT", expected: "a field, -field for descending (e.g. -arr)"),
                     limit: try Self.whole(arguments["LIMIT"], "LIMIT", range: 1...model.listLimit.max) ?? RecordQuery.defaultLimit,
                     offset: try Self.whole(arguments["OFFSET"], "OFFSET", range: 0...Int.max) ?? 0)
                 let defaults = Self.applyDefaultFields(&query, model: model)
@@ -325,12 +373,12 @@ extension PlanhatTools {
                 throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(names.joined(separator: ", "))")
             }
         } catch let error as PlanhatError {
-            return Self.failure(error)
+            return Self.failure(error, face: .mcpHosted)
         }
     }
 
     /// The classic `list`: the same page, budget and default fields as the hosted list.
-    func classicList(_ model: ModelDefinition, parameters: inout JSONValue) async -> CallTool.Result {
+    func classicList(_ model: ModelDefinition, parameters: inout JSONValue) async throws -> CallTool.Result {
         do {
             var members = parameters.objectValue ?? [:]
             // Checked as the classic tool always checked them (a selection is checked as paths here).
@@ -348,6 +396,8 @@ extension PlanhatTools {
             return classicShaping.list(page, model: model, defaultFields: defaults)
         } catch let error as PlanhatError {
             return Self.failure(error)
+        } catch is CancellationError {
+            throw CancellationError()
         } catch {
             return Self.failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
         }
@@ -377,6 +427,16 @@ extension PlanhatTools {
     static func requiredText(_ arguments: [String: Value], _ name: String) throws -> String {
         guard let text = arguments[name]?.stringValue?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
             let issue = FieldIssue(path: name, value: arguments[name].map { JSONValue(mcp: $0).preview() }, expected: "a non-empty string", problem: arguments[name] == nil ? "missing" : nil)
+            throw PlanhatError(status: 400, message: issue.description, fieldIssues: [issue])
+        }
+        return text
+    }
+
+    /// A string argument that may be absent; anything else is refused, naming it (never ignored).
+    static func optionalText(_ arguments: [String: Value], _ name: String, expected: String) throws -> String? {
+        guard let value = arguments[name], value != .null else { return nil }
+        guard let text = value.stringValue else {
+            let issue = FieldIssue(path: name, value: JSONValue(mcp: value).preview(), expected: expected)
             throw PlanhatError(status: 400, message: issue.description, fieldIssues: [issue])
         }
         return text

@@ -46,18 +46,4 @@ struct JournalResource: Sendable {
             })
         return .object(object)
     }
-
-    /// Serves `resources/list` and `resources/read` on `server`.
-    func register(on server: Server) async {
-        let resource = self.resource
-        await server.withMethodHandler(ListResources.self) { _ in
-            ListResources.Result(resources: [resource])
-        }
-        await server.withMethodHandler(ReadResource.self) { parameters in
-            guard parameters.uri == Self.uri else {
-                throw MCPError.invalidParams("unknown resource \(parameters.uri); the server offers \(Self.uri)")
-            }
-            return ReadResource.Result(contents: [.text(text(), uri: Self.uri, mimeType: "application/json")])
-        }
-    }
 }

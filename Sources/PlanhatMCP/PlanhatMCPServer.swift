@@ -18,14 +18,22 @@ public struct PlanhatMCPServer: Sendable {
     /// The SDK server's configuration: `.default`, or `.strict` to serve nothing but `initialize` and
     /// `ping` before the client has initialized.
     public let configuration: Server.Configuration
+    /// The saved views it offers as resources (`planhat://views/NAME`), read again at each request.
+    public let views: @Sendable () throws -> [SavedView]
     let logger: Logger
 
     /// A server over `service`.
+    ///
+    /// - Parameter views: the session's saved views (the CLI gives the views file's and, on the
+    ///   sandbox, the built-in ones: ``SavedViews/all(store:sandbox:)``).
+    /// - Parameter upstream: where `search_records` and the document tools go on a backend without them.
     public init(
         service: PlanhatService, version: String, options: MCPServerOptions = MCPServerOptions(),
-        configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp")
+        configuration: Server.Configuration = .default, logger: Logger = Logger(label: "planhat.mcp"),
+        views: @escaping @Sendable () throws -> [SavedView] = { [] }, upstream: Upstream? = nil
     ) {
-        tools = PlanhatTools(service: service, options: options, logger: logger)
+        tools = PlanhatTools(service: service, options: options, upstream: upstream, logger: logger)
+        self.views = views
         self.version = version
         self.configuration = configuration
         self.logger = logger
@@ -34,6 +42,14 @@ public struct PlanhatMCPServer: Sendable {
     /// What `initialize` tells the client about the tools (stdio and HTTP alike).
     public static let instructions = "Planhat customer-success data. Call get_model_actions to see the models, "
         + "get_model_action_parameters for an operation's fields, then perform_model_action."
+
+    /// The resources it serves: the journal's recent writes and the saved views.
+    var resources: ServedResources {
+        let recordTool = tools.options.toolset.hasHosted ? "\(PlanhatTools.getName) SELECT" : "\(PlanhatTools.performName) view select"
+        return ServedResources(
+            journal: JournalResource(service: tools.service),
+            views: ViewResources(service: tools.service, views: views, budget: tools.options.maxResultBytes, recordTool: recordTool))
+    }
 
     /// Serves until the client closes stdin.
     public func run(transport: StdioLineTransport = StdioLineTransport()) async throws {
@@ -48,18 +64,20 @@ public struct PlanhatMCPServer: Sendable {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.definitions)
         }
-        await JournalResource(service: tools.service).register(on: server)
+        await resources.register(on: server)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             reporter.clientLevel.set(parameters.level)
             return Empty()
         }
         await server.withMethodHandler(CallTool.self) { parameters in
             let id = SDKHandlerContext.requestID()
-            let progress = Self.progress(for: parameters._meta?.progressToken, post: transport.post)
+            let channel = parameters._meta?.progressToken.map { ProgressChannel(token: $0, post: transport.post) }
             return try await calls.run(id) {
                 let started = ContinuousClock.now
                 do {
-                    let result = try await tools.call(parameters.name, arguments: parameters.arguments, progress: progress)
+                    let result = try await tools.call(
+                        parameters.name, arguments: parameters.arguments,
+                        progress: channel?.itemsReporter, waiting: channel?.waitReporter)
                     logger.debug("tools/call \(parameters.name) → \(result.isError == true ? "error" : "ok") in \(ContinuousClock.now - started)")
                     return result
                 } catch let cancelled as CancelledCall {
@@ -79,17 +97,48 @@ public struct PlanhatMCPServer: Sendable {
         await transport.drain()
         await server.stop()
     }
+}
 
-    /// `notifications/progress` for a request that asked for it with a progress token.
-    static func progress(for token: ProgressToken?, post: @escaping @Sendable (Data) -> Void) -> PlanhatTools.Progress? {
-        guard let token else { return nil }
-        return { done, total in
+/// `notifications/progress` for one request that gave a progress token: the items of a bulk upsert
+/// applied after each chunk, and what a wait for Planhat's quota still takes. Its progress value
+/// grows with every notification, as MCP asks, whichever kind it is.
+final class ProgressChannel: @unchecked Sendable {
+    let token: ProgressToken
+    let post: @Sendable (Data) -> Void
+    private let lock = NSLock()
+    private var last: Double = 0
+
+    init(token: ProgressToken, post: @escaping @Sendable (Data) -> Void) {
+        self.token = token
+        self.post = post
+    }
+
+    /// ``items(_:_:)`` as the tools take it.
+    var itemsReporter: PlanhatTools.Progress { { [self] done, total in items(done, total) } }
+    /// ``note(_:)`` as the tools take it.
+    var waitReporter: PlanhatTools.Waiting { { [self] message in note(message) } }
+
+    /// `done` of `total` items applied.
+    func items(_ done: Int, _ total: Int) {
+        send(Double(done), total: Double(total), message: "\(done) of \(total) items applied")
+    }
+
+    /// A message with no count of its own (a wait): one step past the last notification.
+    func note(_ message: String) {
+        send(nil, total: nil, message: message)
+    }
+
+    private func send(_ progress: Double?, total: Double?, message: String) {
+        let data: Data? = lock.withLock {
+            let value = progress.flatMap { $0 > last ? $0 : nil } ?? last + 1
+            last = value
             let notification = ProgressNotification.message(
-                .init(progressToken: token, progress: Double(done), total: Double(total), message: "\(done) of \(total) items applied"))
+                .init(progressToken: token, progress: value, total: total.flatMap { $0 >= value ? $0 : nil }, message: message))
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(notification) { post(data) }
+            return try? encoder.encode(notification)
         }
+        if let data { post(data) }
     }
 }
 

@@ -23,11 +23,14 @@ public struct PlanhatTools: Sendable {
     public let service: PlanhatService
     /// The tool set, the answer budget and the upstream for search and documents.
     public let options: MCPServerOptions
+    /// Where search and documents go when the backend has neither; nil: nowhere (the core's refusal).
+    public let upstream: Upstream?
     let logger: Logger
 
-    public init(service: PlanhatService, options: MCPServerOptions = MCPServerOptions(), logger: Logger = Logger(label: "planhat.mcp")) {
+    public init(service: PlanhatService, options: MCPServerOptions = MCPServerOptions(), upstream: Upstream? = nil, logger: Logger = Logger(label: "planhat.mcp")) {
         self.service = service
         self.options = options
+        self.upstream = upstream
         self.logger = logger
     }
 
@@ -209,6 +212,8 @@ public struct PlanhatTools: Sendable {
 
     /// Reports a bulk upsert's progress: `done` of `total` items after each chunk.
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) async -> Void
+    /// Says, while a call waits for Planhat's quota, how long it still waits and why.
+    public typealias Waiting = @Sendable (_ message: String) async -> Void
 
     /// Handles a `tools/call`.
     ///
@@ -216,9 +221,47 @@ public struct PlanhatTools: Sendable {
     /// sent runs to its end, so what was applied is known. It then throws ``CancelledCall`` instead
     /// of answering (MCP: a cancelled request gets no response).
     ///
+    /// A call that waited for Planhat's quota (or a 429's Retry-After) says how long and why: a last
+    /// text block and `waited` in its structured content. While it waits, `waiting` hears of it.
+    ///
     /// - Parameter progress: told after each chunk of a bulk upsert (`notifications/progress`).
-    /// - Throws: `MCPError.invalidParams` for an unknown tool name; ``CancelledCall`` when cancelled.
-    public func call(_ name: String, arguments: [String: Value]?, progress: Progress? = nil) async throws -> CallTool.Result {
+    /// - Parameter waiting: told before each wait of at least a second, with the time left and why.
+    /// - Throws: `MCPError.invalidParams` for an unknown tool name; ``CancelledCall`` when cancelled
+    ///   (a wait for the quota stops at once).
+    public func call(_ name: String, arguments: [String: Value]?, progress: Progress? = nil, waiting: Waiting? = nil) async throws -> CallTool.Result {
+        let ledger = WaitLedger { remaining, reason in
+            guard let waiting, remaining >= 1 else { return }
+            let message = "\(name) waits \(String(format: "%.0f", remaining.rounded(.up))) s more for \(reason.phrase)"
+            Task { await waiting(message) }
+        }
+        let result: CallTool.Result
+        do {
+            result = try await WaitLedger.$current.withValue(ledger) { try await unobservedCall(name, arguments: arguments, progress: progress) }
+        } catch is CancellationError {
+            throw CancelledCall(tool: name)
+        }
+        return Self.noting(ledger, on: result)
+    }
+
+    /// The result with what the call waited, if it waited: a last text block, and `waited` in the
+    /// structured content (and in its JSON text copy, when the first block is that copy).
+    static func noting(_ ledger: WaitLedger, on result: CallTool.Result) -> CallTool.Result {
+        guard let summary = ledger.summary else { return result }
+        var content = result.content
+        var structured = result.structuredContent
+        if case .object(var members)? = structured {
+            let copy = JSONValue(mcp: .object(members)).compactText()
+            members["waited"] = MCP.Value(ledger.jsonValue)
+            structured = .object(members)
+            if case .text(let text, let annotations, let meta)? = content.first, text == copy {
+                content[0] = .text(text: JSONValue(mcp: .object(members)).compactText(), annotations: annotations, _meta: meta)
+            }
+        }
+        content.append(.text(text: summary, annotations: nil, _meta: nil))
+        return CallTool.Result(content: content, structuredContent: structured, isError: result.isError, _meta: result._meta)
+    }
+
+    private func unobservedCall(_ name: String, arguments: [String: Value]?, progress: Progress?) async throws -> CallTool.Result {
         let arguments = arguments ?? [:]
         guard names.contains(name) else {
             throw MCPError.invalidParams("Unknown tool '\(name)'; the tools are \(names.joined(separator: ", "))")
@@ -232,7 +275,7 @@ public struct PlanhatTools: Sendable {
             result = await hostedSchema(arguments)
         case Self.schemaName:
             let service = await withCustomFields()
-            result = Self.outcome {
+            result = Self.outcome(face: .mcp) {
                 let (model, operation) = try target(arguments)
                 let schema = try service.schema(model: model, operation: operation)
                 return (schema, schema)
@@ -253,7 +296,7 @@ public struct PlanhatTools: Sendable {
             var parameters = try Self.parameters(arguments["PARAMETERS"])
             if ModelOperation(forgiving: operation) == .list {
                 let (definition, _) = try service.resolve(model: model, operation: operation)
-                return await classicList(definition, parameters: &parameters)
+                return try await classicList(definition, parameters: &parameters)
             }
             // Records sent are checked against the tenant's custom fields too.
             let service = ModelOperation(forgiving: operation)?.sendsRecords == true ? await withCustomFields() : self.service
@@ -370,14 +413,14 @@ public struct PlanhatTools: Sendable {
         }
     }
 
-    static func outcome(_ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
+    static func outcome(face: Face = .mcp, _ body: () throws -> (text: JSONValue, structured: JSONValue)) -> CallTool.Result {
         do {
             let (text, structured) = try body()
             return success(text: text, structured: structured)
         } catch let error as PlanhatError {
-            return failure(error)
+            return failure(error, face: face)
         } catch {
-            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"))
+            return failure(PlanhatError(.internal, message: "unexpected error: \(error)"), face: face)
         }
     }
 
@@ -385,8 +428,9 @@ public struct PlanhatTools: Sendable {
         CallTool.Result(content: [.text(text: text.compactText(), annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(structured)), isError: false)
     }
 
-    /// `400 Bad Request: …` with the fields at fault and Planhat's guidance.
-    static func failure(_ error: PlanhatError) -> CallTool.Result {
-        CallTool.Result(content: [.text(text: error.report, annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(error.jsonValue)), isError: true)
+    /// `400 Bad Request: …` with the fields at fault and Planhat's guidance, in the words of the
+    /// tool set that was called (`face`: `.mcp` for the classic tools, `.mcpHosted` for the hosted ones).
+    static func failure(_ error: PlanhatError, face: Face = .mcp) -> CallTool.Result {
+        CallTool.Result(content: [.text(text: error.report(for: face), annotations: nil, _meta: nil)], structuredContent: Optional(MCP.Value(error.jsonValue(for: face))), isError: true)
     }
 }

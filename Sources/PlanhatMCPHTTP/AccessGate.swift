@@ -24,6 +24,8 @@ public struct HTTPCaller: Sendable, Hashable {
     public let name: String
     /// The Planhat token the request carries (passthrough only).
     let planhatToken: String?
+    /// The name of the key presented (`--auth key` only).
+    var keyName: String? = nil
 }
 
 /// Why a request is refused before it reaches MCP.
@@ -56,7 +58,7 @@ struct AccessGate: Sendable {
             guard let keys, let name = keys.name(of: presented) else {
                 return .failure(AccessRefusal(status: 401, message: "the key is not valid for this server (unknown, revoked, or the keys file is unreadable)", challengeError: "invalid_token"))
             }
-            return .success(HTTPCaller(name: name, planhatToken: nil))
+            return .success(HTTPCaller(name: name, planhatToken: nil, keyName: name))
         }
     }
 

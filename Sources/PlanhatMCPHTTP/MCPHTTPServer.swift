@@ -133,13 +133,16 @@ public final class MCPHTTPServer: Sendable {
         entry.tool = summary.tool
         entry.model = summary.model
         let mcpRequest = HTTPBridge.mcpRequest(request, body: body)
-        let make: @Sendable () async throws -> Server = { [tools, logger] in
+        // Stateful: the session's initialize names the client; stateless: the POST itself.
+        let journalCaller = JournalCaller(
+            client: configuration.stateless ? summary.clientName ?? request.headers[HTTPHeader("User-Agent")] : nil, key: caller.keyName)
+        let make: @Sendable () async throws -> ToolServer = { [tools, logger] in
             let planhat: PlanhatMCPServer
             switch tools {
             case .shared(let server): planhat = server
             case .perToken(let build): planhat = try build(caller.planhatToken ?? "")
             }
-            return await ToolServer.make(planhat, logger: logger)
+            return await ToolServer.make(planhat, caller: journalCaller, logger: logger)
         }
         let answer: MCP.HTTPResponse
         if configuration.stateless {
@@ -152,7 +155,7 @@ public final class MCPHTTPServer: Sendable {
 
     /// A fresh server and transport for one POST: a stateless transport serves one client, ever, and
     /// keys its waiters by JSON-RPC id, which concurrent clients share.
-    static func stateless(_ request: MCP.HTTPRequest, make: @Sendable () async throws -> Server) async -> MCP.HTTPResponse {
+    static func stateless(_ request: MCP.HTTPRequest, make: @Sendable () async throws -> ToolServer) async -> MCP.HTTPResponse {
         guard request.method.uppercased() == "POST" else {
             return .error(
                 statusCode: 405, .invalidRequest("Method Not Allowed: this server is stateless (POST only; no GET stream, no session to DELETE)"),
@@ -161,8 +164,9 @@ public final class MCPHTTPServer: Sendable {
         let transport = StatelessHTTPServerTransport(validationPipeline: statelessPipeline)
         let server: Server
         do {
-            server = try await make()
-            try await server.start(transport: transport)
+            let tools = try await make()
+            try await tools.start(on: transport)
+            server = tools.server
         } catch {
             return .error(statusCode: 500, .internalError("the server could not start: \((error as? PlanhatError)?.message ?? "\(error)")"))
         }
@@ -220,17 +224,27 @@ struct Router: HTTPHandler {
     }
 }
 
-/// What a POSTed JSON-RPC message asks, for the log: its method, and for `tools/call` the tool and model.
+/// What a POSTed JSON-RPC message asks, for the log: its method, and for `tools/call` the tool and
+/// model; for the journal, the client's name when the message carries one.
 struct MessageSummary {
     var method: String?
     var tool: String?
     var model: String?
+    /// `params.clientInfo.name` of an `initialize`, or the `io.modelcontextprotocol/clientInfo` name
+    /// of a request's `params._meta` (per-request client info, MCP's stateless protocol).
+    var clientName: String?
+
+    /// The `_meta` key of per-request client info.
+    static let clientInfoKey = "io.modelcontextprotocol/clientInfo"
 
     init(_ body: Data) {
         guard body.first == UInt8(ascii: "{"), let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
         else { return }
         method = object["method"] as? String
-        guard method == "tools/call", let params = object["params"] as? [String: Any] else { return }
+        let params = object["params"] as? [String: Any]
+        let info = method == "initialize" ? params?["clientInfo"] : (params?["_meta"] as? [String: Any])?[Self.clientInfoKey]
+        clientName = (info as? [String: Any])?["name"] as? String
+        guard method == "tools/call", let params else { return }
         tool = params["name"] as? String
         model = (params["arguments"] as? [String: Any])?["MODEL_ROUTE"] as? String
     }

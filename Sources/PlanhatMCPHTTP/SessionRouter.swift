@@ -36,7 +36,7 @@ actor SessionRouter {
     ])
 
     /// Answers one request of a session, or opens a session for an `initialize`.
-    func handle(_ request: MCP.HTTPRequest, owner: String, isInitialize: Bool, make: @Sendable () async throws -> Server) async -> MCP.HTTPResponse {
+    func handle(_ request: MCP.HTTPRequest, owner: String, isInitialize: Bool, make: @Sendable () async throws -> ToolServer) async -> MCP.HTTPResponse {
         if let id = request.header(HTTPHeaderName.sessionID) {
             guard var session = sessions[id], AccessGate.same(session.owner, owner) else {
                 return .error(statusCode: 404, .invalidRequest("Not Found: unknown or expired session; initialize a new one"))
@@ -59,8 +59,9 @@ actor SessionRouter {
         let transport = StatefulHTTPServerTransport(sessionIDGenerator: FixedSessionID(id: id), validationPipeline: Self.pipeline)
         let server: Server
         do {
-            server = try await make()
-            try await server.start(transport: transport)
+            let tools = try await make()
+            try await tools.start(on: transport)
+            server = tools.server
         } catch {
             return .error(statusCode: 500, .internalError("the session could not start: \((error as? PlanhatError)?.message ?? "\(error)")"))
         }

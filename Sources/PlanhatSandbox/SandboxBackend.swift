@@ -7,7 +7,7 @@ import PlanhatKit
 /// List with limit/offset/sort/select/filters answering a plain array, keyed ids (`extid-`,
 /// `srcid-`), partial updates with `custom` merged, bulk upsert with Planhat's summary, and the
 /// reference checks the API makes (an end user's `companyId` must name a company).
-public final class SandboxBackend: PlanhatBackend {
+public final class SandboxBackend: RawListingBackend {
     public let store: SandboxStore
     public let info: BackendInfo
     let catalog: Catalog
@@ -53,6 +53,18 @@ public final class SandboxBackend: PlanhatBackend {
             case .bulkUpsert:
                 return try await store.database.write { db in try self.writer(db).bulkUpsert(request) }
             }
+        } catch let error as PlanhatError {
+            throw error
+        } catch let error as DatabaseError {
+            throw PlanhatError(.internal, message: "sandbox database error: \(error.message ?? error.description)")
+        }
+    }
+
+    /// A list's documents as one JSON array of the stored bytes, none of them parsed.
+    public func executeList(_ request: PlanhatRequest) async throws -> Data {
+        guard request.operation == .list else { return try await execute(request).compactData() }
+        do {
+            return try await store.database.read { db in try ListQuery(request, lookup: self.lookup(db)).documentBytes(db) }
         } catch let error as PlanhatError {
             throw error
         } catch let error as DatabaseError {

@@ -44,6 +44,21 @@ struct ListQuery: Sendable {
         return .array(try documents.map { try JSONValue.parse($0) })
     }
 
+    /// Runs the statement: the stored documents (or SQLite's selections) as one JSON array, not
+    /// parsed. Each is compact JSON the sandbox wrote (or SQLite built).
+    func documentBytes(_ db: Database) throws -> Data {
+        var bytes = Data([UInt8(ascii: "[")])
+        var first = true
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            try row.withUnsafeData(atIndex: 0) { data in bytes.append(data ?? Data("null".utf8)) }
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return bytes
+    }
+
     /// `seq`, or `<field> DESC, seq DESC` for `sort=-field`.
     private static func order(_ sort: String?) -> String {
         guard let sort, !sort.isEmpty else { return "seq" }

@@ -90,7 +90,7 @@ extension CommandLineRouter {
             // BackendOptions (with SandboxPathOption and LogLevelOption)
             "--sandbox": false, "--sandbox-path": true, "--profile": true, "--api-url": true, "--demo": false,
             "--region": true, "--timeout": true, "--rate-limit-attempts": true, "--rate-limit-budget": true,
-            "--requests-per-minute": true, "--json": false, "--log-level": true, "--allow-unknown-fields": false,
+            "--requests-per-minute": true, "--requests-per-second": true, "--json": false, "--log-level": true, "--allow-unknown-fields": false,
             // ScopeOptions
             "--read-only": false, "--models": true,
         ],

@@ -41,6 +41,9 @@ struct BackendOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Client-side budget of requests a minute (Planhat's soft limit is 200).", valueName: "n"))
     var requestsPerMinute = "200"
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Client-side cap of requests a second (Planhat's hard limit is 150).", valueName: "n"))
+    var requestsPerSecond = "150"
+
     @Flag(name: .long, help: SharedHelp.json)
     var json = false
 
@@ -66,6 +69,7 @@ struct BackendOptions: ParsableArguments {
         static let rateLimitAttempts = OptionRule<Int>.wholeNumber("--rate-limit-attempts", atLeast: 1)
         static let rateLimitBudget = OptionRule<Double>.seconds("--rate-limit-budget", allowingZero: true)
         static let requestsPerMinute = OptionRule<Int>.wholeNumber("--requests-per-minute", atLeast: 1)
+        static let requestsPerSecond = OptionRule<Int>.wholeNumber("--requests-per-second", atLeast: 1)
     }
 
     func validate() throws {
@@ -75,6 +79,7 @@ struct BackendOptions: ParsableArguments {
         _ = try Rules.rateLimitAttempts.value(of: rateLimitAttempts)
         _ = try Rules.rateLimitBudget.value(of: rateLimitBudget)
         _ = try Rules.requestsPerMinute.value(of: requestsPerMinute)
+        _ = try Rules.requestsPerSecond.value(of: requestsPerSecond)
     }
 
     /// The sandbox file these options point at.
@@ -98,20 +103,22 @@ struct BackendOptions: ParsableArguments {
     ///   - announceSandbox: say on stderr when the sandbox is used because no token is set.
     ///   - progress: called as multi-request operations advance.
     ///   - transport: the HTTP client to share (one per backend when nil).
+    ///   - limiter: the request limiter to share (one per backend when nil: ``limits()``).
     func makeBackend(
         _ settings: Settings, announceSandbox: Bool = true, sandboxPageCacheKiB: Int? = nil, progress: (@Sendable (TransferProgress) -> Void)? = nil,
-        transport: (any HTTPTransport)? = nil
+        transport: (any HTTPTransport)? = nil, limiter: RequestLimiter? = nil
     ) throws -> any PlanhatBackend {
         if usesSandbox(settings) {
             let path = resolvedSandboxPath
             if !sandbox && announceSandbox {
                 Console.err("planhat: no PLANHAT_API_TOKEN configured; using the offline sandbox at \(path)")
             }
-            return try SandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
+            // An existing file is opened by the first request: a start that never reaches it pays nothing.
+            return try DeferredSandboxBackend.open(path: path, pageCacheKiB: sandboxPageCacheKiB)
         }
         guard let token = settings.token else { throw PlanhatError(.unauthorized, message: "no API token configured") }
         let shared: any HTTPTransport = try transport ?? URLSessionTransport(timeout: Rules.timeout.value(of: timeout))
-        let limiter = RequestLimiter(limits: RequestLimiter.Limits(perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute)))
+        let limiter = try limiter ?? RequestLimiter(limits: limits())
         let retry = RetryPolicy(
             rateLimitAttempts: try Rules.rateLimitAttempts.value(of: rateLimitAttempts), rateLimitBudget: try Rules.rateLimitBudget.value(of: rateLimitBudget))
         let remote: @Sendable (APIToken) -> RemoteBackend = { token in
@@ -123,6 +130,12 @@ struct BackendOptions: ParsableArguments {
         guard let session = settings.oauth else { return remote(token) }
         // Signed in with planhat login: each request takes the current token, refreshed when due or after a 401.
         return RefreshingBackend(session: session, info: BackendInfo(kind: .remote, location: settings.baseURL, profile: settings.profile), make: remote)
+    }
+
+    /// The request limits `--requests-per-minute` and `--requests-per-second` give.
+    func limits() throws -> RequestLimiter.Limits {
+        RequestLimiter.Limits(
+            perSecond: try Rules.requestsPerSecond.value(of: requestsPerSecond), perMinute: try Rules.requestsPerMinute.value(of: requestsPerMinute))
     }
 
     /// The service over the selected backend; read-only when asked or when the profile says so.

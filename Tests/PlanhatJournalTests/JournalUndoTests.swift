@@ -209,7 +209,7 @@ struct JournalUndoTests {
         #expect(try await view(existing["_id"]?.stringValue ?? "")?["name"] == "Light Bulk")
     }
 
-    @Test("on the remote API, full mode reads the records before a bulk upsert up to 200 keyed items, and none beyond")
+    @Test("on the remote API, full mode reads the records before a bulk upsert one by one up to 200 keyed items, and from the model's list beyond")
     func remoteBulkReadLimit() async throws {
         let server = try InProcessSandbox(companies: 5)
         let backend = RemoteBackend(
@@ -220,11 +220,24 @@ struct JournalUndoTests {
         _ = try await remote.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(few)])
         let small = try #require(try journal.entries(JournalQuery()).first)
         #expect(small.before == [] && small.beforeNote == nil, "three reads, each answered 404: nothing existed before")
-        let many: [JSONValue] = (0...JournalRecorder.remoteBulkReadLimit).map { ["name": .string("Many \($0)"), "externalId": .string("MANY-\($0)")] }
+        // 201 keyed items, three of which (FEW-0…2) exist now: found by paging the list, not 201 reads.
+        let many: [JSONValue] = (0...JournalRecorder.remoteBulkReadLimit).map { index in
+            index < 3 ? ["name": .string("Renamed \(index)"), "externalId": .string("FEW-\(index)")] : ["name": .string("Many \(index)"), "externalId": .string("MANY-\(index)")]
+        }
         _ = try await remote.perform(model: "companies", operation: "bulkUpsert", parameters: ["items": .array(many)])
         let large = try #require(try journal.entries(JournalQuery()).first)
-        #expect(large.before == nil && large.beforeNote?.contains("201 keyed items are more than the 200") == true)
+        let before = try #require(large.before?.arrayValue)
+        #expect(large.beforeNote == nil)
+        #expect(Set(before.compactMap { $0["externalId"]?.stringValue }) == ["FEW-0", "FEW-1", "FEW-2"])
+        #expect(Set(before.compactMap { $0["name"]?.stringValue }) == ["Few 0", "Few 1", "Few 2"], "the records as they were before the upsert renamed them")
         #expect(large.target == server.baseURL && large.backend == "remote")
+        // The undo restores the three it updated and deletes the 198 it created.
+        let plan = try await JournalUndo(service: remote).plan(large)
+        _ = try await JournalUndo(service: remote).apply(plan)
+        let names = try await remote.perform(model: "companies", operation: "list", parameters: ["limit": 5000]).arrayValue ?? []
+        let created = names.filter { ($0["externalId"]?.stringValue ?? "").hasPrefix("MANY-") }
+        #expect(created.count == 0)
+        #expect(Set(names.filter { ($0["externalId"]?.stringValue ?? "").hasPrefix("FEW-") }.compactMap { $0["name"]?.stringValue }) == ["Few 0", "Few 1", "Few 2"])
     }
 
     @Test("off journals nothing; --since, --face, --client, --model and a record filter the history")

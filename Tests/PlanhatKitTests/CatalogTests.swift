@@ -21,6 +21,23 @@ struct CatalogTests {
         #expect(Set(catalog.models.map(\.route)).count == catalog.models.count, "routes must be unique")
     }
 
+    @Test("the generated model values (CatalogModels.swift) are exactly what the embedded document decodes to")
+    func generatedValuesMatchTheDocument() throws {
+        let decoded = try Catalog.decodedFromDocument()
+        #expect(decoded.models.count == catalog.models.count)
+        #expect(decoded.models.map(\.route) == catalog.models.map(\.route))
+        for (fromDocument, generated) in zip(decoded.models, catalog.models) {
+            #expect(fromDocument == generated, "\(generated.route) differs from the document")
+            for (field, value) in zip(fromDocument.fields, generated.fields) where field != value {
+                Issue.record("\(generated.route).\(field.name): document \(field), generated \(value)")
+            }
+        }
+        // Names resolve the same way in both (the lookup table is built from the values).
+        for name in ["Companies", "contacts", "End users", "accounts", "notes"] {
+            #expect(try decoded.model(named: name) == catalog.model(named: name))
+        }
+    }
+
     @Test("matches the project's facts (catalog/planhat-models.json) model for model")
     func matchesResearch() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: Self.factsPath))

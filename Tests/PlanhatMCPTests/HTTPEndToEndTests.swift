@@ -1,4 +1,5 @@
 import Foundation
+import PlanhatKit
 import PlanhatTestSupport
 import PlanhatTestTraits
 import Testing
@@ -80,6 +81,17 @@ struct HTTPEndToEndTests {
         #expect(log.contains("status=401"))
     }
 
+    @Test("passthrough: the requests of one token share its quota (--requests-per-minute), however many at once; another token's do not wait")
+    func passthroughQuota() throws {
+        let alice = "alice-token-\(UUID().uuidString)", bob = "bob-token-\(UUID().uuidString)"
+        let planhat = try ServedSandbox(token: alice, extraArguments: ["--read-only-token", bob])
+        defer { planhat.stop() }
+        let server = try ServedMCPHTTP(["--auth", "passthrough", "--api-url", planhat.baseURL, "--stateless", "--requests-per-minute", "4"])
+        defer { server.stop() }
+        try Self.check(["quota", server.url, alice, bob, "4"])
+        #expect(!server.log().contains(alice) && !server.log().contains(bob), "no token in the log")
+    }
+
     @Test("--auth key: 401 without or with a wrong key, the keys file re-read on change (a revoked key is refused), the client's name logged")
     func keys() throws {
         let folder = ProcessRunner.temporaryDirectory("mcp-http-keys")
@@ -99,6 +111,57 @@ struct HTTPEndToEndTests {
         let log = server.log()
         #expect(log.contains("caller=alice method=tools/call") && log.contains("caller=bob method=tools/call"))
         #expect(!log.contains(alice) && !log.contains(bob), "no key in the log")
+    }
+
+    @Test(
+        "writes over HTTP are journaled with face mcp and the client: the session's initialize name (stateful), the request's _meta or User-Agent (stateless), the key's name; history --client finds them",
+        arguments: [false, true])
+    func journal(stateless: Bool) throws {
+        let folder = ProcessRunner.temporaryDirectory("mcp-http-journal")
+        let keysPath = folder.appendingPathComponent("keys").path
+        let key = "alice-key-\(UUID().uuidString)"
+        #expect(FileManager.default.createFile(atPath: keysPath, contents: Data("alice: \(key)\n".utf8), attributes: [.posixPermissions: 0o600]))
+        let environment = ProcessRunner.environment()
+        let server = try ServedMCPHTTP(
+            ["--sandbox", "--sandbox-path", Self.sandbox(), "--auth", "key", "--keys-file", keysPath] + (stateless ? ["--stateless"] : []), environment: environment)
+        defer { server.stop() }
+        let marker = try Self.marker(Self.check(["journal", server.url, "journal-check", key]))
+        let metaMarker = stateless ? try Self.marker(Self.check(["journal-meta", server.url, "meta-client", key])) : nil
+        server.stop()
+
+        let history = try ProcessRunner.planhat(["history", "--json"], environment: environment)
+        #expect(history.status == 0, "\(history.stderr)")
+        let entries = try history.stdout.split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        let created = try #require(entries.first { $0["operation"] == "create" && $0["body"]?["externalId"] == .string(marker) }, "\(history.stdout)")
+        let id = try #require(created["after"]?["_id"]?.stringValue)
+        let updated = try #require(entries.first { $0["operation"] == "update" && $0["recordId"] == .string(id) })
+        let client = try #require(created["client"]?.stringValue)
+        if stateless {
+            // The Python client's tools/call carries no client info (its handshake era): its User-Agent is what it sends.
+            #expect(client.hasPrefix("python-httpx") && client.hasSuffix(", key alice"), "\(client)")
+        } else {
+            #expect(client == "journal-check, key alice")
+        }
+        for entry in [created, updated] {
+            #expect(entry["face"] == "mcp" && entry["outcome"] == "done" && entry["client"] == .string(client), "\(entry)")
+        }
+        if let metaMarker {
+            let meta = try #require(entries.first { $0["body"]?["externalId"] == .string(metaMarker) })
+            #expect(meta["face"] == "mcp" && meta["client"] == "meta-client, key alice", "\(meta)")
+        }
+        #expect(!history.stdout.contains(key), "no key in the journal")
+        let byKey = try ProcessRunner.planhat(["history", "--client", "alice"], environment: environment)
+        #expect(byKey.stdout.split(separator: "\n").count == entries.count, "--client alice finds every write of the key: \(byKey.stdout)")
+        if !stateless {
+            let byName = try ProcessRunner.planhat(["history", "--client", "JOURNAL-CHECK"], environment: environment)
+            #expect(byName.stdout.split(separator: "\n").count == 2 && byName.stdout.contains("mcp (journal-check, key alice)"), "\(byName.stdout)")
+        }
+    }
+
+    /// The `marker: …` a journal check printed.
+    static func marker(_ output: String) throws -> String {
+        let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("marker: ") })
+        return String(line.dropFirst("marker: ".count))
     }
 
     @Test("refusals at start: --auth none off loopback, passthrough on the embedded sandbox, a keys file others can read; the warning off loopback")

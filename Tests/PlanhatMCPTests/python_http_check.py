@@ -11,6 +11,10 @@ Usage: python_http_check.py CHECK URL [ARGS...]
   keyed URL KEY                     a key from the keys file is admitted (and what it may do)
   owned URL TOKEN_A TOKEN_B         a session opened with one token is unknown to another (stateful)
   expire URL IDLE_SECONDS           an unused session ends after the idle timeout
+  quota URL TOKEN_A TOKEN_B N       stateless passthrough at N requests a minute: N+2 calls at once with one token,
+                                    N answered and 2 held; the other token's call answered at once
+  journal URL NAME [TOKEN]          writes from a client named NAME (create + update); prints `marker: …`
+  journal-meta URL NAME [TOKEN]     a raw stateless tools/call carrying its client's name in _meta; prints `marker: …`
 Each check prints `ok: …` lines and ends with ALL CHECKS PASSED, or exits with CHECK FAILED.
 """
 import asyncio
@@ -21,7 +25,7 @@ import time
 import urllib.parse
 
 import httpx2
-from mcp import ClientSession
+from mcp import ClientSession, types
 from mcp.client.streamable_http import streamable_http_client
 
 
@@ -103,10 +107,11 @@ async def notify(url):
     await session_run(url, None, body)
 
 
-def raw_request(url, method="POST", headers=None, body=b""):
-    """One HTTP request over a plain socket: (status, headers dict, body bytes)."""
+def raw_request(url, method="POST", headers=None, body=b"", timeout=30):
+    """One HTTP request over a plain socket: (status, headers dict, body bytes); status None when
+    nothing came back within `timeout` seconds."""
     parts = urllib.parse.urlsplit(url)
-    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
         lines = [f"{method} {parts.path or '/'} HTTP/1.1", "Connection: close"]
         if "Host" not in (headers or {}):
             lines.append(f"Host: {parts.hostname}:{parts.port}")
@@ -124,6 +129,8 @@ def raw_request(url, method="POST", headers=None, body=b""):
             if not chunk:
                 break
             data += chunk
+    if not data:
+        return None, {}, b""
     head, _, rest = data.partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     fields = {}
@@ -290,6 +297,55 @@ async def keyed(url, key):
     await session_run(url, key, body)
 
 
+async def journal(url, name, token=None):
+    marker = f"JOURNAL-{time.time_ns()}"
+    async def body(session):
+        created = await perform(session, "companies", "create", {"name": "Journaled Co", "externalId": marker})
+        check(not created.is_error, f"a client named {name} creates: {text_of(created)[:120]}")
+        updated = await perform(session, "companies", "update", {"id": json.loads(text_of(created))["_id"], "phase": "Renewal"})
+        check(not updated.is_error, "and updates")
+    await session_run(url, token, body, client_info=types.Implementation(name=name, version="1.0"))
+    print(f"marker: {marker}")
+
+
+async def journal_meta(url, name, token=None):
+    marker = f"META-{time.time_ns()}"
+    call = {"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {
+        "name": "perform_model_action",
+        "arguments": {"MODEL_ROUTE": "companies", "OPERATION": "create", "PARAMETERS": {"name": "Meta Co", "externalId": marker}},
+        "_meta": {"io.modelcontextprotocol/clientInfo": {"name": name, "version": "2"}}}}
+    headers = {"Content-Type": "application/json", "Accept": "application/json", "MCP-Protocol-Version": "2025-11-25"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    status, _, answer = raw_request(url, headers=headers, body=json.dumps(call).encode())
+    check(status == 200 and b'"isError":true' not in answer.replace(b" ", b""), f"a raw stateless tools/call creates ({status}: {answer[:160]!r})")
+    print(f"marker: {marker}")
+
+
+def stateless_list(url, token, timeout):
+    """A raw stateless tools/call listing one company: its HTTP status, None when not answered in time."""
+    call = {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {
+        "name": "perform_model_action", "arguments": {"MODEL_ROUTE": "companies", "OPERATION": "list", "PARAMETERS": {"limit": 1}}}}
+    headers = {"Content-Type": "application/json", "Accept": "application/json", "MCP-Protocol-Version": "2025-11-25",
+               "Authorization": f"Bearer {token}"}
+    status, _, answer = raw_request(url, headers=headers, body=json.dumps(call).encode(), timeout=timeout)
+    return status if status != 200 or b'"isError":true' not in answer.replace(b" ", b"") else f"tool error {answer[:160]!r}"
+
+
+async def quota(url, token_a, token_b, per_minute):
+    hold = 10
+    started = time.monotonic()
+    statuses = await asyncio.gather(*[asyncio.to_thread(stateless_list, url, token_a, hold) for _ in range(per_minute + 2)])
+    answered = [s for s in statuses if s == 200]
+    held = [s for s in statuses if s is None]
+    check(len(answered) == per_minute and len(held) == 2,
+          f"{per_minute + 2} calls at once with one token: {len(answered)} answered, {len(held)} held past {hold} s ({statuses})")
+    started = time.monotonic()
+    status = stateless_list(url, token_b, hold)
+    waited = time.monotonic() - started
+    check(status == 200 and waited < hold / 2, f"meanwhile the other token's call is answered ({status}) in {waited:.2f} s")
+
+
 async def main():
     name, url, *rest = sys.argv[1:]
     if name == "tools":
@@ -312,6 +368,12 @@ async def main():
         await expire(url, float(rest[0]))
     elif name == "keyed":
         await keyed(url, rest[0])
+    elif name == "quota":
+        await quota(url, rest[0], rest[1], int(rest[2]))
+    elif name == "journal":
+        await journal(url, *rest)
+    elif name == "journal-meta":
+        await journal_meta(url, *rest)
     else:
         raise SystemExit(f"unknown check {name}")
     print("ALL CHECKS PASSED")

@@ -28,8 +28,12 @@ public struct FieldIssue: Sendable, Hashable, Codable, CustomStringConvertible {
 
 /// Which face reports an error: each says what to do next in its own words.
 public enum Face: String, Sendable, Hashable, CaseIterable {
-    /// The MCP tools, in the words of Planhat's MCP documentation (tool and argument names).
+    /// The MCP tools, in the words of Planhat's MCP documentation (tool and argument names):
+    /// the classic set (`get_model_actions`, `get_model_action_parameters`, `perform_model_action`).
     case mcp
+    /// The MCP tools of Planhat's hosted server today (`list_model_records`, `get_model_record`,
+    /// `get_model_action_parameters(MODEL)`, …, with `MODEL`, `OBJECT_ID`, `OFFSET`).
+    case mcpHosted
     /// The `planhat` commands (commands and options).
     case cli
     /// The terminal explorer (screens and keys).
@@ -245,18 +249,22 @@ extension PlanhatError {
                 switch face {
                 case .mcp:
                     return "Caused by missing or invalid parameters. Ensure correct types and required fields by checking get_model_action_parameters."
+                case .mcpHosted:
+                    return "Caused by missing or invalid parameters. Ensure correct types and required fields: call get_model_action_parameters(MODEL) for the model's fields."
                 case .cli: return "Check the parameters against the operation's schema: planhat schema <model> <operation>."
                 case .explorer: return "Fix the fields marked in the form (F2 shows the operation's schema), then send again."
                 }
             case .unknownModel:
                 switch face {
                 case .mcp: return "Caused by an invalid MODEL_ROUTE. Confirm the supported models and operations using get_model_actions."
+                case .mcpHosted: return "Caused by an invalid MODEL. The description of list_model_records' MODEL names every model (Company, End User, …)."
                 case .cli: return "List the models and their operations with: planhat models."
                 case .explorer: return "Pick a model from the Models screen, or press : and type one of the names suggested."
                 }
             case .unknownOperation:
                 switch face {
                 case .mcp: return "Caused by an invalid OPERATION. Confirm the model's operations using get_model_actions."
+                case .mcpHosted: return "Caused by an OPERATION the model does not support: get_model_action_parameters(MODEL) without OPERATION gives the model's fields; the tools list which writes are offered."
                 case .cli: return "planhat models lists each model's operations."
                 case .explorer: return "Pick one of the operations the model's screen lists."
                 }
@@ -264,6 +272,7 @@ extension PlanhatError {
                 let list: String
                 switch face {
                 case .mcp: list = "perform_model_action with OPERATION list"
+                case .mcpHosted: list = "list_model_records (a FILTER narrows it; OFFSET pages on)"
                 case .cli: list = "planhat call <model> list"
                 case .explorer: list = "the model's list"
                 }
@@ -273,18 +282,21 @@ extension PlanhatError {
                 switch face {
                 case .mcp:
                     return "Caused by an invalid MODEL_ROUTE, OPERATION or record id. Confirm the supported models and operations using get_model_actions."
+                case .mcpHosted:
+                    return "Caused by an invalid MODEL or OBJECT_ID. Check the id, or find the record with list_model_records (OFFSET pages on)."
                 case .cli, .explorer:
                     return "Planhat has nothing at this path: check the record id, and that the API URL points at your tenant (planhat doctor)."
                 }
             case .readOnly:
                 switch face {
                 case .mcp: return "This server was started read-only (--read-only, or a profile with read_only: true): only list and view are offered. Ask the user to start it without that to make changes."
+                case .mcpHosted: return "This server was started read-only (--read-only, or a profile with read_only: true): only list_model_records, get_model_record and the other reading tools are offered. Ask the user to start it without that to make changes."
                 case .cli: return "This session is read-only (--read-only, or the profile sets read_only: true): leave that out to write."
                 case .explorer: return "The explorer was started read-only (--read-only, or the profile sets read_only: true): restart it without that to write."
                 }
             case .unauthorized:
                 switch face {
-                case .mcp: return "Caused by a missing or invalid access token. Check the Authorization: Bearer <token> header and ensure the token is active and valid."
+                case .mcp, .mcpHosted: return "Caused by a missing or invalid access token. Check the Authorization: Bearer <token> header and ensure the token is active and valid."
                 case .cli, .explorer: return "The API token is missing, wrong or expired: check PLANHAT_API_TOKEN or the profile's token (planhat doctor shows which is used)."
                 }
             case .forbidden:
@@ -295,7 +307,7 @@ extension PlanhatError {
                 return "The request or a value in it is too large: send fewer items per request, or shorter values."
             case .rateLimited:
                 switch face {
-                case .mcp: return "Rate limit hit. Retry with a delay, using the Retry-After header if present."
+                case .mcp, .mcpHosted: return "Rate limit hit. Retry with a delay, using the Retry-After header if present."
                 case .cli: return "Rate limit hit. Retry later; --rate-limit-budget and --rate-limit-attempts set how long and how often to wait."
                 case .explorer: return "Rate limit hit. Wait a moment, then try again (r refreshes)."
                 }
@@ -303,12 +315,12 @@ extension PlanhatError {
                 return "Unexpected server-side issue. Retry the request; if it persists, report it to the Planhat team with the request details (method, path, time)."
             case .network:
                 switch face {
-                case .mcp: return "The API host could not be reached, so Planhat never answered: check the network, then retry."
+                case .mcp, .mcpHosted: return "The API host could not be reached, so Planhat never answered: check the network, then retry."
                 case .cli, .explorer: return "The API host could not be reached: check the API URL (planhat doctor shows it; --api-url, --region or the profile set it), the network and any proxy, then retry."
                 }
             case .timeout:
                 switch face {
-                case .mcp: return "The API did not answer in time. Retry later."
+                case .mcp, .mcpHosted: return "The API did not answer in time. Retry later."
                 case .cli: return "The API did not answer in time. Retry later, or allow longer with --timeout."
                 case .explorer: return "The API did not answer in time. Try again (r refreshes a list or a record)."
                 }

@@ -9,12 +9,23 @@ public final class JournalRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var clientName: String?
 
-    /// The most keyed items of one bulk upsert whose records are read before it on the remote API
-    /// (one request each, against Planhat's 200 a minute); beyond, none are read and the entry says so.
+    /// The most keyed items of one bulk upsert whose records are read one by one before it on the
+    /// remote API (one request each, against Planhat's 200 a minute); beyond, the model's list is read
+    /// in its largest pages instead (see ``remoteBulkScanPages``).
     public static let remoteBulkReadLimit = 200
+
+    /// The most list pages read to find the records of a large bulk upsert's keyed items on the remote
+    /// API (pages of the model's largest list limit: 20 pages of 5 000 companies are 100 000 records);
+    /// items whose record is not among them are said in the entry's note.
+    public static let remoteBulkScanPages = 20
 
     /// The entry the writes of the current task undo (set by ``JournalUndo`` around its writes).
     @TaskLocal public static var undoing: Int64?
+
+    /// The client the writes of the current task come from, when one recorder serves many clients
+    /// at once (`planhat mcp --http`: a session's `initialize` name, a stateless request's own, the
+    /// key's name). Set around a call, it wins over ``client``.
+    @TaskLocal public static var caller: String?
 
     public init(journal: any WriteJournal, mode: JournalMode, face: JournalFace, client: String? = nil) {
         self.journal = journal
@@ -46,7 +57,7 @@ extension PlanhatService {
         guard request.operation.isWrite, let recorder = journal, recorder.mode != .off else { return nil }
         let info = backend.info
         var entry = JournalEntry(
-            face: recorder.face, client: recorder.client, profile: info.profile, backend: info.kind.rawValue, target: info.location,
+            face: recorder.face, client: JournalRecorder.caller ?? recorder.client, profile: info.profile, backend: info.kind.rawValue, target: info.location,
             model: request.model.route, operation: request.operation, recordID: request.recordID, method: request.method,
             path: request.path, body: request.body, undoOf: JournalRecorder.undoing)
         if recorder.mode == .full {
@@ -98,8 +109,8 @@ extension PlanhatService {
             var records: [JSONValue] = []
             var unread = 0
             let ids = (request.body?.arrayValue ?? []).compactMap { Self.readableID(of: $0, model: model) }
-            if backend.info.kind == .remote, ids.count > JournalRecorder.remoteBulkReadLimit {
-                return (nil, "\(ids.count) keyed items are more than the \(JournalRecorder.remoteBulkReadLimit) read before a bulk upsert on the remote API; the records it updated were not read")
+            if backend.info.kind == .remote, ids.count > JournalRecorder.remoteBulkReadLimit, model.supports(.list) {
+                return await scanBefore(keys: Set(ids), model: model)
             }
             for id in ids {
                 do {
@@ -115,6 +126,47 @@ extension PlanhatService {
         default:
             return (nil, nil)
         }
+    }
+
+    /// The records of a large bulk upsert's keyed items, found by reading the model's list in its
+    /// largest pages (far fewer requests than one read per item), until every key is found or
+    /// ``JournalRecorder/remoteBulkScanPages`` pages were read.
+    private func scanBefore(keys: Set<String>, model: ModelDefinition) async -> (JSONValue?, String?) {
+        var missing = keys
+        var records: [JSONValue] = []
+        let limit = model.listLimit.max
+        var complete = false
+        for page in 0..<JournalRecorder.remoteBulkScanPages where !missing.isEmpty {
+            let request = PlanhatRequest(model: model, operation: .list, query: [
+                QueryItem(name: "limit", value: String(limit)), QueryItem(name: "offset", value: String(page * limit)),
+            ])
+            let rows: [JSONValue]
+            do {
+                rows = try await backend.execute(request).arrayValue ?? []
+            } catch {
+                return (.array(records), "the list read to find the records before stopped at page \(page + 1) (\((error as? PlanhatError)?.headline ?? "\(error)")); \(missing.count) keyed items' records were not read")
+            }
+            for row in rows {
+                let matched = Self.readableIDs(of: row, model: model).filter { missing.contains($0) }
+                guard !matched.isEmpty else { continue }
+                records.append(row)
+                missing.subtract(matched)
+            }
+            if rows.count < limit { complete = true; break }
+        }
+        // Keys not found in the whole list are records the upsert creates: nothing existed before.
+        if complete || missing.isEmpty { return (.array(records), nil) }
+        let scanned = JournalRecorder.remoteBulkScanPages * limit
+        return (.array(records), "\(missing.count) keyed items' records were not among the first \(scanned) \(model.name) listed, so they were not read before")
+    }
+
+    /// Every id a listed record can be found by: its `_id`, `extid-…` and `srcid-…`.
+    static func readableIDs(of record: JSONValue, model: ModelDefinition) -> [String] {
+        var ids: [String] = []
+        if let id = record["_id"]?.stringValue { ids.append(id) }
+        if let external = record[model.externalIdField ?? "externalId"]?.stringValue, !external.isEmpty { ids.append("extid-" + external) }
+        if let source = record[model.sourceIdField ?? "sourceId"]?.stringValue, !source.isEmpty { ids.append("srcid-" + source) }
+        return ids
     }
 
     /// The id a bulk item's record is read by: its `_id`, else `extid-…` or `srcid-…` of its keys.

@@ -8,31 +8,58 @@ public enum ListFilterCheck {
     /// The records that match the request's filters, and a notice for each filter a record broke.
     public static func check(_ answer: JSONValue, request: PlanhatRequest) -> (records: JSONValue, notices: [Notice]) {
         guard request.operation == .list, let records = answer.arrayValue else { return (answer, []) }
-        let filters = request.model.filters.compactMap { filter -> (FilterDefinition, String, Set<String>)? in
+        let filters = checkedFilters(of: request)
+        guard !filters.isEmpty else { return (answer, []) }
+        var broken: [String: Int] = [:]
+        let kept = records.filter { record in keeps(filters, broken: &broken) { record[$0] } }
+        return (.array(kept), notices(broken, request: request, of: records.count))
+    }
+
+    /// The same check on records kept as bytes: only the filtered fields of each record are read.
+    public static func check(_ records: RawRecords, request: PlanhatRequest) -> (records: RawRecords, notices: [Notice]) {
+        let filters = checkedFilters(of: request)
+        guard request.operation == .list, !filters.isEmpty else { return (records, []) }
+        let fields = Set(filters.map { $0.field })
+        var broken: [String: Int] = [:]
+        let kept = (0..<records.count).filter { index in
+            let members = records.members(index, named: fields)
+            return keeps(filters, broken: &broken) { members[$0] }
+        }
+        let result = kept.count == records.count ? records : records.keeping(kept)
+        return (result, notices(broken, request: request, of: records.count))
+    }
+
+    /// An equality filter of the request, the record field it compares and the values it takes.
+    private typealias CheckedFilter = (filter: FilterDefinition, field: String, wanted: Set<String>)
+
+    private static func checkedFilters(of request: PlanhatRequest) -> [CheckedFilter] {
+        request.model.filters.compactMap { filter -> CheckedFilter? in
             // Equality filters only: a day range (`from`/`to` on metrics) is not checked here.
             guard filter.match == nil, let field = filter.field, let value = request.queryValue(filter.name) else { return nil }
             let wanted = filter.name == "companyId" ? Set(value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }) : [value]
             return (filter, field, wanted)
         }
-        guard !filters.isEmpty else { return (answer, []) }
-        var broken: [String: Int] = [:]
-        let kept = records.filter { record in
-            var keep = true
-            for (filter, field, wanted) in filters {
-                // A record without the field (a select that left it out) cannot be checked: it stays.
-                guard let value = record[field], !value.isNull else { continue }
-                let values = (value.arrayValue ?? [value]).map(text)
-                if !values.contains(where: wanted.contains) {
-                    broken[filter.name, default: 0] += 1
-                    keep = false
-                }
+    }
+
+    /// Whether a record (its fields read through `field`) matches every filter; counts the broken ones.
+    private static func keeps(_ filters: [CheckedFilter], broken: inout [String: Int], field: (String) -> JSONValue?) -> Bool {
+        var keep = true
+        for (filter, name, wanted) in filters {
+            // A record without the field (a select that left it out) cannot be checked: it stays.
+            guard let value = field(name), !value.isNull else { continue }
+            let values = (value.arrayValue ?? [value]).map(text)
+            if !values.contains(where: wanted.contains) {
+                broken[filter.name, default: 0] += 1
+                keep = false
             }
-            return keep
         }
-        let notices = broken.keys.sorted().map { name in
-            notice(filter: "\(name)=\(request.queryValue(name) ?? "")", leftOut: broken[name] ?? 0, of: records.count)
+        return keep
+    }
+
+    private static func notices(_ broken: [String: Int], request: PlanhatRequest, of total: Int) -> [Notice] {
+        broken.keys.sorted().map { name in
+            notice(filter: "\(name)=\(request.queryValue(name) ?? "")", leftOut: broken[name] ?? 0, of: total)
         }
-        return (.array(kept), notices)
     }
 
     /// `the server ignored the filter companyId=…: 2 records of 3 did not match and were left out`.
@@ -160,6 +187,25 @@ public struct ListPage: Sendable {
     public var leftOut: Int { received - records.count }
 }
 
+/// One checked page of a list with its records kept as bytes
+/// (``PlanhatService/rawListPage(model:parameters:)``), for an export that passes them through.
+public struct RawListPage: Sendable {
+    /// The records that match the filters.
+    public var records: RawRecords
+    /// How many records the server answered.
+    public var received: Int
+    public var notices: [Notice]
+
+    public init(records: RawRecords, received: Int, notices: [Notice]) {
+        self.records = records
+        self.received = received
+        self.notices = notices
+    }
+
+    /// How many records the filter check left out.
+    public var leftOut: Int { received - records.count }
+}
+
 /// What an export says at its end about the pages it read (without keeping them): the first
 /// notices a page had, and the total left out when later pages left out more.
 public struct PageTally: Sendable {
@@ -170,9 +216,17 @@ public struct PageTally: Sendable {
     public init() {}
 
     public mutating func add(_ page: ListPage) {
-        if first == nil, !page.notices.isEmpty { first = (page.notices, page.leftOut) }
-        leftOut += page.leftOut
-        received += page.received
+        add(notices: page.notices, leftOut: page.leftOut, received: page.received)
+    }
+
+    public mutating func add(_ page: RawListPage) {
+        add(notices: page.notices, leftOut: page.leftOut, received: page.received)
+    }
+
+    private mutating func add(notices: [Notice], leftOut: Int, received: Int) {
+        if first == nil, !notices.isEmpty { first = (notices, leftOut) }
+        self.leftOut += leftOut
+        self.received += received
     }
 
     public var notices: [Notice] {

@@ -43,7 +43,7 @@ public final class FieldMemory: @unchecked Sendable {
     /// Remembers the top-level fields of records of `model` (a list's rows or one record), and the
     /// values they hold in the fields whose spellings the catalog knows (a tenant's own task statuses).
     public func learn(_ answer: JSONValue, model: ModelDefinition) {
-        let records = (answer.arrayValue ?? [answer]).prefix(500)
+        let records = (answer.arrayValue ?? [answer]).prefix(Self.recordsLearned)
         let spelled = model.fields.filter { $0.canonical != nil }.map(\.name)
         var names = Set<String>()
         var found: [String: Set<String>] = [:]
@@ -52,6 +52,29 @@ public final class FieldMemory: @unchecked Sendable {
             names.formUnion(members.keys)
             for name in spelled { if let text = members[name]?.stringValue { found[name, default: []].insert(text) } }
         }
+        remember(names, found, model: model)
+    }
+
+    /// The same for records kept as bytes (an export's pages): only the names and the spelled
+    /// fields of each record are read.
+    public func learn(_ records: RawRecords, model: ModelDefinition) {
+        let spelled = Set(model.fields.filter { $0.canonical != nil }.map(\.name))
+        var names = Set<String>()
+        var found: [String: Set<String>] = [:]
+        for index in 0..<min(records.count, Self.recordsLearned) {
+            names.formUnion(records.keys(index))
+            guard !spelled.isEmpty else { continue }
+            for (name, value) in records.members(index, named: spelled) {
+                if let text = value.stringValue { found[name, default: []].insert(text) }
+            }
+        }
+        remember(names, found, model: model)
+    }
+
+    /// How many records of an answer are learned from.
+    static let recordsLearned = 500
+
+    private func remember(_ names: Set<String>, _ found: [String: Set<String>], model: ModelDefinition) {
         guard !names.isEmpty else { return }
         let learned: Snapshot? = lock.withLock {
             let before = (seen[model.route]?.count ?? 0) + found.keys.reduce(0) { $0 + (values["\(model.route).\($1)"]?.count ?? 0) }

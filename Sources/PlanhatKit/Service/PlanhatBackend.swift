@@ -11,6 +11,16 @@ public protocol PlanhatBackend: Sendable {
     func execute(_ request: PlanhatRequest) async throws -> JSONValue
 }
 
+/// A backend that can answer a list with the bytes it got, so records pass through to a file
+/// without being decoded and encoded again (``PlanhatService/rawListPage(model:parameters:)``).
+public protocol RawListingBackend: PlanhatBackend {
+    /// Executes a validated `list` request and answers with the response body as received (the
+    /// sandbox: the stored documents as one JSON array).
+    ///
+    /// - Throws: ``PlanhatError`` as ``PlanhatBackend/execute(_:)`` does.
+    func executeList(_ request: PlanhatRequest) async throws -> Data
+}
+
 /// A description of a backend for people: `SANDBOX ~/.local/share/…` or `api.planhat.com (work)`.
 public struct BackendInfo: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {

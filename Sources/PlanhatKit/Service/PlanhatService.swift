@@ -232,6 +232,46 @@ public struct PlanhatService: Sendable {
         return ListPage(records: records, received: outcome.received ?? records.count, notices: outcome.notices)
     }
 
+    /// One page of a list with its records kept as bytes, checked as ``listPage(model:parameters:)``
+    /// checks it (the filters against every record, reading only the filtered fields): what an
+    /// export writes through without decoding each record. A backend that cannot answer bytes
+    /// (``RawListingBackend``), or an answer that is not a well-formed JSON array, goes the usual way.
+    public func rawListPage(model: ModelDefinition, parameters: JSONValue) async throws -> RawListPage {
+        let request = try prepare(model: model, operation: .list, parameters: parameters)
+        guard backend is any RawListingBackend else { return try await rawPage(fromValues: request) }
+        let data = try await performList(request)
+        guard let records = RawRecords(splitting: data) else {
+            let outcome = try await check(request, answer: Self.decodeAnswer(data))
+            let values = outcome.value.arrayValue ?? []
+            return RawListPage(records: RawRecords(values: values), received: outcome.received ?? values.count, notices: outcome.notices)
+        }
+        memory.learn(records, model: request.model)
+        let (kept, notices) = ListFilterCheck.check(records, request: request)
+        return RawListPage(records: kept, received: records.count, notices: Notice.mostImportantFirst(request.notices + notices))
+    }
+
+    /// Performs a prepared `list` as ``perform(_:)`` does and answers with the answer's bytes: as
+    /// the backend got them when it can answer bytes (``RawListingBackend``), else encoded.
+    /// Lists are never journaled, so nothing is recorded; another operation goes through
+    /// ``perform(_:)`` and its answer is encoded.
+    public func performList(_ request: PlanhatRequest) async throws -> Data {
+        guard request.operation == .list else { return try await perform(request).compactData() }
+        try allow(request.operation, on: request.model)
+        guard let lister = backend as? any RawListingBackend else { return try await backend.execute(request).compactData() }
+        return try await lister.executeList(request)
+    }
+
+    private func rawPage(fromValues request: PlanhatRequest) async throws -> RawListPage {
+        let outcome = try await run(request)
+        let values = outcome.value.arrayValue ?? []
+        return RawListPage(records: RawRecords(values: values), received: outcome.received ?? values.count, notices: outcome.notices)
+    }
+
+    /// A body that is not a JSON array, read as a backend reads it: JSON, or else its text.
+    private static func decodeAnswer(_ data: Data) -> JSONValue {
+        (try? JSONValue.parse(data)) ?? .string(String(decoding: data, as: UTF8.self))
+    }
+
     /// How many items of a bulk upsert are read back to check what was stored.
     public static let bulkSampleSize = 10
 

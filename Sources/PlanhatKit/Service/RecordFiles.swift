@@ -43,11 +43,14 @@ public enum CellValue {
     /// A cell of a field whose type is unknown (a custom field): see the type rules above.
     public static func inferred(_ text: String, quoted: Bool) -> JSONValue {
         if quoted { return .string(text) }
-        switch text.lowercased() {
-        case "true": return .bool(true)
-        case "false": return .bool(false)
-        case "null": return .null
-        default: break
+        // Only a text of 4 or 5 bytes can be `true`, `false` or `null` in any case.
+        if (4...5).contains(text.utf8.count) {
+            switch text.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            case "null": return .null
+            default: break
+            }
         }
         if isCanonicalInteger(text), let number = Int(text) { return .integer(number) }
         if isCanonicalNumber(text), let number = Double(text), number.isFinite { return .number(number) }
@@ -56,16 +59,39 @@ public enum CellValue {
 
     /// `0`, `42`, `-7`; not `007`, `+7`, ` 7` or `1e3`.
     static func isCanonicalInteger(_ text: String) -> Bool {
-        var digits = Substring(text)
-        if digits.first == "-" { digits = digits.dropFirst() }
-        guard let first = digits.first, digits.allSatisfy(\.isASCIIDigit) else { return false }
-        return first != "0" || digits.count == 1
+        var digits = Substring(text).utf8
+        if digits.first == UInt8(ascii: "-") { digits = digits.dropFirst() }
+        guard let first = digits.first, digits.allSatisfy(isDigit) else { return false }
+        return first != UInt8(ascii: "0") || digits.count == 1
     }
 
-    /// A number as JSON writes it: `1.5`, `-0.25`, `-1e-07`, `2E+10`; not `01.5`, `.5`, `1.`, `1,5` or `+5`.
+    /// A number as JSON writes it: `1.5`, `-0.25`, `-1e-07`, `2E+10`; not `01.5`, `.5`, `1.`, `1,5` or `+5`:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read byte by byte (a regular expression
+    /// per cell was most of a CSV export's time).
     static func isCanonicalNumber(_ text: String) -> Bool {
-        text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
+        let bytes = Array(text.utf8)
+        var at = 0
+        func digits() -> Int {
+            let start = at
+            while at < bytes.count, isDigit(bytes[at]) { at += 1 }
+            return at - start
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+        guard at < bytes.count, isDigit(bytes[at]) else { return false }
+        if bytes[at] == UInt8(ascii: "0") { at += 1 } else { _ = digits() }
+        if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+            at += 1
+            guard digits() > 0 else { return false }
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            at += 1
+            if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return at == bytes.count
     }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 }
 
 extension Character {
@@ -130,6 +156,42 @@ public final class RecordWriter {
         try emit(text)
     }
 
+    /// Writes a page of records kept as bytes: NDJSON and JSON get each record's bytes as they
+    /// are; CSV reads only the fields its columns need (a spooled CSV, only the field names).
+    public func write(_ records: RawRecords) throws {
+        var bytes: [UInt8] = []
+        switch format {
+        case .ndjson:
+            bytes.reserveCapacity(records.bytes.count + records.count)
+            for index in 0..<records.count {
+                bytes += records.record(index)
+                bytes.append(0x0A)
+            }
+        case .json:
+            bytes.reserveCapacity(records.bytes.count + 2 * records.count)
+            for index in 0..<records.count {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                bytes.append(0x0A)
+                bytes += records.record(index)
+                first = false
+            }
+        case .csv:
+            if let spool {
+                bytes.reserveCapacity(records.bytes.count + records.count)
+                for index in 0..<records.count {
+                    seen.formUnion(Self.columnNames(of: records, index))
+                    bytes += records.record(index)
+                    bytes.append(0x0A)
+                }
+                try spool.write(contentsOf: bytes)
+                return
+            }
+            try emit(try csvLines(records))
+            return
+        }
+        try output.write(contentsOf: bytes)
+    }
+
     /// Ends the file: the JSON array is closed; a spooled CSV is written out.
     public func finish() throws {
         switch format {
@@ -145,13 +207,19 @@ public final class RecordWriter {
             columns = ["_id"] + seen.subtracting(["_id"]).sorted { Self.columnOrder($0) < Self.columnOrder($1) }
             guard let reader = FileHandle(forReadingAtPath: spoolPath) else { throw PlanhatError.file("cannot read back \(spoolPath)") }
             defer { try? reader.close() }
-            var pending = Data()
+            // The spool holds compact lines this writer wrote: read back field by field, as bytes.
+            var pending: [UInt8] = []
             while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty {
-                pending.append(chunk)
+                pending += chunk
                 guard let lastBreak = pending.lastIndex(of: 0x0A) else { continue }
-                let lines = pending[..<lastBreak].split(separator: 0x0A)
-                pending = Data(pending[(lastBreak + 1)...])
-                try emit(try csvLines(lines.map { try JSONValue.parse(Data($0)) }))
+                var bytes: [UInt8] = []
+                var ends: [Int] = []
+                for line in pending[..<lastBreak].split(separator: 0x0A) {
+                    bytes += line
+                    ends.append(bytes.count)
+                }
+                pending = Array(pending[(lastBreak + 1)...])
+                try emit(try csvLines(RawRecords(trustedCompact: bytes, ends: ends)))
             }
             if first { try emit(CSV.row(columns ?? []) + "\n") }
         }
@@ -170,6 +238,25 @@ public final class RecordWriter {
             text += CSV.row(cells.map(\.text), quoted: quoted) + "\n"
         }
         return text
+    }
+
+    /// CSV rows of records kept as bytes: each record's columns' fields, read from its bytes.
+    private func csvLines(_ records: RawRecords) throws -> String {
+        let columns = self.columns ?? []
+        var needed = Set(columns)
+        if columns.contains(where: { $0.hasPrefix("custom.") }) { needed.insert("custom") }
+        return try csvLines((0..<records.count).map { JSONValue.object(records.members($0, named: needed)) })
+    }
+
+    /// ``columnNames(of:)`` of a record kept as bytes: its names, and its custom fields' names.
+    static func columnNames(of records: RawRecords, _ index: Int) -> [String] {
+        let names = records.keys(index)
+        guard names.contains("custom") else { return names }
+        let custom = records.members(index, named: ["custom"])["custom"]?.objectValue
+        return names.flatMap { name -> [String] in
+            if name == "custom", let custom { return custom.keys.map { "custom." + $0 } }
+            return [name]
+        }
     }
 
     /// The CSV columns a record fills: its fields, custom fields as `custom.<Name>`.

@@ -58,6 +58,15 @@ extension PlanhatService {
     /// Stores a document; refused when read-only.
     public func createDocument(_ document: NewDocument) async throws -> JSONValue {
         let backend = try searching("create_document")
+        try check(document)
+        return try await backend.createDocument(document)
+    }
+
+    /// The rules a document to store meets wherever it is stored (here or at Planhat's hosted
+    /// server): refused when read-only, a name and content required.
+    ///
+    /// - Throws: ``PlanhatError`` 403 when read-only, 400 naming `NAME` or `CONTENT`.
+    public func check(_ document: NewDocument) throws {
         if readOnly {
             throw PlanhatError(.readOnly, message: "create_document is a write and this session is read-only")
         }
@@ -65,8 +74,10 @@ extension PlanhatService {
         if document.name.trimmingCharacters(in: .whitespaces).isEmpty { issues.append(FieldIssue(path: "NAME", value: nil, expected: "a non-empty name", problem: "missing")) }
         if document.content.isEmpty { issues.append(FieldIssue(path: "CONTENT", value: nil, expected: "the document's text", problem: "missing")) }
         guard issues.isEmpty else { throw PlanhatError(status: 400, message: issues.map(\.description).joined(separator: "; "), fieldIssues: issues) }
-        return try await backend.createDocument(document)
     }
+
+    /// Whether the backend searches and keeps documents itself (the sandbox does; Planhat's REST API does not).
+    public var searchesItself: Bool { backend is any SearchingBackend }
 
     /// One document by id.
     public func document(id: String) async throws -> JSONValue {
@@ -79,7 +90,10 @@ extension PlanhatService {
         return try await backend.searchDocuments(try Self.searchText(text, field: "QUERY"), limit: Self.searchLimit)
     }
 
-    static func searchText(_ text: String, field: String) throws -> String {
+    /// The words of a search, trimmed.
+    ///
+    /// - Throws: ``PlanhatError`` 400 naming `field` when there are no words in it.
+    public static func searchText(_ text: String, field: String) throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else {
             let issue = FieldIssue(path: field, value: JSONValue.string(text).preview(), expected: "words to search for")

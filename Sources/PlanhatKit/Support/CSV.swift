@@ -6,9 +6,10 @@ public enum CSV {
         cells.enumerated().map { index, cell in escape(cell, always: quoted.contains(index)) }.joined(separator: ",")
     }
 
-    /// Quotes a cell holding a comma, a quote or a line break (or any cell, with `always`).
+    /// Quotes a cell holding a comma, a quote or a line break (or any cell, with `always`). The
+    /// bytes are looked at, not the characters, so a `\r\n` (one character) is quoted too.
     public static func escape(_ text: String, always: Bool = false) -> String {
-        guard always || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        guard always || text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

@@ -184,13 +184,18 @@ public enum SavedViewRunner {
             return top != "_id" && seen.insert(top).inserted ? top : nil
         }
         if !fields.isEmpty { parameters["select"] = .string(fields.joined(separator: ",")) }
-        for condition in view.conditions where condition.op == .is {
-            guard let text = condition.value.stringValue,
-                let filter = model.filters.first(where: { ($0.field ?? $0.name) == condition.field && $0.match == nil && $0.path == nil && $0.certainty == nil && $0.type == nil })
-            else { continue }
+        for condition in view.conditions {
+            guard let text = condition.value.stringValue, let filter = sentFilter(for: condition, model: model) else { continue }
             parameters[filter.name] = .string(text)
         }
         return parameters
+    }
+
+    /// The list filter a condition is sent as: a text equality on a filter the catalog documents;
+    /// nil when the condition is only checked on the records read.
+    public static func sentFilter(for condition: ViewCondition, model: ModelDefinition) -> FilterDefinition? {
+        guard condition.op == .is, condition.value.stringValue != nil else { return nil }
+        return model.filters.first { ($0.field ?? $0.name) == condition.field && $0.match == nil && $0.path == nil && $0.certainty == nil && $0.type == nil }
     }
 
     /// The problems of a view against the catalog: an unknown model, an unknown field.

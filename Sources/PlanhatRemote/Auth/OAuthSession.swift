@@ -50,7 +50,7 @@ public struct OAuthSession: Sendable {
 
 /// A backend that signs each request with the session's current access token, and after a 401
 /// refreshes once and retries once.
-public struct RefreshingBackend: PlanhatBackend {
+public struct RefreshingBackend: RawListingBackend {
     public let info: BackendInfo
     let session: OAuthSession
     let make: @Sendable (APIToken) -> any PlanhatBackend
@@ -69,6 +69,21 @@ public struct RefreshingBackend: PlanhatBackend {
         } catch let error as PlanhatError where error.status == 401 {
             let fresh = try await session.accessToken(replacing: token)
             return try await backend(fresh).execute(request)
+        }
+    }
+
+    /// A list's answer as received, when the token's backend can answer bytes; else encoded.
+    public func executeList(_ request: PlanhatRequest) async throws -> Data {
+        func list(_ backend: any PlanhatBackend) async throws -> Data {
+            if let lister = backend as? any RawListingBackend { return try await lister.executeList(request) }
+            return try await backend.execute(request).compactData()
+        }
+        let token = try await session.accessToken()
+        do {
+            return try await list(backend(token))
+        } catch let error as PlanhatError where error.status == 401 {
+            let fresh = try await session.accessToken(replacing: token)
+            return try await list(backend(fresh))
         }
     }
 

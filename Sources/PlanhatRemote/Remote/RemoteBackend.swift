@@ -39,7 +39,7 @@ public struct TransferProgress: Sendable, Hashable {
 }
 
 /// Planhat's REST API as a backend: Bearer auth, rate limits, retries, chunked bulk upserts.
-public final class RemoteBackend: PlanhatBackend {
+public final class RemoteBackend: RawListingBackend {
     /// The most items Planhat accepts in one bulk upsert.
     public static let bulkChunkSize = BulkItems.chunkSize
 
@@ -100,6 +100,16 @@ public final class RemoteBackend: PlanhatBackend {
     // MARK: - One request, with retries
 
     func send(_ request: PlanhatRequest) async throws -> JSONValue {
+        Self.decodeBody(try await sendForBody(request))
+    }
+
+    /// A list's answer as received, for an export that passes its records through.
+    public func executeList(_ request: PlanhatRequest) async throws -> Data {
+        try await sendForBody(request)
+    }
+
+    /// Sends `request`, with retries, and answers with the body of its answer.
+    private func sendForBody(_ request: PlanhatRequest) async throws -> Data {
         let urlRequest = try makeURLRequest(request)
         let started = Date()
         var rateLimited = 0
@@ -121,14 +131,14 @@ public final class RemoteBackend: PlanhatBackend {
             case .answered(let data, let response) where (200..<300).contains(response.statusCode):
                 // 206: some items of a bulk upsert failed; the summary says which. An answer, not a failure.
                 logger.debug("\(request.method) \(request.path) → \(response.statusCode)")
-                return Self.decodeBody(data)
+                return data
             case .answered(let data, let response) where request.operation == .bulkUpsert && [400, 403].contains(response.statusCode)
                 && BulkItems.isSummary(Self.decodeBody(data)):
                 // Planhat answers a bulk upsert whose items all failed (400) or were not permitted (403)
                 // with the summary, item by item: kept, so the errors reach the caller and a chunked
                 // run goes on with the next chunk.
                 logger.notice("\(request.method) \(request.path) → \(response.statusCode): \(BulkItems.errorCount(Self.decodeBody(data))) items refused")
-                return Self.decodeBody(data)
+                return data
             case .answered(let data, let response) where response.statusCode == 429:
                 rateLimited += 1
                 let delay = RetryAfter.seconds(from: response.value(forHTTPHeaderField: "Retry-After"))
@@ -142,6 +152,7 @@ public final class RemoteBackend: PlanhatBackend {
                 }
                 logger.notice("\(request.method) \(request.path) → 429; retrying in \(String(format: "%.1f", delay)) s")
                 waited += delay
+                WaitLedger.current?.willWait(delay, reason: .rateLimited)
                 try await Task.sleep(for: .seconds(delay))
             case .answered(let data, let response) where response.statusCode >= 500:
                 failures += 1

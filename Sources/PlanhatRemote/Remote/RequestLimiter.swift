@@ -22,7 +22,11 @@ public actor RequestLimiter {
 
     public let limits: Limits
     private var inFlight = 0
-    private var started: [Date] = []
+    /// When each request of the last minute started, oldest first: `started[head...]` (the ones
+    /// before `head` have left the window and are dropped in batches), so a check costs a binary
+    /// search however many requests a minute are allowed.
+    private var started: [ContinuousClock.Instant] = []
+    private var head = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     public init(limits: Limits) {
@@ -30,6 +34,9 @@ public actor RequestLimiter {
     }
 
     /// Waits for a slot, then counts the request as started. Pair with ``release()``.
+    ///
+    /// Each wait for the minute's or the second's budget is told to the call's ``WaitLedger`` first;
+    /// a cancelled task stops waiting at once (`CancellationError`).
     public func acquire() async throws {
         while inFlight >= limits.concurrent {
             await withCheckedContinuation { waiters.append($0) }
@@ -37,27 +44,55 @@ public actor RequestLimiter {
         }
         inFlight += 1
         while true {
-            let now = Date()
-            started.removeAll { now.timeIntervalSince($0) >= 60 }
-            let lastSecond = started.filter { now.timeIntervalSince($0) < 1 }
-            var wait: TimeInterval = 0
-            if lastSecond.count >= limits.perSecond, let oldest = lastSecond.first {
-                wait = max(wait, 1 - now.timeIntervalSince(oldest))
+            let now = ContinuousClock.now
+            forget(before: now - .seconds(60))
+            var wait = Duration.zero
+            var reason = WaitLedger.Reason.secondLimit
+            let lastSecond = firstIndex(after: now - .seconds(1))
+            if started.count - lastSecond >= limits.perSecond {
+                wait = max(wait, started[lastSecond] + .seconds(1) - now)
             }
-            if started.count >= limits.perMinute, let oldest = started.first {
-                wait = max(wait, 60 - now.timeIntervalSince(oldest))
+            if started.count - head >= limits.perMinute {
+                let minute = started[head] + .seconds(60) - now
+                if minute > wait {
+                    wait = minute
+                    reason = .minuteQuota
+                }
             }
-            if wait <= 0 {
+            if wait <= .zero {
                 started.append(now)
                 return
             }
+            // In slices, so the call's ledger hears of a long wait as it counts down (and a face can say so).
+            let seconds = Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18
+            let slice = min(seconds, WaitLedger.slice)
+            WaitLedger.current?.willWait(slice, remaining: seconds, reason: reason)
             do {
-                try await Task.sleep(for: .seconds(wait))
+                try await Task.sleep(for: .seconds(slice))
             } catch {
                 release()
                 throw error
             }
         }
+    }
+
+    /// Drops the starts at or before `cutoff` from the window.
+    private func forget(before cutoff: ContinuousClock.Instant) {
+        while head < started.count, started[head] <= cutoff { head += 1 }
+        if head >= 1_024, head * 2 >= started.count {
+            started.removeFirst(head)
+            head = 0
+        }
+    }
+
+    /// The index of the first start in the window later than `instant` (`started.count` if none).
+    private func firstIndex(after instant: ContinuousClock.Instant) -> Int {
+        var low = head, high = started.count
+        while low < high {
+            let middle = (low + high) / 2
+            if started[middle] > instant { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     /// Frees the slot taken by ``acquire()``.

@@ -112,6 +112,11 @@ public final class SandboxServer: Sendable {
         let response: HTTPResponse
         do {
             let planhatRequest = try await translate(request, method: method, route: route)
+            if planhatRequest.operation == .list {
+                // The stored documents go out as they are: no record is parsed and written again.
+                let body = try await service.performList(planhatRequest)
+                return fault?.drop == .after ? Self.droppedConnection() : HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json"], body: body)
+            }
             let answer = try await service.perform(planhatRequest)
             let status = planhatRequest.operation == .bulkUpsert ? BulkItems.status(of: answer) : 200
             response = Self.json(status, answer)

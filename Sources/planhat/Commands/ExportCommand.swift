@@ -84,10 +84,11 @@ struct ExportCommand: AsyncParsableCommand, ChoosesLogLevel {
         while true {
             parameters["limit"] = .integer(Swift.min(size, max.map { $0 - exported } ?? size))
             parameters["offset"] = .integer(received)
-            let page: ListPage
+            let page: RawListPage
             do {
                 // Checked against its filters: records a filter the server ignored let through are left out.
-                page = try await service.listPage(model: model, parameters: .object(parameters))
+                // The records stay bytes: written as received, with no decoding and encoding of each.
+                page = try await service.rawListPage(model: model, parameters: .object(parameters))
             } catch var error as PlanhatError {
                 error.message = "export stopped after \(exported) records (\(requests) requests): \(error.message)"
                 error.details.insert("What was exported so far is in \(output ?? "stdout"); resume with --params and a filter, or try again.", at: 0)
@@ -120,7 +121,7 @@ final class ExportSink {
         writer = try RecordWriter(output: handle, format: format, columns: columns)
     }
 
-    func write(_ records: [JSONValue]) throws {
+    func write(_ records: RawRecords) throws {
         try writer.write(records)
     }
 

@@ -32,7 +32,7 @@ struct HistoryList: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only writes through this face: cli, mcp or explorer.", valueName: "face"))
     var face: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only writes by this MCP client (its name from initialize).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Only writes by this MCP client (its name from initialize), or by this key of mcp --http --auth key.", valueName: "name"))
     var client: String?
 
     @Option(name: .long, help: ArgumentHelp("Only writes to this record (_id).", valueName: "id"))

@@ -107,17 +107,21 @@ struct MCPHTTPServe {
                     details: ["Use --auth key or --auth none with --sandbox, or point --api-url at Planhat (or sandbox serve)."])
             }
             let shared = URLSessionTransport(timeout: try BackendOptions.Rules.timeout.value(of: backend.timeout))
+            // Each request builds its backend, but the requests of one token share its quota.
+            let limiters = TokenLimiters(limits: try backend.limits())
             let backend = self.backend
+            let toolOptions = self.tools
             tools = .perToken { token in
                 guard let apiToken = APIToken(token) else { throw PlanhatError(.unauthorized, message: "an empty Bearer token") }
                 var own = settings
                 own.token = apiToken
                 own.oauth = nil
                 own.tokenSource = "the request's Authorization header"
-                let source = try backend.makeBackend(own, announceSandbox: false, transport: shared)
+                let source = try backend.makeBackend(own, announceSandbox: false, transport: shared, limiter: limiters.limiter(for: apiToken))
                 let service = BackendOptions.service(catalog: catalog, backend: source, readOnly: readOnly, unknownFields: backend.unknownFields)
                     .journaling(JournalSetup.recorder(face: .mcp, settings: own))
-                return MCPServe.planhatServer(service: service, options: serverOptions, logger: logger)
+                let upstream = try toolOptions.upstream(backend: source, baseURL: own.baseURL, token: own.token, logger: logger)
+                return MCPServe.planhatServer(service: service, options: serverOptions, logger: logger, upstream: upstream)
             }
         } else {
             guard backend.sandbox || settings.hasToken else {
@@ -131,7 +135,8 @@ struct MCPHTTPServe {
             let source = try backend.makeBackend(settings, announceSandbox: false)
             let service = BackendOptions.service(catalog: catalog, backend: source, readOnly: readOnly, unknownFields: backend.unknownFields)
                 .journaling(JournalSetup.recorder(face: .mcp, settings: settings))
-            tools = .shared(MCPServe.planhatServer(service: service, options: serverOptions, logger: logger))
+            let upstream = try self.tools.upstream(backend: source, baseURL: settings.baseURL, token: settings.token, logger: logger)
+            tools = .shared(MCPServe.planhatServer(service: service, options: serverOptions, logger: logger, upstream: upstream))
         }
         var limits = MCPHTTPConfiguration.standardLimits
         limits.maxBodyBytes = options.maxBodyMB * 1_048_576

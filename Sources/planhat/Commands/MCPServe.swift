@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlanhatKit
 import PlanhatMCP
+import PlanhatRemote
 
 /// Starts the MCP server on the backend the options select. With neither a token nor
 /// `--sandbox` it refuses to start: demo data is never served to someone who meant their workspace.
@@ -30,11 +31,17 @@ struct MCPServe {
         let options = try tools.options()
         let logger = Logger(label: "planhat.mcp")
         logger.info("serving \(catalog.models.count) models (\(options.toolset.rawValue) tools) on \(source.info.kind.rawValue) \(source.info.location)\(service.readOnly ? " (read-only)" : "")")
-        try await Self.planhatServer(service: service, options: options, logger: logger).run()
+        let upstream = try tools.upstream(backend: source, baseURL: settings.baseURL, token: settings.token, logger: logger)
+        if case .hosted(let hosted)? = upstream { logger.info("search_records and the document tools are forwarded to \(hosted.endpoint.absoluteString)") }
+        try await Self.planhatServer(service: service, options: options, logger: logger, upstream: upstream).run()
     }
 
     /// The MCP server over `service`, as every transport serves it (stdio, and each HTTP session).
-    static func planhatServer(service: PlanhatService, options: MCPServerOptions, logger: Logger) -> PlanhatMCPServer {
-        PlanhatMCPServer(service: service, version: PlanhatVersion.current, options: options, logger: logger)
+    static func planhatServer(service: PlanhatService, options: MCPServerOptions, logger: Logger, upstream: Upstream? = nil) -> PlanhatMCPServer {
+        // Checked against every model, so a view of a model --models leaves out is listed as unavailable, not an error.
+        let sandbox = service.backend.info.kind == .sandbox
+        return PlanhatMCPServer(
+            service: service, version: PlanhatVersion.current, options: options, logger: logger,
+            views: { try SavedViews.all(store: SavedViewsFile.standard(), sandbox: sandbox) }, upstream: upstream)
     }
 }
