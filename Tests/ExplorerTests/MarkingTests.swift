@@ -165,6 +165,23 @@ struct MarkingTests {
         #expect(left.arrayValue?.count == 10)
     }
 
+    @Test("Esc while the marked rows are deleted sends no more deletes")
+    func bulkDeleteCancel() async throws {
+        var driver = try Driver(width: 80, height: 24)
+        await driver.listCompanies()
+        driver.send(.character(" "), .character(" "), .character(" "), .character("D"))
+        driver.type("3")
+        driver.send(.enter)
+        await driver.run()
+        #expect(driver.state.pending?.label == "delete companies: 1 of 3 done")
+        let sent = driver.effects.filter { if case .perform = $0 { return true } else { return false } }.count
+        driver.send(.escape)
+        #expect(driver.state.pending == nil && driver.state.status == "cancelled delete companies: 1 of 3 done")
+        #expect(driver.effects.filter { if case .perform = $0 { return true } else { return false } }.count == sent, "nothing more is sent")
+        let left = try await driver.context.service.perform(model: "companies", operation: "list", parameters: ["limit": 100])
+        #expect(left.arrayValue?.count == 11, "the first delete was applied, the others never sent")
+    }
+
     @Test("e with rows marked offers the marked rows; m writes exactly them with the table's columns")
     func exportMarked() async throws {
         var driver = try Driver(width: 120, height: 40)
