@@ -554,3 +554,27 @@ struct MoneyTests {
         #expect(Money.code(["_id": "EUR", "symbol": "€"]) == "EUR" && Money.code("SEK") == "SEK" && Money.code(nil) == nil)
     }
 }
+
+@Suite("Explorer: opening a web address")
+struct BrowserTests {
+    @Test("xdg-open only with a display; PLANHAT_BROWSER names another opener (given the address), none turns opening off")
+    func opener() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("browser-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let opener = folder.appendingPathComponent("opener").path
+        let written = folder.appendingPathComponent("opened").path
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(written)\n".write(toFile: opener, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: opener)
+        let url = "https://ws.planhat.com/acme/home/data-explorer/companies?preview=Company.1"
+        #expect(Browser.open(url, environment: ["PATH": folder.path]) == false, "no display: xdg-open is not tried")
+        #expect(Browser.open(url, environment: ["PATH": folder.path, "DISPLAY": ":0"]) == false, "no xdg-open on the PATH")
+        #expect(Browser.open(url, environment: ["PLANHAT_BROWSER": "none", "DISPLAY": ":0"]) == false)
+        #expect(Browser.open(url, environment: ["PLANHAT_BROWSER": opener]))
+        var text: String?
+        for _ in 0..<100 where text?.isEmpty ?? true {
+            text = try? String(contentsOfFile: written, encoding: .utf8)
+            if text?.isEmpty ?? true { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(text == url)
+    }
+}
