@@ -336,8 +336,7 @@ enum Exporter {
 /// Opens an address in the desktop's browser with `xdg-open`, when there is a display to show it
 /// on and `xdg-open` is on the `PATH` (`PLANHAT_BROWSER` names another opener, `none` turns it off).
 enum Browser {
-    static func open(_ url: String) -> Bool {
-        let environment = ProcessInfo.processInfo.environment
+    static func open(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
         let chosen = environment["PLANHAT_BROWSER"].flatMap { $0.isEmpty ? nil : $0 }
         if chosen == "none" { return false }
         let hasDisplay = [environment["DISPLAY"], environment["WAYLAND_DISPLAY"]].contains { !($0 ?? "").isEmpty }

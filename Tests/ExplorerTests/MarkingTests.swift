@@ -110,6 +110,13 @@ struct MarkingTests {
             let record = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(id)])
             #expect(record["phase"] == "Renewal")
         }
+        driver.send(.escape)
+        #expect(driver.lastCall?.operation == .list, "back on the table, the changed rows are read again")
+        await driver.run()
+        let reloaded = try #require(driver.results)
+        let phase = try #require(reloaded.columns.firstIndex(of: "phase"))
+        #expect(reloaded.rows.indices.filter { marked.contains(reloaded.rowID($0) ?? "") }.allSatisfy { reloaded.cellTexts($0)[phase] == "Renewal" })
+        #expect(reloaded.marked.ids == marked, "the marks are kept")
         let unmarked = try #require(page.rowID(5))
         let other = try await driver.context.service.perform(model: "companies", operation: "view", parameters: ["id": .string(unmarked)])
         #expect(other["phase"] != "Renewal")
@@ -156,6 +163,23 @@ struct MarkingTests {
         #expect(page.rows.count == 10 && page.marked.isEmpty)
         let left = try await driver.context.service.perform(model: "companies", operation: "list", parameters: ["limit": 100])
         #expect(left.arrayValue?.count == 10)
+    }
+
+    @Test("Esc while the marked rows are deleted sends no more deletes")
+    func bulkDeleteCancel() async throws {
+        var driver = try Driver(width: 80, height: 24)
+        await driver.listCompanies()
+        driver.send(.character(" "), .character(" "), .character(" "), .character("D"))
+        driver.type("3")
+        driver.send(.enter)
+        await driver.run()
+        #expect(driver.state.pending?.label == "delete companies: 1 of 3 done")
+        let sent = driver.effects.filter { if case .perform = $0 { return true } else { return false } }.count
+        driver.send(.escape)
+        #expect(driver.state.pending == nil && driver.state.status == "cancelled delete companies: 1 of 3 done")
+        #expect(driver.effects.filter { if case .perform = $0 { return true } else { return false } }.count == sent, "nothing more is sent")
+        let left = try await driver.context.service.perform(model: "companies", operation: "list", parameters: ["limit": 100])
+        #expect(left.arrayValue?.count == 11, "the first delete was applied, the others never sent")
     }
 
     @Test("e with rows marked offers the marked rows; m writes exactly them with the table's columns")
@@ -528,5 +552,29 @@ struct MoneyTests {
         let arr = try #require(list.columns.firstIndex(of: "arr"))
         #expect(list.cellTexts(0)[arr].allSatisfy { $0.isNumber || $0 == "," || $0 == "." || $0 == "-" }, "companies carry no currency: \(list.cellTexts(0)[arr])")
         #expect(Money.code(["_id": "EUR", "symbol": "€"]) == "EUR" && Money.code("SEK") == "SEK" && Money.code(nil) == nil)
+    }
+}
+
+@Suite("Explorer: opening a web address")
+struct BrowserTests {
+    @Test("xdg-open only with a display; PLANHAT_BROWSER names another opener (given the address), none turns opening off")
+    func opener() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("browser-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let opener = folder.appendingPathComponent("opener").path
+        let written = folder.appendingPathComponent("opened").path
+        try "#!/bin/sh\nprintf '%s' \"$1\" > \(written)\n".write(toFile: opener, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: opener)
+        let url = "https://ws.planhat.com/acme/home/data-explorer/companies?preview=Company.1"
+        #expect(Browser.open(url, environment: ["PATH": folder.path]) == false, "no display: xdg-open is not tried")
+        #expect(Browser.open(url, environment: ["PATH": folder.path, "DISPLAY": ":0"]) == false, "no xdg-open on the PATH")
+        #expect(Browser.open(url, environment: ["PLANHAT_BROWSER": "none", "DISPLAY": ":0"]) == false)
+        #expect(Browser.open(url, environment: ["PLANHAT_BROWSER": opener]))
+        var text: String?
+        for _ in 0..<100 where text?.isEmpty ?? true {
+            text = try? String(contentsOfFile: written, encoding: .utf8)
+            if text?.isEmpty ?? true { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(text == url)
     }
 }

@@ -100,8 +100,10 @@ struct TmuxDailyWorkTests {
         try session.waitFor("3 records × 1 field")
         try session.keys("Enter")
         try session.waitFor("Bulk upsert of 3 companies: created 0, updated 3, 0 errors")
+        // Quits from the summary (a busy machine may take a while to end the process).
         try session.keys("q")
-        #expect(session.exitStatus() == "EXIT=0")
+        let status = session.exitStatus(timeout: 60)
+        #expect(status == "EXIT=0", "\((try? session.screen()) ?? "")")
 
         let rows = try Self.list("companies", #"{"select": "name,phase", "limit": 5}"#, sandbox: sandbox)
         #expect(rows.count == 5)
@@ -137,7 +139,7 @@ struct TmuxDailyWorkTests {
         try session.keys("Escape")
         try session.waitFor("Company: \(name)")
         try session.keys("q")
-        #expect(session.exitStatus() == "EXIT=0")
+        #expect(session.exitStatus(timeout: 60) == "EXIT=0")
     }
 
     /// An X10 mouse report (what xterm-style terminals send): a left press at column `x`, row `y`.
@@ -158,7 +160,7 @@ struct TmuxDailyWorkTests {
         let sorted = try session.waitFor("ARR ▼")
         #expect(sorted.contains("results (sort -arr)"))
         try session.keys("q")
-        #expect(session.exitStatus() == "EXIT=0")
+        #expect(session.exitStatus(timeout: 60) == "EXIT=0")
 
         let off = try TmuxSession(command: Self.command(folder, sandbox: sandbox) + " --no-mouse", width: 160, height: 30)
         try Self.jumpToCompanies(off)

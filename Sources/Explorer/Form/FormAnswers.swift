@@ -78,6 +78,7 @@ extension ExplorerUpdate {
                 let errors = BulkItems.errorCount(summary)
                 let heading = "Bulk upsert of \(English.count(run.total, page.model.name.lowercased(), plural: page.model.plural.lowercased())): created \(summary["created"]?.intValue ?? 0), updated \(summary["updated"]?.intValue ?? 0), \(English.count(errors, "error"))"
                 showResult(summary, heading: heading, model: page.model, kind: .bulkSummary, &state)
+                if page.bulk != nil { markResultsStale(model: page.model, &state) }
                 return [.deleteDraft(run.draftKey)]
             case .failure(var error):
                 if run.sent > 0 {

@@ -146,6 +146,16 @@ extension ExplorerUpdate {
         }
     }
 
+    /// The results of `model` under the page on top hold rows a bulk change just wrote: coming
+    /// back to them reads them again.
+    static func markResultsStale(model: ModelDefinition, _ state: inout ExplorerState) {
+        guard let index = state.stack.indices.dropLast().last(where: { if case .results = state.stack[$0] { return true } else { return false } }),
+            case .results(var page) = state.stack[index], page.model.route == model.route
+        else { return }
+        page.stale = true
+        state.stack[index] = .results(page)
+    }
+
     // MARK: - Deleting the marked rows
 
     /// `D` on results: asks for the number of marked rows to be typed.

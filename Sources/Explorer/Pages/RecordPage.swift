@@ -88,7 +88,11 @@ extension ExplorerUpdate {
         case Keys.Record.endSearch where page.search != nil:
             page.search = nil
         case Keys.back:
-            return back(&state)
+            let effects = back(&state)
+            if case .results(let below) = state.page, below.stale, below.view == nil {
+                return effects + refreshResults(below, &state, context: context)
+            }
+            return effects
         case Keys.Record.ids:
             page.showIDs.toggle()
             page.render()

@@ -69,6 +69,9 @@ public struct ResultsPage: Hashable, Sendable {
     public var localSort: String?
     /// What the list was opened for (`companyId = Acme`, from a record's related lists).
     public var scope: String?
+    /// Whether rows were changed since they loaded (a bulk change of the marked rows): coming back
+    /// to the table reads it again.
+    public var stale = false
     /// The rows marked (Space, `*`) for a bulk change, a delete or an export.
     public var marked = MarkedRows()
 
@@ -199,11 +202,7 @@ extension ExplorerUpdate {
             setStatus(&state, page.showIDs ? "references show their ids (i: names)" : "references show names (i: ids)")
             return []
         case Keys.refresh:
-            refreshNames(for: page, &state)
-            var fresh = page
-            fresh.rows = []
-            fresh.exhausted = false
-            return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters), context: context)
+            return refreshResults(page, &state, context: context)
         case Keys.copy:
             guard rows.indices.contains(page.cursor.selected) else { return [] }
             setStatus(&state, "copied the row's JSON to the clipboard (OSC 52)")
@@ -228,6 +227,16 @@ extension ExplorerUpdate {
             return loadMoreIfNeeded(page, &state, context: context)
         }
         return []
+    }
+
+    /// Reads the list again (its first pages as far as loaded are replaced by the first page), marks kept.
+    static func refreshResults(_ page: ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
+        refreshNames(for: page, &state)
+        var fresh = page
+        fresh.rows = []
+        fresh.exhausted = false
+        fresh.stale = false
+        return request(&state, label: "refresh \(page.model.route)", purpose: .replaceRows(fresh), model: page.model, operation: .list, parameters: .object(page.parameters), context: context)
     }
 
     static func sortByColumn(_ page: inout ResultsPage, _ state: inout ExplorerState, context: ExplorerContext) -> [Effect] {
