@@ -205,6 +205,14 @@ extension ExplorerUpdate {
         return [FieldIssue(path: "", value: nil, expected: "valid parameters", problem: message)]
     }
 
+    /// Shows `issues` under their fields and in the summary line, with the focus on the first.
+    static func showProblems(_ issues: [FieldIssue], in page: inout FormPage, bodyHeight: Int) {
+        let unplaced = page.form.show(issues)
+        page.summary = summary(page.form, unplaced: unplaced)
+        if let first = page.form.firstProblem { page.focus = first }
+        page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: bodyHeight))
+    }
+
     /// `2 problems · Name: required … · ARR: "x" is not allowed …`
     static func summary(_ form: Form, unplaced: [FieldIssue]) -> String? {
         let placed = form.fields.filter { $0.issue != nil }.map { "\($0.title): \($0.issue ?? "")" }
@@ -248,10 +256,7 @@ extension ExplorerUpdate {
             issues += Self.issues(of: error)
         }
         guard issues.isEmpty, let request = prepared else {
-            let unplaced = page.form.show(issues)
-            page.summary = summary(page.form, unplaced: unplaced)
-            if let first = page.form.firstProblem { page.focus = first }
-            page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+            showProblems(issues, in: &page, bodyHeight: state.bodyHeight)
             return []
         }
         page.form.show([])

@@ -108,10 +108,7 @@ extension ExplorerUpdate {
             }
         }
         guard issues.isEmpty, let request = prepared else {
-            let unplaced = page.form.show(issues)
-            page.summary = summary(page.form, unplaced: unplaced)
-            if let first = page.form.firstProblem { page.focus = first }
-            page.scroll = FormLayout.scroll(page, visible: FormLayout.visible(bodyHeight: state.bodyHeight))
+            showProblems(issues, in: &page, bodyHeight: state.bodyHeight)
             return []
         }
         page.form.show([])
