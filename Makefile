@@ -110,6 +110,14 @@ dist: deps
 	tar -C $(DIST_BUILD)/stage -czf $(DIST_TARBALL) $(DIST_NAME)
 	@echo "built $(DIST_TARBALL) ($$(du -h $(DIST_TARBALL) | cut -f1))"
 
+## The peer the explorer's whole-list figure is measured beside (VisiData, from PyPI; skipped when it cannot be installed)
+BENCH_VENV    = .build/bench-venv
+BENCH_PYTHON_PACKAGES = visidata==3.4
+$(BENCH_VENV)/.installed:
+	@python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check $(BENCH_PYTHON_PACKAGES) \
+	  && touch $@ \
+	  || { echo "warning: could not install $(BENCH_PYTHON_PACKAGES); the bench leaves VisiData out"; rm -rf $(BENCH_VENV); }
+
 ## mcp-client: the pinned Python MCP client used by the end-to-end tests
 mcp-client: $(MCP_VENV)/.installed
 
@@ -131,7 +139,7 @@ themes:
 ## bench: figures for the MCP server (stdio and HTTP under wrk), CLI, sandbox and explorer (release build; not a test)
 ## (the dist binary is measured beside the release one: start-up with the Swift runtime static and shared)
 ## PLANHAT_BENCH_ONLY=http prints only the HTTP figures (BENCH_HTTP_SECONDS a run, default 10).
-bench: deps mcp-client dist
+bench: deps mcp-client dist $(BENCH_VENV)/.installed
 	@$(MAKE) --no-print-directory deps APT_PACKAGES="$(BENCH_PACKAGES)"
 	$(SWIFT) build -c release --product planhat
 	$(SWIFT) build -c release --product PlanhatBench
