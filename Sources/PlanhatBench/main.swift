@@ -72,9 +72,12 @@ var figures: [Figure] = []
     FileHandle.standardError.write(Data("  \(figure.name): \(figure.row[1]) ms\n".utf8))
 }
 
+/// `BENCH_ONLY=startup`, `export` or `sandbox` measures only that part (and what it needs).
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
+
 // MARK: - What MCP answers cost in bytes (PLANHAT_BENCH_ONLY=bytes prints only these)
-let answerBytes = try AnswerBytes.measure(binary: binary, folder: folder)
-if ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "bytes" {
+let answerBytes = only == nil || ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "bytes" ? try AnswerBytes.measure(binary: binary, folder: folder) : nil
+if ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"] == "bytes", let answerBytes {
     AnswerBytes.print(answerBytes)
     try? FileManager.default.removeItem(at: folder)
     exit(0)
@@ -122,16 +125,40 @@ FileHandle.standardError.write(Data("planhat bench: \(binary), \(ProcessInfo.pro
 _ = try SandboxBackend.open(path: smallSandbox)
 let listThree = #"{"name":"perform_model_action","arguments":{"MODEL_ROUTE":"companies","OPERATION":"list","PARAMETERS":"{\"limit\":3,\"sort\":\"-arr\",\"select\":\"name,arr\"}"}}"#
 
+/// `planhat sandbox serve` of the bench's binary over a sandbox file, on a free port.
+func serve(_ sandbox: String) throws -> ServedSandbox {
+    try ServedSandbox(sandboxPath: sandbox, executable: binary)
+}
+
+/// The export figures against a served sandbox of `companies` companies.
+@MainActor func exportFigures(sandbox: String, companies: Int) throws {
+    let server = try serve(sandbox)
+    defer { server.stop() }
+    let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : CommandLine.arguments.count > 3 ? CommandLine.arguments[3] : ""
+    let script = URL(fileURLWithPath: baselineScript).deletingLastPathComponent().appendingPathComponent("bench_python_export.py").path
+    ExportFigures(binary: binary, python: python, script: script, baseURL: server.baseURL, folder: folder, records: min(20_000, companies)).measure()
+}
+
+if only == "sandbox" || only == "export" {
+    // The sandbox's figures (seed, sorted list), then the export's over the same workspace.
+    _ = try await sandboxFigures(companies: companies, sandbox: bigSandbox)
+    if only == "export" { try exportFigures(sandbox: bigSandbox, companies: companies) }
+    printTable(figures)
+    try? FileManager.default.removeItem(at: folder)
+    exit(0)
+}
+
 report(Figure(name: "MCP: spawn → initialize answer", samples: try spawnTimes(20) { try mcpChild(sandbox: smallSandbox) }))
 
 // MARK: - Start-up: the release binary (Swift runtime shared) and make dist's (static) side by side
 
 let distBinary = CommandLine.arguments.count > 4 ? CommandLine.arguments[4] : ""
+catalogFigures()
 try StartupFigures(binary: binary, linking: "dynamic", sandbox: smallSandbox).measure()
 if FileManager.default.isExecutableFile(atPath: distBinary) {
     try StartupFigures(binary: distBinary, linking: "static", sandbox: smallSandbox).measure()
 }
-if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "startup" {
+if only == "startup" {
     printTable(figures)
     exit(0)
 }
@@ -147,11 +174,6 @@ do {
 }
 
 // MARK: - The same figures for a minimal Python MCP server over the same data
-
-/// `planhat sandbox serve` of the bench's binary over a sandbox file, on a free port.
-func serve(_ sandbox: String) throws -> ServedSandbox {
-    try ServedSandbox(sandboxPath: sandbox, executable: binary)
-}
 
 /// The ratio of two medians, for the side-by-side rows.
 func ratio(_ ours: Figure, _ theirs: Figure) -> String {
@@ -187,9 +209,7 @@ report(Figure(name: "CLI: planhat call companies list (3 rows)", samples: cli))
 
 // MARK: - Sandbox with many companies
 
-let seeding = try milliseconds { try DemoData(companies: companies).reset(fileAt: bigSandbox) }
-report(Figure(name: "Sandbox: seed \(companies) companies", samples: [seeding], note: "\(try SandboxStore(path: bigSandbox).counts().values.reduce(0, +)) records"))
-let big = PlanhatService(backend: try SandboxBackend.open(path: bigSandbox))
+let big = try await sandboxFigures(companies: companies, sandbox: bigSandbox)
 @MainActor func timed(_ name: String, runs: Int, _ body: () async throws -> Void) async throws {
     var samples: [Double] = []
     for _ in 0..<runs { samples.append(try await asyncMilliseconds(body)) }
@@ -216,7 +236,9 @@ for figure in try await journalFigures(sandbox: bigSandbox, folder: folder) { re
 
 // MARK: - Export through the remote client, against sandbox serve
 
+try exportFigures(sandbox: bigSandbox, companies: companies)
 do {
+    // Requests: the model's page size against naive pages of 100 (what the real API's latency and rate limit feel).
     let server = try serve(bigSandbox)
     var remote = environment
     remote["PLANHAT_API_URL"] = server.baseURL
@@ -347,5 +369,7 @@ if TmuxSession.available {
 
 try? FileManager.default.removeItem(at: folder)
 printTable(figures)
-print("")
-AnswerBytes.print(answerBytes)
+if let answerBytes {
+    print("")
+    AnswerBytes.print(answerBytes)
+}
