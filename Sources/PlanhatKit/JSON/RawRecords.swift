@@ -338,7 +338,11 @@ struct CompactJSONReader {
         end = range.upperBound
     }
 
-    /// The names of the object's members, in order; none when it is not an object.
+    /// Whether the value here is an object.
+    var isAtObject: Bool { at < end && bytes[at] == UInt8(ascii: "{") }
+
+    /// The names of the object's members, in order (the reader moves past the object); none when
+    /// it is not an object.
     mutating func keys() -> [String] {
         var names: [String] = []
         _ = eachMember { name, reader in

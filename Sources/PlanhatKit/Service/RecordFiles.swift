@@ -286,13 +286,22 @@ public final class RecordWriter {
 
     /// ``columnNames(of:)`` of a record kept as bytes: its names, and its custom fields' names.
     static func columnNames(of records: RawRecords, _ index: Int) -> [String] {
-        let names = records.keys(index)
-        guard names.contains("custom") else { return names }
-        let custom = records.members(index, named: ["custom"])["custom"]?.objectValue
-        return names.flatMap { name -> [String] in
-            if name == "custom", let custom { return custom.keys.map { "custom." + $0 } }
-            return [name]
+        var names: [String] = []
+        records.forEachMember(index) { name, reader in
+            guard name == "custom" else {
+                names.append(name)
+                reader.skip()
+                return
+            }
+            // Only the custom object's member names are read, not their values.
+            if reader.isAtObject {
+                names += reader.keys().map { "custom." + $0 }
+            } else {
+                names.append(name)
+                reader.skip()
+            }
         }
+        return names
     }
 
     /// The CSV columns a record fills: its fields, custom fields as `custom.<Name>`.
