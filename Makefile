@@ -127,6 +127,7 @@ themes:
 	python3 scripts/embed-themes.py
 
 ## bench: figures for the MCP server, CLI, sandbox and explorer (release build; not a test)
+## (BENCH_ONLY=startup, export or sandbox measures only that part; BENCH_COMPANIES sizes the large sandbox)
 ## (the dist binary is measured beside the release one: start-up with the Swift runtime static and shared)
 bench: deps mcp-client dist
 	$(SWIFT) build -c release --product planhat
