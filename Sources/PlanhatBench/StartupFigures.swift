@@ -86,6 +86,15 @@ struct StartupFigures {
     }
 }
 
+/// What building the catalog costs in the process: decoding the embedded document (as every start
+/// did) against building the generated values (as start-up does now).
+@MainActor func catalogFigures(runs: Int = 50) {
+    let decoding = (0..<runs).map { _ in milliseconds { _ = try? Catalog.decodedFromDocument() } }
+    let building = (0..<runs).map { _ in milliseconds { _ = Catalog(models: Catalog.embeddedModels()) } }
+    report(Figure(name: "Catalog: decode the embedded JSON document", samples: decoding, note: "what every start paid before"))
+    report(Figure(name: "Catalog: build the generated values", samples: building, note: "what start-up pays now"))
+}
+
 /// Prints the figures as one table: each with its target and whether the median meets it.
 func printTable(_ figures: [Figure]) {
     let header = ["FIGURE", "MEDIAN ms", "P10–P90 ms", "P99 ms", "RUNS", "TARGET ms", "MET", "PEAK MEM", "NOTE"]

@@ -38,13 +38,7 @@ public struct DemoData: Sendable {
         for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: staging + suffix) }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // The staged file is private until it is moved into place: no journal, no syncs, one
-            // connection holding it (exclusive locking), a 256 MiB page cache so the index builds
-            // after the load stay in memory, and the sorter's temporary files in memory too.
-            try db.execute(sql: """
-                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;
-                PRAGMA temp_store = MEMORY; PRAGMA locking_mode = EXCLUSIVE
-                """)
+            try db.execute(sql: "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
         }
         let queue = try DatabaseQueue(path: staging, configuration: configuration)
         try SandboxStore.migrator.migrate(queue)

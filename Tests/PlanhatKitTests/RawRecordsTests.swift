@@ -175,6 +175,8 @@ struct RawRecordsTests {
         let pages: [[JSONValue]] = [
             [["_id": "a", "name": "First", "custom": ["Tier": "Gold", "Seats": 12]], ["_id": "b", "arr": 1.5, "tags": ["x", "y"]]],
             [],
+            // A top-level field named like a custom column wins over the custom field, as with values.
+            [["_id": "d", "custom.Tier": "Top", "custom": ["Tier": "Inner", "Seats": 3]], ["_id": "e", "custom": "not an object"]],
             [["_id": "c", "name": "Third", "phase": "Late", "note": "comma, \"quote\"\nline"]] + (0..<5).map { _ in Arbitrary.object(&rng, keys: ["_id", "name"]) },
         ]
         #expect(try written(format, pages, asBytes: true) == written(format, pages, asBytes: false))

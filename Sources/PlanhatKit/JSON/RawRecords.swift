@@ -73,6 +73,14 @@ public struct RawRecords: Sendable {
         return reader.keys()
     }
 
+    /// Calls `body` with each top-level member's name and a reader at its value, which `body` must
+    /// read (``CompactJSONReader/value()``) or skip (``CompactJSONReader/skip()``); nothing when the
+    /// record is not an object.
+    func forEachMember(_ index: Int, _ body: (String, inout CompactJSONReader) -> Void) {
+        var reader = CompactJSONReader(bytes, range: span(index))
+        reader.forEachMember(body)
+    }
+
     /// Only the records at `indexes` (ascending).
     public func keeping(_ indexes: [Int]) -> RawRecords {
         var kept = RawRecords()
@@ -330,7 +338,11 @@ struct CompactJSONReader {
         end = range.upperBound
     }
 
-    /// The names of the object's members, in order; none when it is not an object.
+    /// Whether the value here is an object.
+    var isAtObject: Bool { at < end && bytes[at] == UInt8(ascii: "{") }
+
+    /// The names of the object's members, in order (the reader moves past the object); none when
+    /// it is not an object.
     mutating func keys() -> [String] {
         var names: [String] = []
         _ = eachMember { name, reader in
@@ -347,6 +359,11 @@ struct CompactJSONReader {
             if names?.contains(name) ?? true, let value = reader.value() { found[name] = value } else { reader.skip() }
         }
         return found
+    }
+
+    /// Calls `body` at each member's value (which it must read or skip).
+    mutating func forEachMember(_ body: (String, inout CompactJSONReader) -> Void) {
+        _ = eachMember(body)
     }
 
     /// Calls `body` at each member's value (which it must read or skip); false when not an object.

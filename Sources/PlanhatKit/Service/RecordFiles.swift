@@ -233,30 +233,75 @@ public final class RecordWriter {
             first = false
         }
         for record in records {
-            let cells = columns.map { CellValue.cell(Self.value(of: $0, in: record)) }
-            let quoted = Set(cells.indices.filter { cells[$0].quoted })
-            text += CSV.row(cells.map(\.text), quoted: quoted) + "\n"
+            text += Self.csvRow(columns.map { Self.value(of: $0, in: record) })
         }
         return text
     }
 
-    /// CSV rows of records kept as bytes: each record's columns' fields, read from its bytes.
+    /// CSV rows of records kept as bytes: each record's columns' fields read from its bytes in one
+    /// pass, straight into their columns (``value(of:in:)``'s rule: a top-level `custom.X` field
+    /// first, else `X` inside `custom`).
     private func csvLines(_ records: RawRecords) throws -> String {
         let columns = self.columns ?? []
-        var needed = Set(columns)
-        if columns.contains(where: { $0.hasPrefix("custom.") }) { needed.insert("custom") }
-        return try csvLines((0..<records.count).map { JSONValue.object(records.members($0, named: needed)) })
+        var text = ""
+        if first, records.count > 0 {
+            text += CSV.row(columns) + "\n"
+            first = false
+        }
+        var slots: [String: [Int]] = [:]
+        var customSlots: [String: [Int]] = [:]
+        for (index, column) in columns.enumerated() {
+            slots[column, default: []].append(index)
+            if column.hasPrefix("custom.") { customSlots[String(column.dropFirst("custom.".count)), default: []].append(index) }
+        }
+        for index in 0..<records.count {
+            var values = [JSONValue?](repeating: nil, count: columns.count)
+            var custom: [String: JSONValue]?
+            records.forEachMember(index) { name, reader in
+                let wanted = slots[name]
+                guard wanted != nil || (name == "custom" && !customSlots.isEmpty), let value = reader.value() else {
+                    reader.skip()
+                    return
+                }
+                for slot in wanted ?? [] { values[slot] = value }
+                if name == "custom" { custom = value.objectValue }
+            }
+            if let custom {
+                for (name, indexes) in customSlots {
+                    guard let value = custom[name] else { continue }
+                    for slot in indexes where values[slot] == nil { values[slot] = value }
+                }
+            }
+            text += Self.csvRow(values)
+        }
+        return text
+    }
+
+    /// One CSV line of cells.
+    private static func csvRow(_ values: [JSONValue?]) -> String {
+        let cells = values.map(CellValue.cell)
+        let quoted = Set(cells.indices.filter { cells[$0].quoted })
+        return CSV.row(cells.map(\.text), quoted: quoted) + "\n"
     }
 
     /// ``columnNames(of:)`` of a record kept as bytes: its names, and its custom fields' names.
     static func columnNames(of records: RawRecords, _ index: Int) -> [String] {
-        let names = records.keys(index)
-        guard names.contains("custom") else { return names }
-        let custom = records.members(index, named: ["custom"])["custom"]?.objectValue
-        return names.flatMap { name -> [String] in
-            if name == "custom", let custom { return custom.keys.map { "custom." + $0 } }
-            return [name]
+        var names: [String] = []
+        records.forEachMember(index) { name, reader in
+            guard name == "custom" else {
+                names.append(name)
+                reader.skip()
+                return
+            }
+            // Only the custom object's member names are read, not their values.
+            if reader.isAtObject {
+                names += reader.keys().map { "custom." + $0 }
+            } else {
+                names.append(name)
+                reader.skip()
+            }
         }
+        return names
     }
 
     /// The CSV columns a record fills: its fields, custom fields as `custom.<Name>`.

@@ -10,7 +10,15 @@ public enum CSV {
     /// bytes are looked at, not the characters, so a `\r\n` (one character) is quoted too.
     public static func escape(_ text: String, always: Bool = false) -> String {
         guard always || text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Byte by byte: Foundation's replacingOccurrences was a sixth of a CSV export's time.
+        var bytes: [UInt8] = [0x22]
+        bytes.reserveCapacity(text.utf8.count + 2)
+        for byte in text.utf8 {
+            if byte == 0x22 { bytes.append(0x22) }
+            bytes.append(byte)
+        }
+        bytes.append(0x22)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// One cell as read: its text, and whether it was written in quotes.
