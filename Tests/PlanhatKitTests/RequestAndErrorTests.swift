@@ -85,7 +85,7 @@ struct ErrorTests {
             for face in Face.allCases {
                 let text = PlanhatError(cause, message: "m").guidance(for: face)
                 #expect(!text.isEmpty)
-                if face != .mcp && face != .mcpHosted { #expect(!toolWords.contains { text.contains($0) }, "\(cause) in the \(face) face: \(text)") }
+                if face != .mcp { #expect(!toolWords.contains { text.contains($0) }, "\(cause) in the \(face) face: \(text)") }
                 if cause != .forbidden { #expect(!text.contains("App Center"), "\(cause): \(text)") }
                 if cause != .server { #expect(!text.contains("Planhat team"), "\(cause): \(text)") }
             }
