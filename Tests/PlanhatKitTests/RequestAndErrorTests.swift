@@ -78,14 +78,20 @@ struct ErrorTests {
         .conflict, .tooLarge, .rateLimited, .server, .network, .timeout, .configuration, .file, .cancelled, .usage, .internal,
     ]
 
-    @Test("each cause says what to do in each face's own words: MCP tool names only to MCP clients, App Center only for Planhat's 403, the Planhat team only for its 5xx")
+    @Test("each cause says what to do in each face's own words: MCP tool names only to MCP clients (the hosted set's own to its clients), App Center only for Planhat's 403, the Planhat team only for its 5xx")
     func guidanceByFace() {
-        let toolWords = ["get_model_action", "perform_model_action", "MODEL_ROUTE", "OPERATION", "PARAMETERS"]
+        let toolWords = ["get_model_action", "perform_model_action", "MODEL_ROUTE", "OPERATION", "PARAMETERS", "list_model_records"]
+        // The hosted tool set has get_model_action_parameters(MODEL, OPERATION?) and PARAMETERS too, but not these.
+        let classicOnlyWords = ["perform_model_action", "get_model_actions", "MODEL_ROUTE"]
         for cause in Self.causes {
             for face in Face.allCases {
                 let text = PlanhatError(cause, message: "m").guidance(for: face)
                 #expect(!text.isEmpty)
-                if face != .mcp { #expect(!toolWords.contains { text.contains($0) }, "\(cause) in the \(face) face: \(text)") }
+                switch face {
+                case .mcp: break
+                case .mcpHosted: #expect(!classicOnlyWords.contains { text.contains($0) }, "\(cause) in the hosted face: \(text)")
+                default: #expect(!toolWords.contains { text.contains($0) }, "\(cause) in the \(face) face: \(text)")
+                }
                 if cause != .forbidden { #expect(!text.contains("App Center"), "\(cause): \(text)") }
                 if cause != .server { #expect(!text.contains("Planhat team"), "\(cause): \(text)") }
             }
