@@ -5,7 +5,8 @@ import PlanhatTestSupport
 /// The bytes MCP answers cost (what an assistant's context pays), against the built binary:
 /// tools/list per tool set, a default list answer and a schema answer per model, a 20 000-item
 /// bulk upsert answer. Targets from issue 16: a default list answer ≤ 12 KB (text and
-/// structuredContent together), no answer's text over the budget (24 000), hosted tools/list ≤ 8 KB.
+/// structuredContent together), no answer's text over the budget (24 000), hosted tools/list under
+/// 8 000 bytes; a schema answer's text ≤ 8 KB (companies create was 18 KB pretty-printed).
 enum AnswerBytes {
     static let budget = 24_000
 
@@ -42,8 +43,9 @@ enum AnswerBytes {
             let child = try child(binary, sandbox: sandbox, toolset: toolset)
             let bytes = child.call("tools/list").count
             _ = child.stop()
-            let target = toolset == "hosted" ? 8_192 : nil
-            rows.append(Row(name: "tools/list (\(toolset))", bytes: bytes, detail: "", target: target.map { "≤ \($0)" } ?? "-", met: target.map { bytes <= $0 } ?? true))
+            // Issue 16: the hosted set ≤ 8 KB, brought comfortably under 8 000; the classic set as tight, both together their sum.
+            let target = toolset == "all" ? 16_000 : 8_000
+            rows.append(Row(name: "tools/list (\(toolset))", bytes: bytes, detail: "", target: "≤ \(target)", met: bytes <= target))
         }
         let child = try child(binary, sandbox: sandbox, toolset: "all")
         for model in Catalog.shared.models where model.supports(.list) {
@@ -58,7 +60,11 @@ enum AnswerBytes {
             let operation = model.supports(.create) ? "create" : "list"
             let answer = call(child, "get_model_action_parameters", ["MODEL_ROUTE": .string(model.route), "OPERATION": .string(operation)])
             let (text, structured) = sizes(answer)
-            rows.append(Row(name: "schema: \(model.route) \(operation)", bytes: text + structured, detail: "text \(text) + structured \(structured)", target: "text ≤ \(budget)", met: text <= budget))
+            let shared = (try? JSONValue.parse(answer))?["result"]?["structuredContent"]?["$defs"]?.objectValue?.keys.sorted().joined(separator: ",") ?? ""
+            rows.append(Row(
+                name: "schema: \(model.route) \(operation)", bytes: text + structured,
+                detail: "text \(text) + structured \(structured)" + (shared.isEmpty ? "" : "; $defs \(shared)"),
+                target: "text ≤ 8192", met: text <= 8_192))
         }
         _ = child.stop()
         let bulkSandbox = folder.appendingPathComponent("bulk.sqlite").path

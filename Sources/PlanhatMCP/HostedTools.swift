@@ -43,13 +43,23 @@ extension PlanhatTools {
 
     /// `MODEL` as the other tools declare it: the list is in `list_model_records`.
     private var modelProperty: Value {
-        .object(["type": "string", "description": .string("The model's name, as in list_model_records: " + Self.sample(modelNames, limit: 3) + ".")])
+        .object(["type": "string", "description": .string("The model's name, as in list_model_records (\(modelNames.prefix(2).joined(separator: ", ")), etc.).")])
     }
 
+    /// What a reading tool declares: read-only (MCP counts `destructiveHint` and `idempotentHint`
+    /// only for tools that write, so they are left out), and whether it talks to the real API.
+    private var reading: Tool.Annotations { .init(readOnlyHint: true, openWorldHint: isRemote) }
+
+    /// `OBJECT_ID` as `get_model_record` declares it; the writes refer to it.
     private var objectIDProperty: Value {
         .object(["type": "string", "description": "The record: a Planhat _id, extid-<externalId> or srcid-<sourceId>."])
     }
 
+    private var sameObjectIDProperty: Value {
+        .object(["type": "string", "description": "The record, as in get_model_record."])
+    }
+
+    /// `SELECT` as `list_model_records` declares it; `get_model_record` refers to it.
     private var selectProperty: Value {
         .object([
             "type": "array", "items": .object(["type": "string"]),
@@ -57,11 +67,20 @@ extension PlanhatTools {
         ])
     }
 
+    private var sameSelectProperty: Value {
+        .object(["type": "array", "items": .object(["type": "string"]), "description": "Fields, as in list_model_records; all without it."])
+    }
+
     private var parametersProperty: Value {
         .object([
             "type": "object",
             "description": "The record's fields as a JSON object (a JSON string of one is accepted too); get_model_action_parameters lists them.",
         ])
+    }
+
+    /// `PARAMETERS` of `update_model_record`: what `create_model_record` takes, only the fields to change.
+    private var changesProperty: Value {
+        .object(["type": "object", "description": "The fields to change, as in create_model_record."])
     }
 
     /// The hosted tool definitions this session offers (writes only when not read-only).
@@ -86,7 +105,7 @@ extension PlanhatTools {
                         "OFFSET": .object(["type": "integer", "description": "Records to skip: the nextOffset of the previous page."]),
                     ]),
                 ]),
-                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: reading,
                 outputSchema: .object([
                     "type": "object", "required": ["records", "page"],
                     "properties": .object([
@@ -96,12 +115,12 @@ extension PlanhatTools {
                 ])),
             Tool(
                 name: Self.getName, title: "Get a Planhat record",
-                description: "Returns one record by id (a Planhat _id, extid-<externalId> or srcid-<sourceId>), all fields or those of SELECT." + scopeNote,
+                description: "Returns one record by OBJECT_ID, all fields or those of SELECT." + scopeNote,
                 inputSchema: .object([
                     "type": "object", "required": ["MODEL", "OBJECT_ID"], "additionalProperties": false,
-                    "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty, "SELECT": selectProperty]),
+                    "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty, "SELECT": sameSelectProperty]),
                 ]),
-                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: reading,
                 outputSchema: nil),
         ]
         if !readOnly {
@@ -120,7 +139,7 @@ extension PlanhatTools {
                     description: "Updates the fields in PARAMETERS of one record (the others stay); the answer says what Planhat stored." + scopeNote,
                     inputSchema: .object([
                         "type": "object", "required": ["MODEL", "OBJECT_ID", "PARAMETERS"], "additionalProperties": false,
-                        "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty, "PARAMETERS": parametersProperty]),
+                        "properties": .object(["MODEL": modelProperty, "OBJECT_ID": sameObjectIDProperty, "PARAMETERS": changesProperty]),
                     ]),
                     annotations: .init(readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
                     outputSchema: nil),
@@ -129,7 +148,7 @@ extension PlanhatTools {
                     description: "Deletes one record." + scopeNote,
                     inputSchema: .object([
                         "type": "object", "required": ["MODEL", "OBJECT_ID"], "additionalProperties": false,
-                        "properties": .object(["MODEL": modelProperty, "OBJECT_ID": objectIDProperty]),
+                        "properties": .object(["MODEL": modelProperty, "OBJECT_ID": sameObjectIDProperty]),
                     ]),
                     annotations: .init(readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: isRemote),
                     outputSchema: nil),
@@ -160,7 +179,7 @@ extension PlanhatTools {
                     "type": "object", "required": ["QUERY"], "additionalProperties": false,
                     "properties": .object(["QUERY": queryProperty, "MODEL": .object(["type": "string", "description": "Optional: only this model."])]),
                 ]),
-                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: reading,
                 outputSchema: hitsOutput),
             Tool(
                 name: Self.getDocumentName, title: "Get a document",
@@ -169,13 +188,13 @@ extension PlanhatTools {
                     "type": "object", "required": ["DOCUMENT_ID"], "additionalProperties": false,
                     "properties": .object(["DOCUMENT_ID": .object(["type": "string"]), "FORMAT": .object(["type": "string", "description": "text (the only format)."])]),
                 ]),
-                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: reading,
                 outputSchema: nil),
             Tool(
                 name: Self.searchDocumentsName, title: "Search documents",
                 description: "Full-text search over documents' names and content, best first; results carry _id, name, createdAt and the matching words." + forwardingNote,
                 inputSchema: .object(["type": "object", "required": ["QUERY"], "additionalProperties": false, "properties": .object(["QUERY": queryProperty])]),
-                annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: isRemote),
+                annotations: reading,
                 outputSchema: hitsOutput),
         ]
         if !readOnly {
@@ -296,7 +315,7 @@ extension PlanhatTools {
             name: Self.schemaName, title: "Get the parameters of a model",
             description: description + scopeNote,
             inputSchema: .object(["type": "object", "required": .array(required), "additionalProperties": false, "properties": .object(properties)]),
-            annotations: .init(readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false),
+            annotations: .init(readOnlyHint: true, openWorldHint: false),
             outputSchema: .object(["type": "object", "description": "A JSON Schema (draft 2020-12) of the operation's parameters."]))
     }
 
@@ -315,7 +334,7 @@ extension PlanhatTools {
                 let usual: [ModelOperation] = service.readOnly ? [.list, .view] : [.create, .update, .list, .view]
                 operation = usual.first { service.operations(of: model).contains($0) } ?? .list
             }
-            let schema = try service.schema(model: model.route, operation: operation.rawValue)
+            let schema = SchemaSharing.shared(try service.schema(model: model.route, operation: operation.rawValue))
             return (schema, schema)
         }
     }

@@ -277,7 +277,7 @@ public struct PlanhatTools: Sendable {
             let service = await withCustomFields()
             result = Self.outcome(face: .mcp) {
                 let (model, operation) = try target(arguments)
-                let schema = try service.schema(model: model, operation: operation)
+                let schema = SchemaSharing.shared(try service.schema(model: model, operation: operation))
                 return (schema, schema)
             }
         case Self.performName:
