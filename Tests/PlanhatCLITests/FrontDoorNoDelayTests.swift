@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +11,8 @@ import Testing
 /// it an answer whose last bytes go out in a later small write waits for the client's delayed ACK
 /// (about 40 ms on Linux). Read back with getsockopt from the server's own socket, found in this
 /// process by its addresses.
-@Suite("The front door's accepted connections", .timeLimit(.minutes(1)))
+// Off the pool: the exchange waits on a blocking socket while the in-process server answers on the cooperative pool.
+@Suite("The front door's accepted connections", .timeLimit(.minutes(5)), .offThePool)
 struct FrontDoorNoDelayTests {
     @Test("TCP_NODELAY is set on every connection the front door accepts (read back from the server side); a client's own socket reads 0")
     func noDelay() async throws {

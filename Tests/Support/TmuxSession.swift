@@ -19,6 +19,8 @@ public final class TmuxSession: @unchecked Sendable {
     /// Where the pane writes `EXIT=<status>` once the command ends; nil when the pane runs the program itself.
     public let exitFile: String?
     private let environment: [String: String]
+    /// The tmux server's process, read when the session started (nil if it could not be read).
+    private var serverPID: Int32?
 
     /// Whether tmux is installed.
     public static var available: Bool {
@@ -45,6 +47,7 @@ public final class TmuxSession: @unchecked Sendable {
             script = "exec \(command)"
         }
         try tmux(["new-session", "-d", "-s", Self.sessionName, "-x", String(width), "-y", String(height), script], captureOutput: false)
+        serverPID = (try? tmux(["display-message", "-p", "#{pid}"])).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
     }
 
     deinit {
@@ -54,6 +57,13 @@ public final class TmuxSession: @unchecked Sendable {
     /// Ends the tmux server, and with it whatever the panes still run.
     public func end() {
         _ = try? tmux(["kill-server"], captureOutput: false)
+        // A kill-server that did not get through (a busy machine, a timed-out tmux command) must not
+        // leave the server and its program running: end the server process itself.
+        if let serverPID, kill(serverPID, 0) == 0 {
+            kill(serverPID, SIGTERM)
+            usleep(100_000)
+            if kill(serverPID, 0) == 0 { kill(serverPID, SIGKILL) }
+        }
     }
 
     /// Runs a tmux command against this session's server; its stdout.
