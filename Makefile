@@ -137,7 +137,7 @@ themes:
 	python3 scripts/embed-themes.py
 
 ## bench: figures for the MCP server (stdio and HTTP under wrk), CLI, sandbox and explorer (release build; not a test)
-## (BENCH_ONLY=startup, export, sandbox, http or bytes measures only that part; BENCH_COMPANIES sizes the large sandbox)
+## (BENCH_ONLY=startup, export, sandbox, explorer, http or bytes measures only that part; BENCH_COMPANIES sizes the large sandbox)
 ## (the dist binary is measured beside the release one: start-up with the Swift runtime static and shared)
 ## BENCH_HTTP_SECONDS: how long each HTTP run lasts (default 10).
 bench: deps mcp-client dist $(BENCH_VENV)/.installed

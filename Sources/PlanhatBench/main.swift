@@ -72,7 +72,7 @@ var figures: [Figure] = []
     FileHandle.standardError.write(Data("  \(figure.name): \(figure.row[1]) ms\n".utf8))
 }
 
-/// `BENCH_ONLY=startup`, `export`, `sandbox`, `http` or `bytes` measures only that part (and what it
+/// `BENCH_ONLY=startup`, `export`, `sandbox`, `explorer`, `http` or `bytes` measures only that part (and what it
 /// needs); `PLANHAT_BENCH_ONLY` is its earlier name.
 let only = ProcessInfo.processInfo.environment["BENCH_ONLY"] ?? ProcessInfo.processInfo.environment["PLANHAT_BENCH_ONLY"]
 
@@ -151,10 +151,11 @@ func serve(_ sandbox: String) throws -> ServedSandbox {
     ExportFigures(binary: binary, python: python, script: script, baseURL: server.baseURL, folder: folder, records: min(20_000, companies)).measure()
 }
 
-if only == "sandbox" || only == "export" {
-    // The sandbox's figures (seed, sorted list), then the export's over the same workspace.
-    _ = try await sandboxFigures(companies: companies, sandbox: bigSandbox)
+if only == "sandbox" || only == "export" || only == "explorer" {
+    // The sandbox's figures (seed, sorted list), then the export's or the explorer's over the same workspace.
+    let seeded = try await sandboxFigures(companies: companies, sandbox: bigSandbox)
     if only == "export" { try exportFigures(sandbox: bigSandbox, companies: companies) }
+    if only == "explorer" { try await explorerFigures(big: seeded) }
     printTable(figures)
     try? FileManager.default.removeItem(at: folder)
     exit(0)
@@ -275,6 +276,8 @@ do {
     report(Figure(name: "Export 20000 companies, naive pages of 100", samples: [naive], note: "\(after - middle) requests (\(String(format: "%.1f", Double(after - middle) / Double(max(1, middle - before))))× more); paged is \(String(format: "%.1f", naive / paged))× faster"))
 }
 
+/// The explorer's figures over `big` (in process, then in tmux, then VisiData beside it).
+@MainActor func explorerFigures(big: PlanhatService) async throws {
 // MARK: - Explorer at many rows (in process, rendering into the cell buffer)
 
 let context = ExplorerContext(service: big)
@@ -457,7 +460,7 @@ let visidata = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     .deletingLastPathComponent().appendingPathComponent(".build/bench-venv/bin/vd").path
 if TmuxSession.available, FileManager.default.isExecutableFile(atPath: visidata) {
     let csv = folder.appendingPathComponent("companies.csv").path
-    try ProcessRunner.runToExit(binary, ["export", "companies", "--sandbox", "--sandbox-path", bigSandbox, "--format", "csv", "--output", csv], environment: environment)
+    try ProcessRunner.runToExit(binary, ["export", "companies", "--sandbox", "--sandbox-path", bigSandbox, "--format", "csv", "--output", csv], environment: ProcessInfo.processInfo.environment)
     let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
     // The last record's `_id` (CSV's first column), as VisiData shows it at its bottom row.
     let lastID = String(lines.last?.split(separator: ",").first ?? "").prefix(12)
@@ -473,6 +476,9 @@ if TmuxSession.available, FileManager.default.isExecutableFile(atPath: visidata)
 } else {
     FileHandle.standardError.write(Data("  VisiData is not installed (make bench installs it into .build/bench-venv from PyPI): left out\n".utf8))
 }
+}
+
+try await explorerFigures(big: big)
 
 try? FileManager.default.removeItem(at: folder)
 printTable(figures)
