@@ -1,11 +1,12 @@
 import Foundation
 import PlanhatKit
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 /// The fidelity issue's three commands, refused with a 400 before although Planhat accepts them,
 /// on the sandbox and through `sandbox serve`; and a metrics push to the analytics host's route.
-@Suite("The issue's commands succeed")
+@Suite("The issue's commands succeed", .offThePool)
 struct IssueCommandsTests {
     /// The three commands against `arguments`' backend; each must exit 0 with the record it wrote.
     func threeCommands(_ arguments: [String], environment: [String: String]? = nil) throws {

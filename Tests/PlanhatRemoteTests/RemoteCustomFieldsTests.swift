@@ -1,5 +1,6 @@
 import Foundation
 import PlanhatTestSupport
+import PlanhatTestTraits
 import Testing
 
 @testable import PlanhatKit
@@ -48,7 +49,7 @@ struct RemoteCustomFieldsTests {
         #expect(await server.count("PUT /companies/extid-ACC-00001") == 1)
     }
 
-    @Test("the CLI with a token: schema shows them, --refresh reads them again, a corrupt cache is read again; models and list never read them")
+    @Test("the CLI with a token: schema shows them, --refresh reads them again, a corrupt cache is read again; models and list never read them", .offThePool)
     func cli() throws {
         let server = try ServedSandbox()
         let environment = ProcessRunner.environment(["PLANHAT_API_URL": server.baseURL, "PLANHAT_API_TOKEN": "any-token"])
