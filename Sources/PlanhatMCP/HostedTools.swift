@@ -291,7 +291,7 @@ extension PlanhatTools {
                     "or use list_model_records with a FILTER such as {\"name[contains]\": \"…\"} instead.",
                 ])
         case .hosted(let hosted):
-            return try await hosted.call(name, arguments: arguments)
+            return ForwardedCut(budget: options.maxResultBytes, tool: name).apply(try await hosted.call(name, arguments: arguments))
         }
     }
 

@@ -43,6 +43,16 @@ public struct PlanhatMCPServer: Sendable {
     public static let instructions = "Planhat customer-success data. Call get_model_actions to see the models, "
         + "get_model_action_parameters for an operation's fields, then perform_model_action."
 
+    /// The capabilities every transport announces: logging, the resources and the tools.
+    package static let capabilities = Server.Capabilities(
+        logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false))
+
+    /// Serves `resources/list` and `resources/read` on `server` (stdio and HTTP alike): the journal's
+    /// recent writes and the saved views, read within the answer budget.
+    package func registerResources(on server: Server) async {
+        await resources.register(on: server)
+    }
+
     /// The resources it serves: the journal's recent writes and the saved views.
     var resources: ServedResources {
         let recordTool = tools.options.toolset.hasHosted ? "\(PlanhatTools.getName) SELECT" : "\(PlanhatTools.performName) view select"
@@ -56,7 +66,7 @@ public struct PlanhatMCPServer: Sendable {
         let server = Server(
             name: "planhat-explorer", version: version,
             instructions: tools.instructions,
-            capabilities: .init(logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)), configuration: configuration)
+            capabilities: Self.capabilities, configuration: configuration)
         let tools = self.tools
         let logger = self.logger
         let reporter = CancellationReporter(logger: logger) { transport.post($0) }
@@ -64,7 +74,7 @@ public struct PlanhatMCPServer: Sendable {
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.definitions)
         }
-        await resources.register(on: server)
+        await registerResources(on: server)
         await server.withMethodHandler(SetLoggingLevel.self) { parameters in
             reporter.clientLevel.set(parameters.level)
             return Empty()
@@ -101,22 +111,23 @@ public struct PlanhatMCPServer: Sendable {
 
 /// `notifications/progress` for one request that gave a progress token: the items of a bulk upsert
 /// applied after each chunk, and what a wait for Planhat's quota still takes. Its progress value
-/// grows with every notification, as MCP asks, whichever kind it is.
-final class ProgressChannel: @unchecked Sendable {
+/// grows with every notification, as MCP asks, whichever kind it is. `post` gets each notification
+/// as JSON, in order (stdio writes it as a line; HTTP hands it to the session's transport).
+package final class ProgressChannel: @unchecked Sendable {
     let token: ProgressToken
     let post: @Sendable (Data) -> Void
     private let lock = NSLock()
     private var last: Double = 0
 
-    init(token: ProgressToken, post: @escaping @Sendable (Data) -> Void) {
+    package init(token: ProgressToken, post: @escaping @Sendable (Data) -> Void) {
         self.token = token
         self.post = post
     }
 
     /// ``items(_:_:)`` as the tools take it.
-    var itemsReporter: PlanhatTools.Progress { { [self] done, total in items(done, total) } }
+    package var itemsReporter: PlanhatTools.Progress { { [self] done, total in items(done, total) } }
     /// ``note(_:)`` as the tools take it.
-    var waitReporter: PlanhatTools.Waiting { { [self] message in note(message) } }
+    package var waitReporter: PlanhatTools.Waiting { { [self] message in note(message) } }
 
     /// `done` of `total` items applied.
     func items(_ done: Int, _ total: Int) {

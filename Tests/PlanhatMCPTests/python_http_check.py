@@ -17,6 +17,11 @@ Usage: python_http_check.py CHECK URL [ARGS...]
                                     the SDK's path gives the same call (sent with an extra params member)
   journal URL NAME [TOKEN]          writes from a client named NAME (create + update); prints `marker: …`
   journal-meta URL NAME [TOKEN]     a raw stateless tools/call carrying its client's name in _meta; prints `marker: …`
+  resources URL BUDGET              the journal and the saved views as resources, a view cut to BUDGET bytes, an unknown view
+  wait URL MODE                     at 3 calls a minute the 4th waits: MODE stateful hears progress while it waits and
+                                    cancels it, then one waits to the end and says so; MODE stateless: the answer says so
+  forwarded URL BUDGET              search_records and get_document forwarded to the hosted stand-in: small answers as given,
+                                    large ones cut at a whole item (or texts shortened) under BUDGET bytes, saying so
 Each check prints `ok: …` lines and ends with ALL CHECKS PASSED, or exits with CHECK FAILED.
 """
 import asyncio
@@ -29,6 +34,7 @@ import urllib.parse
 import httpx2
 from mcp import ClientSession, types
 from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
 
 
 def check(condition, message):
@@ -369,6 +375,112 @@ async def same(url):
         check(json.loads(body_a) == json.loads(body_b), f"{name} {json.dumps(arguments)[:60]}: the same answer both ways ({body_a[:100]!r})")
 
 
+async def read_json(session, uri):
+    result = await session.read_resource(uri)
+    check(len(result.contents) == 1 and result.contents[0].mime_type == "application/json", f"{uri} is one JSON text")
+    return result.contents[0].text
+
+
+async def resources(url, budget):
+    async def body(session):
+        listed = {str(item.uri): item for item in (await session.list_resources()).resources}
+        check("planhat://journal/recent" in listed and "planhat://views" in listed, f"the journal and the views index are listed: {sorted(listed)[:6]}")
+        for name in ("renewals-90d", "low-health", "tasks-this-week"):
+            check(f"planhat://views/{name}" in listed, f"the built-in view {name} is listed")
+        index = json.loads(await read_json(session, "planhat://views"))
+        check({"renewals-90d", "low-health"} <= {view["name"] for view in index["views"]}, "the index names the views")
+        first = json.loads(await read_json(session, "planhat://views/low-health?limit=5"))
+        check(first["page"]["offset"] == 0 and first["page"]["returned"] == len(first["records"]) == 5, f"a page of 5: {first['page']}")
+        check(all(row["h"] < 40 for row in first["records"]), "the view's rule: health below 40")
+        second = json.loads(await read_json(session, "planhat://views/low-health?offset=5&limit=5"))
+        both = json.loads(await read_json(session, "planhat://views/low-health?limit=10"))
+        ids = lambda answer: [row["_id"] for row in answer["records"]]
+        check(ids(first) + ids(second) == ids(both), "the second page continues the first")
+        text = await read_json(session, "planhat://views/low-health?limit=200")
+        whole = json.loads(text)
+        check(len(text.encode()) <= budget, f"a view read stays within --max-result-bytes {budget}: {len(text.encode())} bytes")
+        check(whole.get("truncated", {}).get("truncated") is True and whole["page"]["more"] is True, f"and says it was cut: {whole['line']}")
+        check("cut at" in whole["line"] and f"?offset={whole['page']['nextOffset']}&limit=200" in whole["line"], f"and where to continue: {whole['line']}")
+        marker = f"RES-{time.time_ns()}"
+        created = await perform(session, "companies", "create", {"name": "Resource Co", "externalId": marker})
+        check(not created.is_error, "a company is created")
+        journal = json.loads(await read_json(session, "planhat://journal/recent"))
+        check(journal["journal"] != "off" and any(marker in json.dumps(entry) for entry in journal["entries"]), f"the journal resource lists the write ({journal['journal']}, {len(journal['entries'])} entries)")
+        try:
+            await session.read_resource("planhat://views/nope")
+            check(False, "an unknown view is refused")
+        except MCPError as error:
+            check("no view is called 'nope'" in str(error) and "low-health" in str(error), f"an unknown view: {error}")
+    await session_run(url, None, body)
+
+
+async def wait(url, mode):
+    arguments = {"MODEL": "Company", "LIMIT": 1, "SELECT": "name"}
+    notes = []
+
+    async def on_progress(progress, total, message):
+        notes.append((progress, message))
+
+    async def body(session):
+        for index in range(3):
+            quick = await session.call_tool("list_model_records", arguments)
+            check(not quick.is_error and "waited" not in (quick.structured_content or {}), f"call {index + 1} of 3 does not wait")
+        if mode == "stateful":
+            waiting = asyncio.create_task(session.call_tool("list_model_records", arguments, progress_callback=on_progress))
+            deadline = time.monotonic() + 30
+            while not notes and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            said = notes[0][1] if notes else ""
+            check(said.startswith("list_model_records waits ") and "for Planhat's quota of calls a minute" in said, f"the 4th call says it waits: {said!r}")
+            waiting.cancel()
+            try:
+                await waiting
+            except asyncio.CancelledError:
+                pass
+            check(waiting.cancelled(), "the waiting call is cancelled (the client sends notifications/cancelled)")
+            notes.clear()
+        patient = await session.call_tool("list_model_records", arguments, progress_callback=on_progress)
+        check(not patient.is_error and len(patient.structured_content["records"]) == 1, "the next call is answered")
+        waited = patient.structured_content.get("waited") or {}
+        check(waited.get("seconds", 0) >= 1 and waited["reasons"][0]["reason"] == "minuteQuota", f"its answer says it waited: {waited}")
+        texts = [item.text for item in patient.content if getattr(item, "type", "") == "text"]
+        check(texts[-1].startswith("waited ") and "for Planhat's quota of calls a minute" in texts[-1], f"and its last line says how long and why: {texts[-1]!r}")
+        check(json.loads(texts[0]) == patient.structured_content, "the text copy carries waited too")
+        if mode == "stateful":
+            values = [value for value, _ in notes]
+            check(values and values == sorted(values) and len(set(values)) == len(values), f"progress arrived while it waited, growing: {values}")
+        else:
+            check(not notes, "stateless: no notification (no stream to send it on); the answer says it")
+    await session_run(url, None, body)
+
+
+async def forwarded(url, budget):
+    def texts_of(result):
+        return [item.text for item in result.content if getattr(item, "type", "") == "text"]
+
+    async def body(session):
+        small = await session.call_tool("search_records", {"QUERY": "acme"})
+        check(not small.is_error and len(small.structured_content["results"]) == 3 and "truncated" not in small.structured_content, "a small answer comes as given")
+        big = await session.call_tool("search_records", {"QUERY": "many-results"})
+        texts = texts_of(big)
+        size = sum(len(text.encode()) for text in texts)
+        check(not big.is_error and size <= budget, f"300 hits are cut to {size} bytes, within --max-result-bytes {budget}")
+        answer = json.loads(texts[0])
+        cut = answer["truncated"]
+        check(cut["total"] == 300 and 0 < cut["returned"] < 300 and len(answer["results"]) == cut["returned"], f"at a whole item: {cut['returned']} of {cut['total']}")
+        check([hit["_id"] for hit in answer["results"]] == [f"many-{n:03d}" for n in range(cut["returned"])], "the first hits, in order, whole")
+        check(answer == big.structured_content, "the structured content is cut the same way")
+        check(any(f"cut at {cut['returned']} of 300 results" in text and "narrow the QUERY" in text for text in texts), f"a line says so: {texts[1]!r}")
+        check(texts[-1].startswith("answered by Planhat's hosted MCP server"), "and where the answer came from")
+        document = await session.call_tool("get_document", {"DOCUMENT_ID": "big-document"})
+        texts = texts_of(document)
+        size = sum(len(text.encode()) for text in texts)
+        record = json.loads(texts[0])
+        check(size <= budget and "content" in record["truncated"]["shortenedFields"], f"a 50 000-character document is shortened to {size} bytes, saying which field")
+        check(record["content"].startswith("x" * 400) and "more characters]" in record["content"], "its text says how much was left out")
+    await session_run(url, None, body)
+
+
 async def main():
     name, url, *rest = sys.argv[1:]
     if name == "tools":
@@ -397,6 +509,12 @@ async def main():
         await quota(url, rest[0], rest[1], int(rest[2]))
     elif name == "journal":
         await journal(url, *rest)
+    elif name == "resources":
+        await resources(url, int(rest[0]))
+    elif name == "wait":
+        await wait(url, rest[0])
+    elif name == "forwarded":
+        await forwarded(url, int(rest[0]))
     elif name == "journal-meta":
         await journal_meta(url, *rest)
     else:

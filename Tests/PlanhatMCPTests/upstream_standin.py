@@ -7,6 +7,8 @@ Prints `listening PORT` once ready. Serves POST /v1/mcp with the four tools Plan
 
 - Every request must carry `Authorization: Bearer TOKEN`; otherwise 401 with Planhat's wording.
 - A request whose body holds `rate-limit-me` is answered 429, one holding `server-fault-me` 503.
+- `search_records` of a QUERY holding `many-results` answers 300 hits; `get_document` of `big-document` a
+  50 000-character document (for the answer budget).
 - `get_document` of an unknown id is a tool error with Planhat's guidance.
 - Each tool call appends one JSON line to FILE: {"tool", "arguments", "authorization": "ok"}.
 """
@@ -41,6 +43,8 @@ server = MCPServer(name="planhat-hosted-standin", version="2026.1")
 @server.tool(name="search_records", structured_output=True)
 def search_records(QUERY: str, MODEL: str | None = None) -> dict[str, list[dict[str, str]]]:
     note("search_records", {"QUERY": QUERY, "MODEL": MODEL})
+    if "many-results" in QUERY:
+        return {"results": [{"model": MODEL or "Company", "_id": f"many-{n:03d}", "title": f"{QUERY} match {n} " + "words " * 20} for n in range(300)]}
     hits = [{"model": MODEL or "Company", "_id": "66a0c0ffee0000000000000" + str(n), "title": f"{QUERY} match {n}"} for n in range(3)]
     return {"results": hits}
 
@@ -56,6 +60,8 @@ def create_document(NAME: str, CONTENT: str, OWNER: str | None = None, IS_PUBLIC
 @server.tool(name="get_document")
 def get_document(DOCUMENT_ID: str, FORMAT: str = "text") -> dict:
     note("get_document", {"DOCUMENT_ID": DOCUMENT_ID, "FORMAT": FORMAT})
+    if DOCUMENT_ID == "big-document":
+        return {"_id": "big-document", "name": "Big", "content": "x" * 50000, "createdAt": "2026-12-02T06:00:00.000Z"}
     if DOCUMENT_ID not in documents:
         raise ToolError(f"Document not found: {DOCUMENT_ID}. Use search_documents to find a document's _id.")
     return documents[DOCUMENT_ID]
