@@ -53,8 +53,10 @@ public struct DemoData: Sendable {
     private func seed(_ db: Database, catalog: Catalog) throws {
         try db.execute(sql: "DELETE FROM record; DELETE FROM meta;")
         try SandboxStore.withoutSecondaryIndexes(db) {
-            var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
-            try writer.writeWorkspace(companies: companies)
+            try SandboxSearch.indexingAfter(db) {
+                var writer = DemoWriter(db: db, catalog: catalog, generator: SeededGenerator(seed: seed))
+                try writer.writeWorkspace(companies: companies)
+            }
         }
         // Statistics let the planner pick the sort indexes over the per-model one.
         try db.execute(sql: "ANALYZE")
@@ -163,10 +165,13 @@ struct DemoWriter {
         value < 10 ? "0\(value)" : String(value)
     }
 
+    /// Stores one record. `fields` is consumed: the document grows in place instead of being
+    /// copied for its `_id` and `__v`.
     @discardableResult
-    private mutating func write(_ route: String, _ fields: [String: JSONValue]) throws -> String {
+    private mutating func write(_ route: String, _ fields: consuming [String: JSONValue]) throws -> String {
         guard let model = models[route] else { return "" }
         var document = fields
+        document.reserveCapacity(document.count + 2)
         let id = newID()
         document["_id"] = .string(id)
         document["__v"] = 0
