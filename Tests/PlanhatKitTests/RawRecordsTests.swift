@@ -185,4 +185,99 @@ struct RawRecordsTests {
             #expect(try written(format, columns: columns, pages, asBytes: true) == written(format, columns: columns, pages, asBytes: false))
         }
     }
+    /// The columns a spooled CSV gets, found from the values as the writer's rule says: `_id`, the
+    /// other top-level fields sorted, then the custom fields as `custom.<Name>` sorted.
+    static func expectedColumns(_ records: [JSONValue]) -> [String] {
+        var seen = Set<String>()
+        for record in records {
+            for (key, value) in record.objectValue ?? [:] {
+                if key == "custom", let custom = value.objectValue { seen.formUnion(custom.keys.map { "custom." + $0 }) } else { seen.insert(key) }
+            }
+        }
+        return ["_id"] + seen.subtracting(["_id"]).sorted { ($0.hasPrefix("custom.") ? 1 : 0, $0) < ($1.hasPrefix("custom.") ? 1 : 0, $1) }
+    }
+
+    /// What a CSV writer wrote for pages given as JSON text: as bytes, or as the values they read as.
+    func writtenCSV(columns: [String]? = nil, _ pages: [String], asBytes: Bool) throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(UUID()).csv")
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let handle = try FileHandle(forWritingTo: url)
+        let writer = try RecordWriter(output: handle, format: .csv, columns: columns)
+        for page in pages {
+            let records = try split(page)
+            if asBytes { try writer.write(records) } else { try writer.write((0..<records.count).map(records.value)) }
+        }
+        try writer.finish()
+        try handle.close()
+        return try String(contentsOf: url, encoding: .utf8)
+    }
+
+    /// Pages as a server may send them: escapes, number spellings the values write otherwise
+    /// (`1.50`, `1E5`, `-0`), text that reads as a number or a Boolean, arrays and objects, a
+    /// repeated name, an escaped name, a raw DEL, records that are not objects.
+    static let awkwardPages = [
+        #"""
+        [{"_id":"a1","name":"Line\nbreak \"q\" back\\slash \/ \u00e9 \ud83c\udf89 東京","arr":1.50,"mrr":10041.67,"n0":-0,
+          "big":12345678901234567890,"max":9223372036854775807,"min":-9223372036854775808,"e":1E5,"tiny":-1e-07,
+          "d18":123456789012345678,"d19":1234567890123456789,"neg":-42,"zero":0,"t":true,"f":false,"z":null,
+          "s":["a","b,c","q\"uote","\u00e9","","東京"],"mixed":[1,-0,1.5,[],[[2]],null,true,{"b":1,"a":[2]}],
+          "obj":{"z":1,"a":"x,y"},"del":["\u007f"],"rawdel":["a\#u{7F}b"],"rawdeltext":"a\#u{7F}b","empty":[],"eo":{},
+          "custom":{"Tier":"Gold","Seats":12,"Num":"42","Zip":"007","T":"TRUE","Nu":"Null","F":"fAlSe","Sp":"true ",
+            "Cafe":"café","Fünf":"fünf","Neg":"-0","Exp":"1e5","Inf":"1e400","Huge":"12345678901234567890","Empty":"",
+            "Esc\u0041":"x","Multi":["a","b"],"Frac":0.1,"Obj":{"k":"v"}}},
+         {"_id":"a2","custom.Tier":"Top","custom":{"Tier":"Inner","Seats":3},"name":"first","name":"second","na\u006de2":"escaped name"},
+         {"_id":"a3","custom.Tier":null,"custom":{"Tier":"Inner"}}]
+        """#,
+        "[]",
+        #"""
+        [ {"_id":"b1","custom":"not an object","late":"only here"}, "text", 42, null, [1,2],
+          {"_id":"b2","crlf":"two\r\nlines","comma":",","quote":"\"","spaces":"  padded  ","date":"2024-01-01",
+           "time":"2026-11-29T09:30:00.000Z","tab":"a\tb","nul":"\u0000"},
+          {} ]
+        """#,
+    ]
+
+    @Test("CSV rows written from records' bytes are byte for byte the rows written from their values, on awkward records")
+    func csvFromBytesAgreesOnAwkwardRecords() throws {
+        var values: [JSONValue] = []
+        for page in Self.awkwardPages {
+            let records = try split(page)
+            values += (0..<records.count).map(records.value)
+        }
+        // The rows from values, with the columns the rule gives: what the writer has always written.
+        let expected = try writtenCSV(columns: Self.expectedColumns(values), Self.awkwardPages, asBytes: false)
+        #expect(try writtenCSV(Self.awkwardPages, asBytes: true) == expected, "spooled, from bytes")
+        #expect(try writtenCSV(Self.awkwardPages, asBytes: false) == expected, "spooled, from values")
+        #expect(try writtenCSV(columns: Self.expectedColumns(values), Self.awkwardPages, asBytes: true) == expected, "columns given, from bytes")
+        let rows = try CSV.parseCells(expected)
+        #expect(rows.count == 1 + values.count)
+        let header = rows[0].map(\.text)
+        func cell(_ row: Int, _ column: String) -> CSV.Cell? { header.firstIndex(of: column).map { rows[row][$0] } }
+        #expect(header.first == "_id" && header.contains("custom.EscA") && header.contains("name2") && header.contains("custom"))
+        #expect(cell(1, "arr") == CSV.Cell("1.5") && cell(1, "e") == CSV.Cell("100000") && cell(1, "n0") == CSV.Cell("0"))
+        #expect(cell(1, "custom.Num") == CSV.Cell("42", quoted: true) && cell(1, "custom.T") == CSV.Cell("TRUE", quoted: true))
+        #expect(cell(1, "custom.Inf") == CSV.Cell("1e400") && cell(1, "custom.Empty") == CSV.Cell("", quoted: true))
+        #expect(cell(2, "name") == CSV.Cell("second") && cell(2, "custom.Tier") == CSV.Cell("Top"))
+        #expect(cell(3, "custom.Tier") == CSV.Cell(""), "a top-level custom.Tier of null wins over the custom field")
+        let chosen = ["_id", "name", "name", "custom.Tier", "custom.Missing", "missing", "custom", "mixed", "s"]
+        #expect(try writtenCSV(columns: chosen, Self.awkwardPages, asBytes: true) == writtenCSV(columns: chosen, Self.awkwardPages, asBytes: false))
+    }
+
+    @Test("a spooled CSV read back in many pieces (records across the pieces' edges) writes the rows its values give")
+    func csvFromBytesAcrossChunks() throws {
+        var rng = Seeded(seed: 99)
+        let records: [JSONValue] = (0..<6_000).map { index in
+            [
+                "_id": .string("r\(index)"), "name": .string(String(repeating: "n", count: index % 900) + ",\"é"),
+                "custom": .object(["K\(index % 7)": .integer(index), "Text": .string("\(index)")]), "v": Arbitrary.value(&rng),
+            ]
+        }
+        let pages = stride(from: 0, to: records.count, by: 1_000).map { Array(records[$0..<min(records.count, $0 + 1_000)]) }
+        let spooled = pages.reduce(0) { $0 + JSONValue.array($1).compactText().utf8.count }
+        #expect(spooled > 2 * RecordWriter.chunkSize, "the spool is read in several pieces")
+        let expected = try written(.csv, columns: Self.expectedColumns(records), pages, asBytes: false)
+        #expect(try written(.csv, pages, asBytes: true) == expected)
+        #expect(try written(.csv, pages, asBytes: false) == expected)
+    }
 }

@@ -73,14 +73,6 @@ public struct RawRecords: Sendable {
         return reader.keys()
     }
 
-    /// Calls `body` with each top-level member's name and a reader at its value, which `body` must
-    /// read (``CompactJSONReader/value()``) or skip (``CompactJSONReader/skip()``); nothing when the
-    /// record is not an object.
-    func forEachMember(_ index: Int, _ body: (String, inout CompactJSONReader) -> Void) {
-        var reader = CompactJSONReader(bytes, range: span(index))
-        reader.forEachMember(body)
-    }
-
     /// Only the records at `indexes` (ascending).
     public func keeping(_ indexes: [Int]) -> RawRecords {
         var kept = RawRecords()
@@ -91,7 +83,8 @@ public struct RawRecords: Sendable {
         return kept
     }
 
-    private func span(_ index: Int) -> Range<Int> {
+    /// Where record `index` lies in `bytes`.
+    func span(_ index: Int) -> Range<Int> {
         (index == 0 ? 0 : ends[index - 1])..<ends[index]
     }
 }
@@ -338,9 +331,6 @@ struct CompactJSONReader {
         end = range.upperBound
     }
 
-    /// Whether the value here is an object.
-    var isAtObject: Bool { at < end && bytes[at] == UInt8(ascii: "{") }
-
     /// The names of the object's members, in order (the reader moves past the object); none when
     /// it is not an object.
     mutating func keys() -> [String] {
@@ -359,11 +349,6 @@ struct CompactJSONReader {
             if names?.contains(name) ?? true, let value = reader.value() { found[name] = value } else { reader.skip() }
         }
         return found
-    }
-
-    /// Calls `body` at each member's value (which it must read or skip).
-    mutating func forEachMember(_ body: (String, inout CompactJSONReader) -> Void) {
-        _ = eachMember(body)
     }
 
     /// Calls `body` at each member's value (which it must read or skip); false when not an object.

@@ -69,7 +69,11 @@ public enum CellValue {
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, read byte by byte (a regular expression
     /// per cell was most of a CSV export's time).
     static func isCanonicalNumber(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { isCanonicalNumber($0) }
+    }
+
+    /// ``isCanonicalNumber(_:)-(String)`` of text given as UTF-8 bytes.
+    static func isCanonicalNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var at = 0
         func digits() -> Int {
             let start = at
@@ -103,16 +107,21 @@ extension Character {
 ///
 /// CSV columns are `_id`, then every top-level field seen in any record (sorted), then one
 /// `custom.<Name>` column per custom field seen; with `columns` given, exactly those. Without
-/// `columns` the records are spooled to a temporary file first, so a field that first appears on a
-/// later page still gets its column.
+/// `columns` the records' compact bytes are spooled to a temporary file first (only their field
+/// names are read on the way), so a field that first appears on a later page still gets its
+/// column; the rows are then written from the spool's bytes a piece at a time, so memory does not
+/// grow with the records.
 public final class RecordWriter {
     private let output: FileHandle
     private let format: RecordFormat
     private var columns: [String]?
     private var spool: FileHandle?
     private var spoolPath: String?
-    private var seen: Set<String> = []
+    private var seen = ColumnNameCollector()
+    private var rows: CSVRowBuilder?
     private var first = true
+    /// How much of the spool is read, and how much CSV is gathered, before it is written out.
+    static let chunkSize = 1 << 20
 
     /// - Parameter columns: the CSV columns (`custom.Segment` for a custom field); `nil` for every field.
     public init(output: FileHandle, format: RecordFormat, columns: [String]? = nil) throws {
@@ -120,10 +129,14 @@ public final class RecordWriter {
         self.format = format
         self.columns = columns
         if format == .json { try emit("[") }
-        if format == .csv, columns == nil {
-            let path = NSTemporaryDirectory() + "planhat-export-\(UUID().uuidString).ndjson"
-            spool = try FileOutput.createNew(path)
-            spoolPath = path
+        if format == .csv {
+            if let columns {
+                rows = CSVRowBuilder(columns: columns)
+            } else {
+                let path = NSTemporaryDirectory() + "planhat-export-\(UUID().uuidString).ndjson"
+                spool = try FileOutput.createNew(path)
+                spoolPath = path
+            }
         }
     }
 
@@ -143,12 +156,8 @@ public final class RecordWriter {
                 first = false
             }
         case .csv:
-            if let spool {
-                for record in records {
-                    seen.formUnion(Self.columnNames(of: record))
-                    text += record.compactText() + "\n"
-                }
-                try spool.write(contentsOf: Data(text.utf8))
+            if spool != nil {
+                try write(RawRecords(values: records))
                 return
             }
             text = try csvLines(records)
@@ -157,7 +166,8 @@ public final class RecordWriter {
     }
 
     /// Writes a page of records kept as bytes: NDJSON and JSON get each record's bytes as they
-    /// are; CSV reads only the fields its columns need (a spooled CSV, only the field names).
+    /// are; CSV rows are written from the bytes of the fields its columns need (a spooled CSV
+    /// reads only the field names).
     public func write(_ records: RawRecords) throws {
         var bytes: [UInt8] = []
         switch format {
@@ -178,15 +188,23 @@ public final class RecordWriter {
         case .csv:
             if let spool {
                 bytes.reserveCapacity(records.bytes.count + records.count)
+                records.bytes.withUnsafeBufferPointer { page in
+                    for index in 0..<records.count { seen.add(page, records.span(index)) }
+                }
                 for index in 0..<records.count {
-                    seen.formUnion(Self.columnNames(of: records, index))
                     bytes += records.record(index)
                     bytes.append(0x0A)
                 }
                 try spool.write(contentsOf: bytes)
                 return
             }
-            try emit(try csvLines(records))
+            guard records.count > 0 else { return }
+            try writeHeaderOnce()
+            var text: [UInt8] = []
+            records.bytes.withUnsafeBufferPointer { page in
+                for index in 0..<records.count { rows?.append(page, records.span(index), to: &text) }
+            }
+            try output.write(contentsOf: text)
             return
         }
         try output.write(contentsOf: bytes)
@@ -199,30 +217,48 @@ public final class RecordWriter {
         case .ndjson: break
         case .csv:
             guard let spool, let spoolPath else {
-                if columns != nil, first { try emit(CSV.row(columns ?? []) + "\n") }
+                try writeHeaderOnce()
                 return
             }
             try spool.close()
             self.spool = nil
-            columns = ["_id"] + seen.subtracting(["_id"]).sorted { Self.columnOrder($0) < Self.columnOrder($1) }
+            let columns = ["_id"] + seen.names.subtracting(["_id"]).sorted { Self.columnOrder($0) < Self.columnOrder($1) }
+            self.columns = columns
+            var rows = CSVRowBuilder(columns: columns)
             guard let reader = FileHandle(forReadingAtPath: spoolPath) else { throw PlanhatError.file("cannot read back \(spoolPath)") }
             defer { try? reader.close() }
-            // The spool holds compact lines this writer wrote: read back field by field, as bytes.
+            // The spool holds compact lines this writer wrote: each row is written from a line's bytes.
             var pending: [UInt8] = []
-            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty {
-                pending += chunk
-                guard let lastBreak = pending.lastIndex(of: 0x0A) else { continue }
-                var bytes: [UInt8] = []
-                var ends: [Int] = []
-                for line in pending[..<lastBreak].split(separator: 0x0A) {
-                    bytes += line
-                    ends.append(bytes.count)
+            var text: [UInt8] = []
+            text.reserveCapacity(Self.chunkSize + (Self.chunkSize >> 2))
+            while let chunk = try reader.read(upToCount: Self.chunkSize), !chunk.isEmpty {
+                pending.append(contentsOf: chunk)
+                var done = 0
+                pending.withUnsafeBufferPointer { lines in
+                    var start = 0
+                    for at in 0..<lines.count where lines[at] == 0x0A {
+                        rows.append(lines, start..<at, to: &text)
+                        start = at + 1
+                    }
+                    done = start
                 }
-                pending = Array(pending[(lastBreak + 1)...])
-                try emit(try csvLines(RawRecords(trustedCompact: bytes, ends: ends)))
+                pending.removeFirst(done)
+                if text.count >= Self.chunkSize {
+                    try writeHeaderOnce()
+                    try output.write(contentsOf: text)
+                    text.removeAll(keepingCapacity: true)
+                }
             }
-            if first { try emit(CSV.row(columns ?? []) + "\n") }
+            try writeHeaderOnce()
+            if !text.isEmpty { try output.write(contentsOf: text) }
         }
+    }
+
+    /// The header line, before the first row (or alone, for a CSV without records).
+    private func writeHeaderOnce() throws {
+        guard first else { return }
+        first = false
+        try emit(CSV.row(columns ?? []) + "\n")
     }
 
     private func csvLines(_ records: [JSONValue]) throws -> String {
@@ -238,45 +274,6 @@ public final class RecordWriter {
         return text
     }
 
-    /// CSV rows of records kept as bytes: each record's columns' fields read from its bytes in one
-    /// pass, straight into their columns (``value(of:in:)``'s rule: a top-level `custom.X` field
-    /// first, else `X` inside `custom`).
-    private func csvLines(_ records: RawRecords) throws -> String {
-        let columns = self.columns ?? []
-        var text = ""
-        if first, records.count > 0 {
-            text += CSV.row(columns) + "\n"
-            first = false
-        }
-        var slots: [String: [Int]] = [:]
-        var customSlots: [String: [Int]] = [:]
-        for (index, column) in columns.enumerated() {
-            slots[column, default: []].append(index)
-            if column.hasPrefix("custom.") { customSlots[String(column.dropFirst("custom.".count)), default: []].append(index) }
-        }
-        for index in 0..<records.count {
-            var values = [JSONValue?](repeating: nil, count: columns.count)
-            var custom: [String: JSONValue]?
-            records.forEachMember(index) { name, reader in
-                let wanted = slots[name]
-                guard wanted != nil || (name == "custom" && !customSlots.isEmpty), let value = reader.value() else {
-                    reader.skip()
-                    return
-                }
-                for slot in wanted ?? [] { values[slot] = value }
-                if name == "custom" { custom = value.objectValue }
-            }
-            if let custom {
-                for (name, indexes) in customSlots {
-                    guard let value = custom[name] else { continue }
-                    for slot in indexes where values[slot] == nil { values[slot] = value }
-                }
-            }
-            text += Self.csvRow(values)
-        }
-        return text
-    }
-
     /// One CSV line of cells.
     private static func csvRow(_ values: [JSONValue?]) -> String {
         let cells = values.map(CellValue.cell)
@@ -284,37 +281,8 @@ public final class RecordWriter {
         return CSV.row(cells.map(\.text), quoted: quoted) + "\n"
     }
 
-    /// ``columnNames(of:)`` of a record kept as bytes: its names, and its custom fields' names.
-    static func columnNames(of records: RawRecords, _ index: Int) -> [String] {
-        var names: [String] = []
-        records.forEachMember(index) { name, reader in
-            guard name == "custom" else {
-                names.append(name)
-                reader.skip()
-                return
-            }
-            // Only the custom object's member names are read, not their values.
-            if reader.isAtObject {
-                names += reader.keys().map { "custom." + $0 }
-            } else {
-                names.append(name)
-                reader.skip()
-            }
-        }
-        return names
-    }
-
-    /// The CSV columns a record fills: its fields, custom fields as `custom.<Name>`.
-    static func columnNames(of record: JSONValue) -> [String] {
-        guard let members = record.objectValue else { return [] }
-        return members.flatMap { key, value -> [String] in
-            if key == "custom", let custom = value.objectValue { return custom.keys.map { "custom." + $0 } }
-            return [key]
-        }
-    }
-
     /// Fields first, then custom fields, each by name.
-    private static func columnOrder(_ name: String) -> (Int, String) {
+    static func columnOrder(_ name: String) -> (Int, String) {
         (name.hasPrefix("custom.") ? 1 : 0, name)
     }
 
