@@ -75,6 +75,33 @@ struct TmuxDailyWorkTests {
         try again.keys("q")
     }
 
+    @Test("a view saved from the results (S) is run by the CLI (planhat view run) with the same records, in the same order")
+    func savedViewRunFromCLI() throws {
+        let folder = ProcessRunner.temporaryDirectory("view-cli")
+        let sandbox = folder.appendingPathComponent("sandbox.sqlite").path
+        let session = try TmuxSession(command: Self.command(folder, sandbox: sandbox), width: 160, height: 30)
+        try Self.jumpToCompanies(session)
+        let shown = try session.screen()
+        try session.keys("S")
+        try session.keys("-l", "morning-review")
+        try session.keys("Enter")
+        try session.waitFor("saved the view in")
+        try session.keys("q")
+        #expect(session.exitStatus(timeout: 60) == "EXIT=0")
+
+        let environment = ProcessRunner.environment(["PLANHAT_SANDBOX_PATH": sandbox, "XDG_CONFIG_HOME": folder.path + "/config"])
+        let listed = try ProcessRunner.planhat(["views"], environment: environment)
+        #expect(listed.stdout.contains("morning-review"), "\(listed.stdout)\(listed.stderr)")
+        let run = try ProcessRunner.planhat(["view", "run", "morning-review", "--format", "json"], environment: environment)
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
+        let names = rows.compactMap { $0["name"] as? String }
+        #expect(names.count == rows.count && rows.count >= 5, "\(run.stdout.prefix(300))")
+        // The table's first rows, in order, are the view's first records.
+        let tableNames = shown.split(separator: "\n").compactMap { line in names.first { line.hasPrefix(" " + $0) || line.hasPrefix("  " + $0) || line.hasPrefix($0) } }
+        #expect(Array(tableNames.prefix(5)) == Array(names.prefix(5)), "table: \(tableNames.prefix(5)) · view run: \(names.prefix(5))")
+    }
+
     /// `planhat call MODEL list` on the sandbox file, as JSON rows.
     static func list(_ route: String, _ parameters: String, sandbox: String) throws -> [[String: Any]] {
         let result = try ProcessRunner.planhat(["call", route, "list", "--params", parameters], environment: ProcessRunner.environment(["PLANHAT_SANDBOX_PATH": sandbox]))
