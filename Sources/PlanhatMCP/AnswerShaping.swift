@@ -51,22 +51,7 @@ struct AnswerShaping {
         // What the envelope costs without records, with room for the page figures and the line.
         let reserve = JSONValue.object(envelope.merging(["page": info.jsonValue, "truncated": Self.truncatedPlaceholder]) { a, _ in a })
             .compactData().count + 400
-        var kept: [JSONValue] = []
-        var used = reserve
-        var shortened: [String] = []
-        for record in page.records {
-            let size = record.compactData().count + 1
-            if used + size > budget {
-                if kept.isEmpty {
-                    let (short, fields) = Self.shorten(record, toFit: budget - reserve)
-                    kept.append(short)
-                    shortened = fields
-                }
-                break
-            }
-            kept.append(record)
-            used += size
-        }
+        let (kept, shortened) = Self.fit(page.records, budget: budget, reserve: reserve)
         let cut = kept.count < page.records.count
         if cut {
             info.returned = kept.count
@@ -149,6 +134,24 @@ struct AnswerShaping {
             for (name, value) in record.objectValue ?? [:] { sizes[name, default: 0] += value.compactData().count + name.utf8.count + 4 }
         }
         return sizes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map { ($0.key, $0.value) }
+    }
+
+    /// The whole items that fit in `budget` bytes beside `reserve` bytes of envelope, in order; when
+    /// not even the first fits, that one shortened (its longest texts), with the fields it shortened.
+    static func fit(_ items: [JSONValue], budget: Int, reserve: Int) -> (kept: [JSONValue], shortened: [String]) {
+        var kept: [JSONValue] = []
+        var used = reserve
+        for item in items {
+            let size = item.compactData().count + 1
+            if used + size > budget {
+                guard kept.isEmpty else { break }
+                let (short, fields) = shorten(item, toFit: budget - reserve)
+                return ([short], fields)
+            }
+            kept.append(item)
+            used += size
+        }
+        return (kept, [])
     }
 
     /// The record with its longest strings shortened, longest first, until it fits in `room` bytes.

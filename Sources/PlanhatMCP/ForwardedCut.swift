@@ -39,22 +39,7 @@ struct ForwardedCut {
             var rest = members
             rest[list.key] = .array([])
             let reserve = JSONValue.object(rest.merging(["truncated": AnswerShaping.truncatedPlaceholder]) { a, _ in a }).compactData().count + linesBytes
-            var kept: [JSONValue] = []
-            var used = reserve
-            var shortened: [String] = []
-            for item in list.items {
-                let size = item.compactData().count + 1
-                if used + size > budget {
-                    if kept.isEmpty {
-                        let (short, fields) = AnswerShaping.shorten(item, toFit: budget - reserve)
-                        kept.append(short)
-                        shortened = fields
-                    }
-                    break
-                }
-                kept.append(item)
-                used += size
-            }
+            let (kept, shortened) = AnswerShaping.fit(list.items, budget: budget, reserve: reserve)
             let largest = AnswerShaping.largestFields(list.items)
             members[list.key] = .array(kept)
             var truncated: [String: JSONValue] = [
