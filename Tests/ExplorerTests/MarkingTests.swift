@@ -331,7 +331,7 @@ struct RelatedRecordsTests {
         guard case .record(let back) = driver.state.page else { Issue.record("not back"); return }
         #expect(back.model.route == "companies" && back.referenceFocus == references[ownerIndex].line, "the focus is where it was")
         driver.send(.backTab)
-        guard case .record(let previous) = driver.state.page else { return }
+        guard case .record(let previous) = driver.state.page else { Issue.record("Shift-Tab left the record"); return }
         #expect(previous.referenceFocus == references[(ownerIndex - 1 + references.count) % references.count].line)
     }
 
@@ -514,7 +514,7 @@ struct MouseTests {
         guard case .models(let models) = driver.state.page else { Issue.record("not on models"); return }
         #expect(models.cursor.selected == 2)
         driver.send(.character("?"), .mouse(MouseEvent(.click, x: 5, y: 3)))
-        guard case .models(let still) = driver.state.page else { return }
+        guard case .models(let still) = driver.state.page else { Issue.record("a click over the help left the models list"); return }
         #expect(still.cursor.selected == 2 && driver.state.overlay == .help)
         driver.send(.escape, .home)
         await driver.listCompanies()
