@@ -30,19 +30,21 @@ struct ChildRun {
         return run
     }
 
-    /// Spawns `executable` with `arguments` and `environment` (output discarded) and waits for it.
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]) -> ChildRun {
+    /// Spawns `executable` with `arguments` and `environment` (nil: the bench's own, passed as it is)
+    /// with its output discarded, and waits for it.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]?) -> ChildRun {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
+        let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for pointer in argv + (envp ?? []) { free(pointer) } }
         var pid: pid_t = 0
         let start = DispatchTime.now().uptimeNanoseconds
-        guard posix_spawn(&pid, executable, &actions, nil, argv, envp) == 0 else { return ChildRun(milliseconds: .nan, peakKiB: 0, status: -1) }
+        let spawned = envp.map { posix_spawn(&pid, executable, &actions, nil, argv, $0) } ?? posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        guard spawned == 0 else { return ChildRun(milliseconds: .nan, peakKiB: 0, status: -1) }
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}

@@ -20,24 +20,8 @@ struct StartupFigures {
     /// waitpid, so nothing but the child is timed.
     func spawnToExit(_ arguments: [String]) -> [Double] {
         (0..<runs).map { _ in
-            milliseconds { _ = Self.spawnAndWait(binary, arguments) }
+            milliseconds { _ = ChildRun.spawn(binary, arguments, environment: nil) }
         }
-    }
-
-    /// Spawns `executable` with `arguments` (output discarded) and waits for it; its exit status.
-    static func spawnAndWait(_ executable: String, _ arguments: [String]) -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return status
     }
 
     /// Spawn → the `initialize` answer of `planhat --stdio`.
